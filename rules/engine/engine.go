@@ -1,0 +1,234 @@
+// Package engine runs the component checkers of package rules over one
+// object: it decides whether the object is targeted, applies the configured
+// mutations, validates the result, applies severity overrides and scrubs
+// secrets. The webhook and `netguard lint` both call Engine.Judge, so they
+// can never disagree.
+package engine
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Engine judges objects with a fixed set of checkers and one configuration.
+type Engine struct {
+	config   *rules.Config
+	checkers map[rules.Component]rules.Checker
+}
+
+// New returns an engine over the given checkers. A nil config means
+// rules.DefaultConfig().
+func New(cfg *rules.Config, checkers ...rules.Checker) *Engine {
+	if cfg == nil {
+		cfg = rules.DefaultConfig()
+	}
+	e := &Engine{config: cfg, checkers: map[rules.Component]rules.Checker{}}
+	for _, c := range checkers {
+		e.checkers[c.Component()] = c
+	}
+	return e
+}
+
+// Config returns the engine's configuration.
+func (e *Engine) Config() *rules.Config { return e.config }
+
+// Input is one object to judge.
+type Input struct {
+	Operation rules.Operation
+	// Object is a *corev1.ConfigMap or *corev1.Service; OldObject (UPDATE
+	// only) has the same type.
+	Object    any
+	OldObject any
+	// Cluster is the cluster context; nil means the configuration's.
+	Cluster *rules.ClusterContext
+	// NoMutate judges the object as written, without the configured fixes.
+	NoMutate bool
+}
+
+// Result is the engine's decision about one object.
+type Result struct {
+	// Judged is false when the object is not netguard's business (not
+	// targeted, being deleted, or an update that changed nothing judged).
+	Judged bool
+	// Skipped says why Judged is false.
+	Skipped string
+	Target  rules.Target
+	// Findings after overrides, sorted, secrets scrubbed. Mutations appear
+	// as info findings of their mutation rule.
+	Findings []rules.Finding
+	// Changes made by mutation (secrets scrubbed).
+	Changes []rules.Change
+	// MutatedConfigMap / MutatedService hold the mutated object, or nil.
+	MutatedConfigMap *corev1.ConfigMap
+	MutatedService   *corev1.Service
+}
+
+// Denied reports whether any finding denies the object.
+func (r *Result) Denied() bool { return rules.HasDeny(r.Findings) }
+
+// Judge decides about one object. It never panics: a checker panic becomes
+// an NG001 finding so that one bad rule cannot take the webhook down.
+func (e *Engine) Judge(in Input) (res Result) {
+	kind, meta, ok := identify(in.Object)
+	if !ok {
+		return Result{Skipped: fmt.Sprintf("object of type %T is not judged", in.Object)}
+	}
+	target, ok := e.config.Match(kind, meta.GetNamespace(), meta.GetName())
+	if !ok {
+		return Result{Skipped: "not targeted"}
+	}
+	res.Target = target
+	if in.Operation == rules.Delete {
+		res.Skipped = "deletions are never judged"
+		return res
+	}
+	if meta.GetDeletionTimestamp() != nil {
+		res.Skipped = "object is being deleted"
+		return res
+	}
+	if in.Operation == rules.Update && in.OldObject != nil && !semanticChange(in.Object, in.OldObject) {
+		res.Skipped = "update changes only metadata or status"
+		return res
+	}
+	checker, ok := e.checkers[target.Component]
+	if !ok {
+		res.Skipped = "no checker for " + string(target.Component)
+		return res
+	}
+	cluster := in.Cluster
+	if cluster == nil {
+		cluster = &e.config.Cluster
+	}
+	req := &rules.Request{Operation: in.Operation, Target: target, Cluster: cluster, Config: e.config}
+	switch o := in.Object.(type) {
+	case *corev1.ConfigMap:
+		req.ConfigMap = o
+		req.OldConfigMap, _ = in.OldObject.(*corev1.ConfigMap)
+	case *corev1.Service:
+		req.Service = o
+		req.OldService, _ = in.OldObject.(*corev1.Service)
+	}
+	res.Judged = true
+
+	defer func() {
+		if p := recover(); p != nil {
+			r := rules.NewReport(kind, meta.GetNamespace(), meta.GetName())
+			r.Add(InternalErrorRule, rules.Loc{}, fmt.Sprintf("netguard could not judge this object (internal error in the %s rules: %v); the object was not checked", target.Component, p), "report this as a netguard bug; the object is allowed meanwhile")
+			res.Findings = r.Findings
+			res.Changes = nil
+			res.MutatedConfigMap, res.MutatedService = nil, nil
+		}
+	}()
+
+	var findings []rules.Finding
+	if !in.NoMutate {
+		m := checker.Mutate(req)
+		if len(m.Changes) > 0 {
+			res.Changes = m.Changes
+			if m.ConfigMap != nil {
+				res.MutatedConfigMap = m.ConfigMap
+				req.ConfigMap = m.ConfigMap
+			}
+			if m.Service != nil {
+				res.MutatedService = m.Service
+				req.Service = m.Service
+			}
+			r := rules.NewReport(kind, meta.GetNamespace(), meta.GetName())
+			for _, c := range m.Changes {
+				r.Add(c.Rule, rules.Loc{Key: c.Key, Path: c.Path}, fmt.Sprintf("netguard set %s to %s (was %s): %s", c.Path, c.New, c.Old, c.Description), "")
+			}
+			findings = append(findings, r.Findings...)
+		}
+	}
+	findings = append(findings, checker.Validate(req)...)
+	findings = e.config.ApplySeverities(findings)
+
+	secrets := secretValues(in.Object, in.OldObject, res.MutatedConfigMap)
+	for i := range findings {
+		findings[i].Message = rules.Scrub(findings[i].Message, secrets)
+		findings[i].Hint = rules.Scrub(findings[i].Hint, secrets)
+	}
+	for i := range res.Changes {
+		res.Changes[i].Old = rules.Scrub(res.Changes[i].Old, secrets)
+		res.Changes[i].New = rules.Scrub(res.Changes[i].New, secrets)
+		res.Changes[i].Description = rules.Scrub(res.Changes[i].Description, secrets)
+	}
+	rules.SortFindings(findings)
+	res.Findings = findings
+	return res
+}
+
+// InternalErrorRule is reported when a checker panics.
+const InternalErrorRule = "NG001"
+
+func init() {
+	rules.Register(rules.Rule{
+		ID:        InternalErrorRule,
+		Title:     "netguard could not judge the object",
+		Severity:  rules.Warn,
+		Component: "netguard",
+		Rationale: "A rule failed unexpectedly. netguard never blocks an object because of its own bug: the object is allowed and this warning says it was not checked.",
+		Good:      "(no finding)",
+		Bad:       "(an internal error)",
+	})
+}
+
+func identify(obj any) (kind string, meta metav1.Object, ok bool) {
+	switch o := obj.(type) {
+	case *corev1.ConfigMap:
+		if o != nil {
+			return "ConfigMap", o, true
+		}
+	case *corev1.Service:
+		if o != nil {
+			return "Service", o, true
+		}
+	}
+	return "", nil, false
+}
+
+// semanticChange reports whether an update touches anything the rules judge:
+// data for ConfigMaps; spec and annotations for Services. Updates that only
+// move finalizers, labels, managed fields or status are never judged, so
+// controllers (the cloud controller manager's finalizers) can always finish.
+func semanticChange(obj, old any) bool {
+	switch o := obj.(type) {
+	case *corev1.ConfigMap:
+		p, ok := old.(*corev1.ConfigMap)
+		if !ok || p == nil {
+			return true
+		}
+		return !maps.Equal(o.Data, p.Data) || !reflect.DeepEqual(o.BinaryData, p.BinaryData)
+	case *corev1.Service:
+		p, ok := old.(*corev1.Service)
+		if !ok || p == nil {
+			return true
+		}
+		return !reflect.DeepEqual(o.Spec, p.Spec) || !maps.Equal(o.Annotations, p.Annotations)
+	}
+	return true
+}
+
+// secretValues collects credential values from every JSON document in the
+// ConfigMaps involved, so that no message can echo them even by accident.
+func secretValues(objs ...any) []string {
+	var out []string
+	for _, obj := range objs {
+		cm, ok := obj.(*corev1.ConfigMap)
+		if !ok || cm == nil {
+			continue
+		}
+		for _, v := range cm.Data {
+			if gjson.Valid(v) {
+				out = append(out, rules.SecretValues(gjson.Parse(v))...)
+			}
+		}
+	}
+	return out
+}

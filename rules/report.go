@@ -1,0 +1,59 @@
+package rules
+
+import "fmt"
+
+// Loc is where a finding points: the ConfigMap key (or annotation), the path
+// inside the embedded document and the 1-based line/column in that document.
+type Loc struct {
+	Key    string
+	Path   string
+	Line   int
+	Column int
+}
+
+// At returns a copy of l with another path.
+func (l Loc) At(path string) Loc { l.Path = path; return l }
+
+// Report collects the findings about one object. Components create findings
+// only through a Report so every finding carries the rule's registered
+// severity and the object's identity.
+type Report struct {
+	Kind     string
+	Object   string // namespace/name
+	Findings []Finding
+}
+
+// NewReport starts a report about kind namespace/name.
+func NewReport(kind, namespace, name string) *Report {
+	obj := name
+	if namespace != "" {
+		obj = namespace + "/" + name
+	}
+	return &Report{Kind: kind, Object: obj}
+}
+
+// Add records a finding of a registered rule. It panics for an unregistered
+// rule ID, which the per-component registry tests catch.
+func (r *Report) Add(ruleID string, at Loc, message, hint string) {
+	rule, ok := Lookup(ruleID)
+	if !ok {
+		panic("rules: finding for unregistered rule " + ruleID)
+	}
+	r.Findings = append(r.Findings, Finding{
+		Rule:     ruleID,
+		Severity: rule.Severity,
+		Kind:     r.Kind,
+		Object:   r.Object,
+		Key:      at.Key,
+		Path:     at.Path,
+		Line:     at.Line,
+		Column:   at.Column,
+		Message:  message,
+		Hint:     hint,
+	})
+}
+
+// Addf is Add with a formatted message.
+func (r *Report) Addf(ruleID string, at Loc, hint string, format string, args ...any) {
+	r.Add(ruleID, at, fmt.Sprintf(format, args...), hint)
+}

@@ -1,0 +1,69 @@
+package rules
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Redacted replaces secret values wherever they would otherwise be shown.
+const Redacted = "<redacted>"
+
+// secretKeyNames are normalised (lower case, no separators) names of keys
+// whose values are credentials: Terway's access_key/access_secret, the
+// ali-vpc/tencent-vpc AccessKeyID/AccessKeySecret, flannel ipsec/wireguard
+// PSK, and generic password/secret/token fields.
+var secretKeyNames = map[string]bool{
+	"accesskey": true, "accesssecret": true, "accesskeyid": true, "accesskeysecret": true,
+	"secretkey": true, "secretaccesskey": true, "psk": true, "password": true, "passwd": true,
+	"secret": true, "token": true, "privatekey": true, "apikey": true, "clientsecret": true,
+}
+
+// IsSecretKey reports whether values of a key with this name are credentials
+// that must never appear in a message, log line or annotation.
+func IsSecretKey(name string) bool {
+	n := strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(name))
+	return secretKeyNames[n]
+}
+
+// SecretValues walks a parsed JSON document and returns every non-empty string
+// value stored under a secret key, longest first (so Scrub replaces a value
+// before any of its substrings).
+func SecretValues(root gjson.Result) []string {
+	seen := map[string]bool{}
+	var walk func(v gjson.Result)
+	walk = func(v gjson.Result) {
+		switch {
+		case v.IsObject():
+			v.ForEach(func(k, val gjson.Result) bool {
+				if IsSecretKey(k.String()) && val.Type == gjson.String && val.Str != "" {
+					seen[val.Str] = true
+				}
+				walk(val)
+				return true
+			})
+		case v.IsArray():
+			v.ForEach(func(_, val gjson.Result) bool { walk(val); return true })
+		}
+	}
+	walk(root)
+	out := make([]string, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return len(out[i]) > len(out[j]) || (len(out[i]) == len(out[j]) && out[i] < out[j])
+	})
+	return out
+}
+
+// Scrub replaces every occurrence of the given secret values in s.
+func Scrub(s string, secrets []string) string {
+	for _, v := range secrets {
+		if v != "" && strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, Redacted)
+		}
+	}
+	return s
+}

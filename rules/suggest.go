@@ -1,0 +1,69 @@
+package rules
+
+import "strings"
+
+// Suggest returns the candidate closest to name, for "did you mean" hints, or
+// "" when nothing is close. A case-insensitive or separator-insensitive match
+// always wins (Max_Pool_Size → max_pool_size, strictArp → strictARP);
+// otherwise the edit distance must be small relative to the name's length.
+func Suggest(name string, candidates []string) string {
+	norm := func(s string) string {
+		return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
+	}
+	n := norm(name)
+	for _, c := range candidates {
+		if c != name && norm(c) == n {
+			return c
+		}
+	}
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if c == name {
+			continue
+		}
+		d := levenshtein(n, norm(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := 2
+	if len(n) >= 10 {
+		limit = 3
+	}
+	if len(n) <= 3 {
+		limit = 1
+	}
+	if bestD <= limit {
+		return best
+	}
+	return ""
+}
+
+// DidYouMean renders a suggestion as a sentence fragment, or "".
+func DidYouMean(name string, candidates []string) string {
+	if s := Suggest(name, candidates); s != "" {
+		return "did you mean \"" + s + "\"?"
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

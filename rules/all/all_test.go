@@ -1,0 +1,62 @@
+package all
+
+import (
+	"testing"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/engine"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+func TestCheckersCoverEveryComponent(t *testing.T) {
+	want := map[rules.Component]bool{rules.Terway: false, rules.Flannel: false, rules.KubeProxy: false, rules.Service: false}
+	for _, c := range Checkers() {
+		if _, ok := want[c.Component()]; !ok {
+			t.Errorf("unexpected component %q", c.Component())
+		}
+		want[c.Component()] = true
+	}
+	for comp, seen := range want {
+		if !seen {
+			t.Errorf("no checker for %s", comp)
+		}
+	}
+}
+
+func TestImportRegistersRulesOfEveryComponent(t *testing.T) {
+	per := map[rules.Component]int{}
+	for _, r := range rules.All() {
+		per[r.Component]++
+	}
+	for _, c := range Checkers() {
+		if per[c.Component()] == 0 {
+			t.Errorf("no rule registered for component %s", c.Component())
+		}
+	}
+}
+
+func TestEngineHasACheckerForEveryTarget(t *testing.T) {
+	e := NewEngine(nil)
+	cm := func(ns, name string) *corev1.ConfigMap {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Data: map[string]string{}}
+	}
+	for _, tc := range []struct {
+		obj    any
+		judged bool
+	}{
+		{cm("kube-system", "eni-config"), true},
+		{cm("kube-system", "eni-config-fixed"), true},
+		{cm("kube-system", "kube-flannel-cfg"), true},
+		{cm("kube-flannel", "kube-flannel-cfg"), true},
+		{cm("kube-system", "kube-proxy-worker"), true},
+		{&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web"}}, true},
+		{cm("kube-system", "coredns"), false},
+		{cm("default", "kube-proxy"), false},
+	} {
+		res := e.Judge(engine.Input{Operation: rules.Create, Object: tc.obj})
+		if res.Judged != tc.judged {
+			t.Errorf("%T %v: judged=%v (skipped %q), want %v", tc.obj, tc.obj.(metav1.Object).GetName(), res.Judged, res.Skipped, tc.judged)
+		}
+	}
+}

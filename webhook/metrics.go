@@ -1,0 +1,84 @@
+package webhook
+
+import (
+	"github.com/netguard/netguard/rules"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Reporter receives what netguard's own metrics count. The webhook depends
+// on this small interface, not on a metrics library (Gatekeeper's
+// StatsReporter style), so tests can record decisions directly.
+type Reporter interface {
+	// Decision counts one admission decision of a hook.
+	Decision(hook Hook, decision string)
+	// Finding counts one finding returned to the API server.
+	Finding(rule string, severity rules.Severity, component rules.Component)
+	// ConfigReload counts one attempt to load the configuration file.
+	ConfigReload(ok bool)
+}
+
+// PrometheusReporter exports:
+//
+//	netguard_decisions_total{webhook,decision}
+//	netguard_findings_total{rule,severity,component}
+//	netguard_config_reloads_total{result}
+//	netguard_config_last_reload_successful (0 or 1)
+type PrometheusReporter struct {
+	decisions *prometheus.CounterVec
+	findings  *prometheus.CounterVec
+	reloads   *prometheus.CounterVec
+	lastOK    prometheus.Gauge
+}
+
+// NewPrometheusReporter registers netguard's metrics in reg (for the served
+// metrics endpoint, controller-runtime's metrics.Registry).
+func NewPrometheusReporter(reg prometheus.Registerer) (*PrometheusReporter, error) {
+	r := &PrometheusReporter{
+		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "netguard_decisions_total",
+			Help: "Admission decisions by webhook (validate, mutate) and decision (allowed, denied, mutated, skipped).",
+		}, []string{"webhook", "decision"}),
+		findings: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "netguard_findings_total",
+			Help: "Findings returned by the admission webhook, by rule, severity and component.",
+		}, []string{"rule", "severity", "component"}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "netguard_config_reloads_total",
+			Help: "Attempts to (re)load the configuration file, by result (success, failure).",
+		}, []string{"result"}),
+		lastOK: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "netguard_config_last_reload_successful",
+			Help: "1 when the last attempt to load the configuration file succeeded, 0 when the last good configuration is kept.",
+		}),
+	}
+	for _, c := range []prometheus.Collector{r.decisions, r.findings, r.reloads, r.lastOK} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (r *PrometheusReporter) Decision(hook Hook, decision string) {
+	r.decisions.WithLabelValues(string(hook), decision).Inc()
+}
+
+func (r *PrometheusReporter) Finding(rule string, severity rules.Severity, component rules.Component) {
+	r.findings.WithLabelValues(rule, string(severity), string(component)).Inc()
+}
+
+func (r *PrometheusReporter) ConfigReload(ok bool) {
+	if ok {
+		r.reloads.WithLabelValues("success").Inc()
+		r.lastOK.Set(1)
+		return
+	}
+	r.reloads.WithLabelValues("failure").Inc()
+	r.lastOK.Set(0)
+}
+
+type nopReporter struct{}
+
+func (nopReporter) Decision(Hook, string)                           {}
+func (nopReporter) Finding(string, rules.Severity, rules.Component) {}
+func (nopReporter) ConfigReload(bool)                               {}

@@ -1,8 +1,18 @@
 // Package terway judges Terway's kube-system/eni-config ConfigMap and its
-// per-node-pool overrides exactly the way Terway parses them.
+// per-node-pool overrides (eni-config-*, selected on nodes by the
+// terway-config label) exactly the way Terway parses them: eni_conf with
+// sigs.k8s.io/json (case-sensitive keys, type errors fatal, unknown keys
+// silently dropped), the CNI configs with terway-cli's rules, and the
+// top-level switches with exact string comparison.
 package terway
 
-import "github.com/netguard/netguard/rules"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+)
 
 type checker struct{}
 
@@ -21,10 +31,45 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 	}
 	cm := req.ConfigMap
 	r := rules.NewReport("ConfigMap", cm.Namespace, cm.Name)
-	if req.Target.Role != rules.RoleTerwayOverride {
-		if _, ok := cm.Data["eni_conf"]; !ok {
-			r.Add("TW001", rules.Loc{Key: "eni_conf"}, "eni_conf is missing: terway-init and terwayd fail to read /etc/eni/eni_conf and the Terway pods crash-loop", "add an eni_conf key holding Terway's JSON configuration")
+	if req.Target.Role == rules.RoleTerwayOverride {
+		validateOverride(req, r)
+	} else {
+		validateBase(req, r)
+	}
+	checkRestart(req, r)
+	return r.Findings
+}
+
+// validateBase judges kube-system/eni-config.
+func validateBase(req *rules.Request, r *rules.Report) {
+	data := req.ConfigMap.Data
+	var doc *rules.JSONDoc
+	text, ok := data["eni_conf"]
+	switch {
+	case !ok:
+		r.Add("TW001", rules.Loc{Key: "eni_conf"}, "eni_conf is missing: terway-init and terwayd fail to read /etc/eni/eni_conf, terway-controlplane reports \"terway configmap has no eni_conf\", and the Terway pods crash-loop",
+			`add an eni_conf key holding Terway's JSON configuration, e.g. eni_conf: '{"version": "1", "max_pool_size": 5}'`)
+	case strings.TrimSpace(text) == "":
+		r.Add("TW001", rules.Loc{Key: "eni_conf"}, fmt.Sprintf("eni_conf is empty (%s): Terway cannot decode it (unexpected end of JSON input) and the Terway pods crash-loop", rules.Quote(text)),
+			`put Terway's JSON configuration into eni_conf, e.g. {"version": "1", "max_pool_size": 5}`)
+	default:
+		s := newScope(r, req)
+		if doc = parseENIConf(s, text); doc != nil {
+			s.doc = doc
+			checkENIConf(s)
+			checkCross(s, docEffective(doc))
 		}
 	}
-	return r.Findings
+	ipStack := func() (string, bool) {
+		if doc == nil {
+			return "", false
+		}
+		m, ok := rules.Get(doc.Root, "ip_stack")
+		if !ok || m.Value.Type != gjson.String {
+			return "", false
+		}
+		return m.Value.Str, true
+	}
+	cni := checkCNI(r, data, ipStack)
+	checkTopLevel(r, data, cni)
 }

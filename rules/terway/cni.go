@@ -1,0 +1,235 @@
+package terway
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+)
+
+// cniInfo is what the CNI config says about the datapath.
+type cniInfo struct {
+	key string // "10-terway.conf" or "10-terway.conflist"
+	// known is true when a terway plugin was found and read.
+	known       bool
+	virtualType string // lowercased eniip_virtual_type ("" when absent or not a string)
+	provider    string // network_policy_provider
+}
+
+// cilium reports whether the policy container runs cilium, which
+// in_cluster_loadbalance needs.
+func (c *cniInfo) cilium() bool {
+	return c.virtualType == "ipvlan" || c.virtualType == "datapathv2" || c.provider == "ebpf"
+}
+
+// cniImpact says what a type error in a terway plugin field breaks.
+var cniImpact = map[string]string{
+	"network_policy_provider":  "terway-init fails (\"network_policy_provider type error\") and the Terway pods crash-loop",
+	"symmetric_routing_config": "terway-init fails (\"failed to parse symmetric_routing_config\") and the Terway pods crash-loop",
+	"cilium_enable_hubble":     "the policy container fails (\"failed to unmarshal args\") whenever cilium runs",
+	"host_stack_cidrs":         "the CNI plugin fails every pod sandbox creation and the policy container fails",
+}
+
+// unusedENIConfFields are eni_conf fields Terway never uses; seeing them in
+// a CNI config is harmless.
+var unusedENIConfFields = map[string]bool{"version": true, "region_id": true, "prefix": true}
+
+// checkCNI judges 10-terway.conf / 10-terway.conflist of the base config.
+func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string, bool)) *cniInfo {
+	conf, hasConf := data["10-terway.conf"]
+	list, hasList := data["10-terway.conflist"]
+	if !hasConf {
+		msg := "10-terway.conf is missing: terway-init requires this key (\"this file must exist\") and fails, so the Terway pods never start"
+		if hasList {
+			msg = "10-terway.conf is missing: terway-init requires this key even when 10-terway.conflist is present, and fails, so the Terway pods never start"
+		}
+		r.Add("TW040", rules.Loc{Key: "10-terway.conf"}, msg,
+			`add 10-terway.conf, e.g. {"cniVersion": "0.4.0", "name": "terway", "type": "terway"}`)
+	}
+	key, text := "10-terway.conf", conf
+	if hasList {
+		key, text = "10-terway.conflist", list
+	} else if !hasConf {
+		return nil
+	}
+	info := &cniInfo{key: key}
+	doc, serr := rules.ParseJSONDoc(key, text)
+	if serr != nil {
+		r.Add("TW041", serr.Loc, fmt.Sprintf("%s is not valid JSON (%s): terway-init cannot parse it and fails, so the Terway pods never start", key, serr.Msg),
+			"fix the JSON: no comments (docs show // annotations that must not be copied), no trailing commas, double quotes only")
+		return info
+	}
+	root := doc.Root
+	if !root.IsObject() {
+		r.Add("TW041", doc.Loc("", root), fmt.Sprintf("%s is a JSON %s, not an object: terway-init fails (\"type not found\") and the Terway pods never start", key, rules.JSONType(root)),
+			`write a CNI config object, e.g. {"cniVersion": "0.4.0", "name": "terway", "type": "terway"}`)
+		return info
+	}
+	type plugin struct {
+		v    gjson.Result
+		path string
+	}
+	var plugins []plugin
+	if pm, ok := rules.Get(root, "plugins"); ok {
+		if !pm.Value.IsArray() {
+			r.Add("TW041", doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is a JSON %s, not an array: terway-init cannot build the plugin chain and fails", key, rules.JSONType(pm.Value)),
+				`write "plugins": [{"type": "terway"}, ...]`)
+			return info
+		}
+		for i, p := range pm.Value.Array() {
+			plugins = append(plugins, plugin{p, rules.IndexPath("plugins", i)})
+		}
+		if len(plugins) == 0 {
+			r.Add("TW041", doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is empty: the node gets a CNI config without the terway plugin and pods cannot be created", key),
+				`add {"type": "terway"} to plugins`)
+		}
+	} else {
+		if key == "10-terway.conflist" {
+			r.Add("TW041", doc.Loc("", root), "10-terway.conflist has no plugins array: terway-init treats the whole document as a single plugin, which is not what a conflist means",
+				`write {"plugins": [{"type": "terway"}, ...]}`)
+		}
+		plugins = append(plugins, plugin{root, ""})
+	}
+	for _, p := range plugins {
+		if !p.v.IsObject() {
+			r.Add("TW041", doc.Loc(p.path, p.v), fmt.Sprintf("%s in %s is a JSON %s, not a plugin object: terway-init fails (\"type not found\")", orRoot(p.path), key, rules.JSONType(p.v)),
+				`each plugin is an object with a string "type"`)
+			continue
+		}
+		t, ok := rules.Get(p.v, "type")
+		if !ok || t.Value.Type != gjson.String {
+			tp := rules.JoinPath(p.path, "type")
+			what := "has no \"type\""
+			if ok {
+				what = "has a non-string \"type\""
+			}
+			r.Add("TW041", doc.Loc(tp, t.Value), fmt.Sprintf("%s in %s %s: terway-init fails with \"type not found\" and the Terway pods never start", orRoot(p.path), key, what),
+				`add "type": "terway" (or the plugin's binary name) as a JSON string`)
+			continue
+		}
+		if t.Value.Str == "terway" {
+			checkTerwayPlugin(r, doc, p.v, p.path, info, eniIPStack)
+		}
+	}
+	return info
+}
+
+func orRoot(p string) string {
+	if p == "" {
+		return "the plugin"
+	}
+	return p
+}
+
+// checkTerwayPlugin judges the members of the terway plugin.
+func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path string, info *cniInfo, eniIPStack func() (string, bool)) {
+	info.known = true
+	known := sortedKeys(cniFields)
+	known = append(known, "eniip_virtual_type", "auto_mtu")
+	for _, m := range rules.Members(v) {
+		p := rules.JoinPath(path, m.Name)
+		loc := doc.LocAt(p, m.KeyOffset)
+		if t, ok := cniFields[m.Name]; ok {
+			impact := cniImpact[m.Name]
+			if impact == "" {
+				impact = "the terway CNI binary fails every pod sandbox creation (ContainerCreating forever)"
+			}
+			tc := &typeCheck{r: r, doc: doc, mismatchRule: "TW044", unknownRule: "TW047", structName: "CNIConf", impact: impact, foldCase: true}
+			if !tc.check(t, m.Value, p, false) {
+				continue
+			}
+		}
+		vloc := doc.Loc(p, m.Value)
+		switch m.Name {
+		case "eniip_virtual_type":
+			checkVirtualType(r, m.Value, vloc, info)
+		case "network_policy_provider":
+			if m.Value.Type == gjson.String {
+				info.provider = m.Value.Str
+				checkProvider(r, m.Value.Str, vloc)
+			}
+		case "host_stack_cidrs":
+			for i, e := range m.Value.Array() {
+				if e.Type != gjson.String {
+					continue
+				}
+				if _, err := netip.ParsePrefix(e.Str); err != nil {
+					r.Add("TW046", doc.Loc(rules.IndexPath(p, i), e), fmt.Sprintf("host_stack_cidrs entry %s is not a CIDR (%v): the CNI plugin fails pod creation with \"host_stack_cidrs(...) is invaild\" and the policy container fails", rules.Quote(e.Str), err),
+						`write each entry as a CIDR, e.g. "169.254.20.10/32"`)
+				}
+			}
+		case "auto_mtu":
+			if m.Value.Type != gjson.True && m.Value.Type != gjson.False && m.Value.Type != gjson.Null {
+				r.Add("TW045", vloc, fmt.Sprintf("auto_mtu is %s, not a JSON boolean: terway-init silently ignores it, so the MTU is not detected", describe(m.Value, false)),
+					`write "auto_mtu": true (no quotes)`)
+			}
+		case "hairpinMode", "hairpin_mode":
+			r.Add("TW045", loc, fmt.Sprintf("%q is not a Terway setting (Terway has no hairpin option; it is a flannel/bridge plugin field): it is ignored", m.Name),
+				fmt.Sprintf("remove %q", m.Name))
+		case "ip_stack":
+			if eni, ok := eniIPStack(); ok && m.Value.Type == gjson.String && eni == m.Value.Str {
+				r.Add("TW045", loc, fmt.Sprintf("ip_stack in %s is ignored by Terway (it reads ip_stack only from eni_conf, which already says %q)", doc.Key, eni),
+					"remove ip_stack from the CNI config")
+			} else {
+				r.Add("TW008", loc, fmt.Sprintf("ip_stack is set in %s, where Terway ignores it (docs/ipv6.md shows it there by mistake): the stack is decided by eni_conf's ip_stack, so this setting has no effect", doc.Key),
+					fmt.Sprintf("move it into eni_conf: \"ip_stack\": %s", rules.Compact(m.Value)))
+			}
+		case "disable_network_policy", "in_cluster_loadbalance", "felix_relay_service":
+			r.Add("TW008", loc, fmt.Sprintf("%q is set inside %s, where Terway ignores it: it is read from a top-level ConfigMap key", m.Name, doc.Key),
+				fmt.Sprintf("move it to a top-level data key: %s: \"...\" (a quoted string next to eni_conf)", m.Name))
+		default:
+			if _, ok := cniFields[m.Name]; ok {
+				continue
+			}
+			if _, ok := eniConfFields[m.Name]; ok && !unusedENIConfFields[m.Name] {
+				r.Add("TW008", loc, fmt.Sprintf("%q is an eni_conf field set inside %s, where Terway ignores it, so this setting has no effect", m.Name, doc.Key),
+					fmt.Sprintf("move %q into the eni_conf JSON", m.Name))
+				continue
+			}
+			if sug := rules.Suggest(m.Name, known); sug != "" && sug != m.Name {
+				r.Add("TW047", loc, fmt.Sprintf("%q is not a terway plugin field, so terway-init (which matches keys case-sensitively) ignores it; did you mean %q?", m.Name, sug),
+					fmt.Sprintf("rename %q to %q", m.Name, sug))
+			}
+		}
+	}
+}
+
+func checkVirtualType(r *rules.Report, v gjson.Result, loc rules.Loc, info *cniInfo) {
+	if v.Type == gjson.Null {
+		return
+	}
+	if v.Type != gjson.String {
+		r.Add("TW045", loc, fmt.Sprintf("eniip_virtual_type is %s, not a string: terway-init silently treats it as \"veth\"", describe(v, false)),
+			`write "eniip_virtual_type": "veth" or "datapathv2" as a JSON string`)
+		return
+	}
+	info.virtualType = strings.ToLower(v.Str)
+	switch info.virtualType {
+	case "", "veth", "datapathv2":
+	case "ipvlan":
+		r.Add("TW043", loc, `eniip_virtual_type "ipvlan" is only accepted when the AutoDataPathV2 feature gate is on (it then runs datapathv2); otherwise terway-init fails with "ipvlan is unsupported" and the Terway pods never start`,
+			`use "eniip_virtual_type": "datapathv2"`)
+	default:
+		hint := `use "veth" or "datapathv2"`
+		if sug := rules.Suggest(info.virtualType, []string{"veth", "datapathv2", "ipvlan"}); sug != "" {
+			hint = fmt.Sprintf("did you mean %q? write \"eniip_virtual_type\": %q", sug, sug)
+		}
+		r.Add("TW042", loc, fmt.Sprintf("eniip_virtual_type %s is not a datapath Terway knows (veth, ipvlan, datapathv2; case-insensitive): terway-init fails with \"invalid datapath\" and the Terway pods never start", rules.Quote(v.Str)), hint)
+	}
+}
+
+func checkProvider(r *rules.Report, v string, loc rules.Loc) {
+	switch v {
+	case "iptables", "ebpf", "":
+		return
+	}
+	if sug := nearMiss(v, []string{"iptables", "ebpf"}); sug != "" {
+		r.Add("TW021", loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises (it compares case-sensitively): Terway silently uses \"iptables\" instead of %q", rules.Quote(v), sug),
+			fmt.Sprintf("write \"network_policy_provider\": %q", sug))
+		return
+	}
+	r.Add("TW022", loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises: Terway silently uses \"iptables\"", rules.Quote(v)),
+		`use "iptables" or "ebpf"`)
+}

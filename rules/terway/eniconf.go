@@ -1,0 +1,398 @@
+package terway
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+)
+
+// scope is the document being judged and what a failure in it means.
+type scope struct {
+	r        *rules.Report
+	doc      *rules.JSONDoc
+	override bool
+	name     string // ConfigMap name
+	cluster  *rules.ClusterContext
+	// impact says what Terway does when it cannot decode the document.
+	impact string
+}
+
+func newScope(r *rules.Report, req *rules.Request) *scope {
+	s := &scope{r: r, override: req.Target.Role == rules.RoleTerwayOverride, name: req.ConfigMap.Name, cluster: req.Cluster}
+	if s.override {
+		s.impact = fmt.Sprintf("terwayd on every node labelled terway-config=%s exits (\"failed parse config\") and its Terway pod crash-loops", s.name)
+	} else {
+		s.impact = "terway-init and terwayd exit and the Terway pod on every node crash-loops (terway-controlplane also refuses the config)"
+	}
+	return s
+}
+
+// parseENIConf parses eni_conf; it reports syntax errors and non-objects
+// and returns nil when the document cannot be judged further.
+func parseENIConf(s *scope, text string) *rules.JSONDoc {
+	doc, serr := rules.ParseJSONDoc("eni_conf", text)
+	if serr != nil {
+		what := "terway-init (jq, encoding/json) and terwayd cannot parse it"
+		if s.override {
+			what = fmt.Sprintf("terwayd on the nodes labelled terway-config=%s fails with \"failed parse config: Invalid JSON Patch\"", s.name)
+		}
+		s.r.Add("TW002", serr.Loc, fmt.Sprintf("eni_conf is not valid JSON (%s): %s and the Terway pods crash-loop", serr.Msg, what),
+			"fix the JSON: eni_conf is strict JSON, without comments, trailing commas or single quotes; check it with `jq . <file>`")
+		return nil
+	}
+	if !doc.Root.IsObject() {
+		var msg string
+		switch {
+		case doc.Root.Type == gjson.Null && s.override:
+			msg = fmt.Sprintf("eni_conf is null: as a JSON merge patch null REPLACES the whole base configuration, so nodes labelled terway-config=%s run with an all-default Terway config (no vSwitches, security groups or credentials from eni-config)", s.name)
+		case doc.Root.Type == gjson.Null:
+			msg = "eni_conf is null: terwayd silently runs with an all-default configuration, and terway-controlplane cannot read it"
+		default:
+			msg = fmt.Sprintf("eni_conf is a JSON %s, not an object: %s", rules.JSONType(doc.Root), s.impact)
+		}
+		s.r.Add("TW001", doc.Loc("", doc.Root), msg, `eni_conf must be one JSON object, e.g. {"version": "1", "max_pool_size": 5}`)
+		return nil
+	}
+	return doc
+}
+
+// checkENIConf judges every member of eni_conf on its own: duplicates,
+// types, unknown, removed and misplaced keys, and the value of each field.
+func checkENIConf(s *scope) {
+	root := s.doc.Root
+	checkDuplicates(s, root)
+	tc := &typeCheck{r: s.r, doc: s.doc, mismatchRule: "TW005", unknownRule: "TW006", structName: "Config", impact: s.impact}
+	members := rules.Members(root)
+	last := map[string]int{}
+	for i, m := range members {
+		last[m.Name] = i
+	}
+	for i, m := range members {
+		loc := s.doc.LocAt(m.Name, m.KeyOffset)
+		f, known := eniConfFields[m.Name]
+		switch {
+		case known:
+			ok := tc.check(f.t, m.Value, rules.JoinPath("", m.Name), rules.IsSecretKey(m.Name))
+			if ok && last[m.Name] == i && m.Value.Type != gjson.Null {
+				checkFieldValue(s, m, loc)
+				checkSince(s, m.Name, f, loc)
+			}
+		case removedFields[m.Name] != "":
+			s.r.Add("TW007", loc, fmt.Sprintf("%q was removed from Terway (%s): current Terway silently ignores it", m.Name, removedFields[m.Name]),
+				fmt.Sprintf("delete %q from eni_conf", m.Name))
+		case misplacedInENIConf[m.Name] != "":
+			s.r.Add("TW008", loc, fmt.Sprintf("%q is not an eni_conf field: Terway reads it from %s and silently ignores it here, so this setting has no effect", m.Name, misplacedInENIConf[m.Name]),
+				fmt.Sprintf("move %q out of eni_conf to %s", m.Name, misplacedInENIConf[m.Name]))
+		default:
+			unknownENIConfKey(s, m, loc)
+		}
+	}
+	if a, ok := rules.Get(root, "access_key"); ok && a.Value.Type == gjson.String && a.Value.Str != "" {
+		s.r.Add("TW060", s.doc.LocAt("access_key", a.KeyOffset),
+			"eni_conf holds a static AccessKey pair (access_key/access_secret, values <redacted>): anyone who can read ConfigMaps in kube-system can read it",
+			"prefer credential_path (ACK: /var/addon/token-config), the addon secret /var/alibaba-addon-secret, or the ECS RAM role of the nodes, and remove access_key/access_secret")
+	}
+}
+
+func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
+	candidates := eniConfCandidates
+	for _, c := range candidates {
+		if strings.EqualFold(c, m.Name) {
+			s.r.Add("TW006", loc, fmt.Sprintf("%q is not an eni_conf field: Terway matches keys case-sensitively and silently discards %q, so the setting has no effect (terway-cli, which is case-insensitive, may still read it: the two disagree)", m.Name, m.Name),
+				fmt.Sprintf("rename %q to %q", m.Name, c))
+			return
+		}
+	}
+	msg := fmt.Sprintf("%q is not an eni_conf field: Terway silently ignores unknown keys, so this setting has no effect", m.Name)
+	hint := fmt.Sprintf("remove %q or correct its name (see the Terway eni_conf fields)", m.Name)
+	if sug := rules.Suggest(m.Name, candidates); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
+		hint = fmt.Sprintf("rename %q to %q", m.Name, sug)
+	}
+	s.r.Add("TW006", loc, msg, hint)
+}
+
+// checkDuplicates reports repeated keys; Terway's decoder keeps the last.
+func checkDuplicates(s *scope, root gjson.Result) {
+	for _, d := range rules.DuplicateKeys(root, "") {
+		parentPath, name := splitLast(d.Path)
+		parent := root
+		if parentPath != "" {
+			parent = root.Get(gjsonPath(parentPath))
+		}
+		var vals []gjson.Result
+		for _, m := range rules.Members(parent) {
+			if m.Name == name {
+				vals = append(vals, m.Value)
+			}
+		}
+		if len(vals) < 2 {
+			continue
+		}
+		lastV := vals[len(vals)-1]
+		same := true
+		for _, v := range vals[:len(vals)-1] {
+			if !equalJSON(v, lastV) {
+				same = false
+			}
+		}
+		loc := s.doc.LocAt(d.Path, d.Offset)
+		if same {
+			s.r.Add("TW004", loc, fmt.Sprintf("%s appears %d times with the same value: Terway keeps the last one", d.Path, len(vals)),
+				fmt.Sprintf("delete the repeated %q", name))
+			continue
+		}
+		val := describe(lastV, isSecretPath(d.Path))
+		s.r.Add("TW003", loc, fmt.Sprintf("%s appears %d times with different values: Terway silently keeps only the LAST one (%s) and ignores the others", d.Path, len(vals), val),
+			fmt.Sprintf("keep exactly one %q with the value you want", name))
+	}
+}
+
+// equalJSON compares two values ignoring insignificant whitespace.
+func equalJSON(a, b gjson.Result) bool {
+	var x, y bytes.Buffer
+	if json.Compact(&x, []byte(a.Raw)) != nil || json.Compact(&y, []byte(b.Raw)) != nil {
+		return a.Raw == b.Raw
+	}
+	return bytes.Equal(x.Bytes(), y.Bytes())
+}
+
+// splitLast splits "a.b" into ("a", "b"); keys are plain identifiers here
+// or bracket-quoted by rules.JoinPath.
+func splitLast(p string) (string, string) {
+	if strings.HasSuffix(p, "\"]") {
+		if i := strings.LastIndex(p, "[\""); i >= 0 {
+			if n, err := strconv.Unquote(p[i+1 : len(p)-1]); err == nil {
+				return p[:i], n
+			}
+		}
+	}
+	if i := strings.LastIndexByte(p, '.'); i >= 0 {
+		return p[:i], p[i+1:]
+	}
+	return "", p
+}
+
+// gjsonPath converts a simple netguard path (a.b, a[0]) to gjson syntax.
+func gjsonPath(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				return p
+			}
+			inner := p[i+1 : i+j]
+			if n, err := strconv.Unquote(inner); err == nil {
+				inner = n
+			}
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(gjsonEscape(inner))
+			i += j
+		case '.':
+			b.WriteByte('.')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func gjsonEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '.', '*', '?', '|', '#', '@', '\\', '!', '=', '<', '>', '%':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isSecretPath(p string) bool {
+	for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' || r == '"' }) {
+		if rules.IsSecretKey(part) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSince warns about fields the configured Terway version lacks.
+func checkSince(s *scope, name string, f field, loc rules.Loc) {
+	if f.since == "" || s.cluster == nil || s.cluster.TerwayVersion == "" {
+		return
+	}
+	have, err := rules.ParseVersion(s.cluster.TerwayVersion)
+	if err != nil {
+		return
+	}
+	need, _ := rules.ParseVersion(f.since)
+	if have.Less(need) {
+		s.r.Add("TW018", loc, fmt.Sprintf("%q needs Terway v%s or later, but the cluster runs Terway %s: this version silently ignores it", name, f.since, s.cluster.TerwayVersion),
+			fmt.Sprintf("upgrade Terway to v%s or later, or remove %q", f.since, name))
+	}
+}
+
+// enums are string fields where Terway recognises some values and silently
+// treats every other value as the default.
+var enums = map[string]struct {
+	valid    []string
+	fallback string
+}{
+	"vswitch_selection_policy": {[]string{"ordered", "random"}, `"random"`},
+	"eni_selection_policy":     {[]string{"most_ips", "least_ips"}, `"most_ips"`},
+	"ipam_type":                {[]string{"crd"}, `legacy (non-centralized) IPAM`},
+}
+
+// checkFieldValue judges the value of one known, well-typed field.
+func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
+	v := m.Value
+	vloc := s.doc.Loc(m.Name, v)
+	switch m.Name {
+	case "ip_stack":
+		checkIPStack(s, v.Str, vloc)
+	case "vswitch_selection_policy", "eni_selection_policy", "ipam_type":
+		checkEnum(s, m.Name, v.Str, enums[m.Name].valid, enums[m.Name].fallback, vloc)
+	case "idle_ip_reclaim_after", "idle_ip_reclaim_interval":
+		if _, err := time.ParseDuration(v.Str); err != nil {
+			s.r.Add("TW015", vloc, fmt.Sprintf("%s %s is not a Go duration (%v): terwayd fails at start in legacy IPAM and every Node reconcile fails in centralized (crd) IPAM", m.Name, rules.Quote(v.Str), err),
+				fmt.Sprintf(`use a Go duration such as "30m", "1h" or "1h30m" (units ns, us, ms, s, m, h; no "d"): %q: "1h"`, m.Name))
+		}
+	case "ip_pool_sync_period":
+		if v.Str != "" {
+			if _, err := time.ParseDuration(v.Str); err != nil {
+				s.r.Add("TW015", vloc, fmt.Sprintf("ip_pool_sync_period %s is not a Go duration (%v): Terway silently ignores it and keeps syncing every 120s", rules.Quote(v.Str), err),
+					`use a Go duration such as "120s" or "5m" (units ns, us, ms, s, m, h)`)
+			}
+		}
+	case "idle_ip_reclaim_jitter_factor":
+		if _, err := strconv.ParseFloat(v.Str, 64); err != nil {
+			s.r.Add("TW016", vloc, fmt.Sprintf("idle_ip_reclaim_jitter_factor %s is not a number: terwayd (legacy IPAM) fails at start on strconv.ParseFloat, and centralized IPAM silently ignores it", rules.Quote(v.Str)),
+				`use a decimal number inside a JSON string: "idle_ip_reclaim_jitter_factor": "0.1"`)
+		}
+	case "max_pool_size", "min_pool_size", "ip_warm_up_size", "min_eni", "max_eni", "ipv4_prefix_count", "ipv6_prefix_count", "kube_client_burst":
+		if n, err := strconv.ParseInt(v.Raw, 10, 64); err == nil && n < 0 {
+			s.r.Add("TW019", vloc, fmt.Sprintf("%s is %d: a negative size is never valid; the Node CR schema (minimum 0) rejects it, so every reconcile of centralized IPAM fails, and legacy IPAM misbehaves", m.Name, n),
+				fmt.Sprintf("use 0 or a positive number: %q: 0", m.Name))
+		}
+	case "service_cidr":
+		checkServiceCIDR(s, v, vloc)
+	case "vswitches":
+		checkVSwitches(s, v)
+	case "security_group":
+		checkID(s, "security group", sgRe, v, "security_group")
+	case "security_groups":
+		for i, e := range v.Array() {
+			if e.Type == gjson.String {
+				checkID(s, "security group", sgRe, e, rules.IndexPath("security_groups", i))
+			}
+		}
+	case "backoff_override":
+		for _, b := range rules.Members(v) {
+			if !containsStr(backoffKeys, b.Name) {
+				p := rules.JoinPath("backoff_override", b.Name)
+				msg := fmt.Sprintf("backoff_override has no entry %q: Terway stores it but never looks it up, so it has no effect", b.Name)
+				hint := "use one of " + strings.Join(backoffKeys[1:], ", ") + " (or \"\" for the default)"
+				if sug := rules.Suggest(b.Name, backoffKeys[1:]); sug != "" {
+					msg += fmt.Sprintf("; did you mean %q?", sug)
+					hint = fmt.Sprintf("rename %q to %q", b.Name, sug)
+				}
+				s.r.Add("TW006", s.doc.LocAt(p, b.KeyOffset), msg, hint)
+			}
+		}
+	case "rate_limit":
+		for _, a := range rules.Members(v) {
+			if containsStr(rateLimitActions, a.Name) {
+				continue
+			}
+			if sug := rules.Suggest(a.Name, rateLimitActions); sug != "" {
+				p := rules.JoinPath("rate_limit", a.Name)
+				s.r.Add("TW006", s.doc.LocAt(p, a.KeyOffset), fmt.Sprintf("rate_limit has no OpenAPI action %q (names are case-sensitive): Terway creates a limiter nobody uses, so %q keeps its default limit", a.Name, sug),
+					fmt.Sprintf("rename %q to %q", a.Name, sug))
+			}
+		}
+	}
+}
+
+// rateLimitActions are the OpenAPI actions with built-in limits
+// (pkg/aliyun/client/ratelimit.go).
+var rateLimitActions = []string{
+	"AttachNetworkInterface", "CreateNetworkInterface", "DeleteNetworkInterface", "DescribeNetworkInterfaces",
+	"DescribeNetworkInterfaceAttribute", "DetachNetworkInterface", "AssignPrivateIpAddresses",
+	"UnassignPrivateIpAddresses", "AssignIpv6Addresses", "UnassignIpv6Addresses", "DescribeInstanceTypes",
+	"DescribeVSwitches", "AssignLeniPrivateIpAddress", "AttachElasticNetworkInterface", "DetachElasticNetworkInterface",
+	"ListElasticNetworkInterfaces", "CreateElasticNetworkInterface", "DeleteElasticNetworkInterface",
+	"CreateHighDensityElasticNetworkInterface", "DeleteHighDensityElasticNetworkInterface",
+	"AttachHighDensityElasticNetworkInterface", "DetachHighDensityElasticNetworkInterface",
+	"ListHighDensityElasticNetworkInterfaces", "GetNodeInfoForPod",
+}
+
+func containsStr(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func checkIPStack(s *scope, v string, loc rules.Loc) {
+	switch v {
+	case "", "ipv4", "dual":
+		return
+	case "ipv6":
+		s.r.Add("TW012", loc, `ip_stack "ipv6" is accepted by terway-controlplane but terwayd refuses it ("unsupported ipStack ipv6 in configMap") and the Terway pods crash-loop`,
+			`use "ip_stack": "ipv4" or "ip_stack": "dual" (IPv6-only is not supported by the daemon)`)
+		return
+	}
+	hint := `use "ip_stack": "ipv4" or "ip_stack": "dual"`
+	if sug := rules.Suggest(v, []string{"ipv4", "dual"}); sug != "" {
+		hint = fmt.Sprintf(`use "ip_stack": %q (the value is case-sensitive)`, sug)
+	}
+	s.r.Add("TW012", loc, fmt.Sprintf("ip_stack %s is not supported: terwayd fails at start with \"unsupported ipStack %s in configMap\" and the Terway pods crash-loop", rules.Quote(v), v), hint)
+}
+
+// checkEnum judges a string field whose unknown values silently fall back.
+func checkEnum(s *scope, name, v string, valid []string, fallback string, loc rules.Loc) {
+	if v == "" || containsStr(valid, v) {
+		return
+	}
+	if sug := nearMiss(v, valid); sug != "" {
+		s.r.Add("TW021", loc, fmt.Sprintf("%s %s is not a value Terway recognises (it compares case-sensitively); Terway silently uses %s instead of %q", name, rules.Quote(v), fallback, sug),
+			fmt.Sprintf("write %q: %q", name, sug))
+		return
+	}
+	s.r.Add("TW022", loc, fmt.Sprintf("%s %s is not a value Terway recognises; Terway silently uses %s", name, rules.Quote(v), fallback),
+		fmt.Sprintf("use one of %s, or remove %q to get the default", quoteList(valid), name))
+}
+
+// nearMiss returns the valid value v was evidently meant as (case, spacing,
+// separators or a small typo), or "".
+func nearMiss(v string, valid []string) string {
+	t := strings.TrimSpace(v)
+	for _, c := range valid {
+		if strings.EqualFold(t, c) {
+			return c
+		}
+	}
+	return rules.Suggest(t, valid)
+}
+
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,194 @@
+package terway
+
+import (
+	"maps"
+	"slices"
+)
+
+// kind is the Go kind a JSON value is decoded into.
+type kind uint8
+
+const (
+	kString kind = iota
+	kInt         // Go int (64-bit)
+	kFloat64
+	kFloat32
+	kBool
+	kArray
+	kMap
+	kStruct
+)
+
+// jtype describes the Go type Terway decodes a JSON value into, so that a
+// value can be checked exactly as encoding/json (sigs.k8s.io/json) would.
+type jtype struct {
+	kind kind
+	// goType is the Go type as Go's decoder names it in its errors.
+	goType string
+	// elem is the element type of arrays and maps.
+	elem *jtype
+	// fields of a struct, matched case-sensitively (sigs.k8s.io/json).
+	fields map[string]*jtype
+	// open structs accept any other member without a finding (CNI configs
+	// may carry keys for other plugins).
+	open bool
+}
+
+var (
+	tString  = &jtype{kind: kString, goType: "string"}
+	tInt     = &jtype{kind: kInt, goType: "int"}
+	tInt64   = &jtype{kind: kInt, goType: "time.Duration"}
+	tFloat64 = &jtype{kind: kFloat64, goType: "float64"}
+	tFloat32 = &jtype{kind: kFloat32, goType: "float32"}
+	tBool    = &jtype{kind: kBool, goType: "bool"}
+
+	tStrings     = &jtype{kind: kArray, goType: "[]string", elem: tString}
+	tStringMap   = &jtype{kind: kMap, goType: "map[string]string", elem: tString}
+	tIntMap      = &jtype{kind: kMap, goType: "map[string]int", elem: tInt}
+	tVSwitchMap  = &jtype{kind: kMap, goType: "map[string][]string", elem: tStrings}
+	tBackoffItem = &jtype{kind: kStruct, goType: "backoff.ExtendedBackoff", fields: map[string]*jtype{
+		// Untagged Go fields: the JSON keys are the Go field names, matched
+		// case-sensitively. Durations are integer nanoseconds.
+		"InitialDelay": tInt64, "Duration": tInt64, "Cap": tInt64,
+		"Factor": tFloat64, "Jitter": tFloat64, "Steps": tInt,
+	}}
+	tBackoffMap = &jtype{kind: kMap, goType: "map[string]backoff.ExtendedBackoff", elem: tBackoffItem}
+	tRoutes     = &jtype{kind: kArray, goType: "[]route.Route", elem: &jtype{kind: kStruct, goType: "route.Route", fields: map[string]*jtype{"dst": tString}}}
+	tTagItems   = &jtype{kind: kArray, goType: "[]v1beta1.ENITagBlockListItem", elem: &jtype{kind: kStruct, goType: "v1beta1.ENITagBlockListItem", fields: map[string]*jtype{"key": tString, "value": tString}}}
+)
+
+// field is one eni_conf key of Terway's types/daemon/config.go Config.
+type field struct {
+	t *jtype
+	// since is the first Terway release with the field ("" = always there).
+	since string
+	// baseOnly fields are read from the base eni-config only, before the
+	// per-node override is merged.
+	baseOnly bool
+}
+
+// eniConfFields is the Config struct of Terway (HEAD 89aadf8b), key by key.
+var eniConfFields = map[string]field{
+	"version":                        {t: tString},
+	"access_key":                     {t: tString},
+	"access_secret":                  {t: tString},
+	"region_id":                      {t: tString},
+	"credential_path":                {t: tString},
+	"service_cidr":                   {t: tString},
+	"vswitches":                      {t: tVSwitchMap},
+	"eni_tags":                       {t: tStringMap},
+	"max_pool_size":                  {t: tInt},
+	"min_pool_size":                  {t: tInt},
+	"ip_warm_up_size":                {t: tInt, since: "1.16.4"},
+	"idle_ip_reclaim_after":          {t: tString, since: "1.16.0"},
+	"idle_ip_reclaim_batch_size":     {t: tInt, since: "1.16.0"},
+	"idle_ip_reclaim_interval":       {t: tString, since: "1.16.0"},
+	"idle_ip_reclaim_jitter_factor":  {t: tString, since: "1.16.0"},
+	"min_eni":                        {t: tInt},
+	"max_eni":                        {t: tInt},
+	"prefix":                         {t: tString},
+	"security_group":                 {t: tString},
+	"security_groups":                {t: tStrings},
+	"eni_cap_ratio":                  {t: tFloat64},
+	"eni_cap_shift":                  {t: tInt},
+	"vswitch_selection_policy":       {t: tString},
+	"eni_selection_policy":           {t: tString, since: "1.9.6"},
+	"ip_stack":                       {t: tString},
+	"enable_eni_trunking":            {t: tBool},
+	"enable_erdma":                   {t: tBool, since: "1.8.0"},
+	"custom_stateful_workload_kinds": {t: tStrings},
+	"ipam_type":                      {t: tString, baseOnly: true},
+	"backoff_override":               {t: tBackoffMap},
+	"extra_routes":                   {t: tRoutes},
+	"disable_device_plugin":          {t: tBool},
+	"eni_tag_filter":                 {t: tStringMap},
+	"eni_tag_block_list":             {t: tTagItems, since: "1.17.6"},
+	"kube_client_qps":                {t: tFloat32, since: "1.8.0", baseOnly: true},
+	"kube_client_burst":              {t: tInt, since: "1.8.0", baseOnly: true},
+	"resource_group_id":              {t: tString, since: "1.8.0"},
+	"rate_limit":                     {t: tIntMap, since: "1.10.0"},
+	"enable_patch_pod_ips":           {t: tBool, since: "1.13.4", baseOnly: true},
+	"ip_pool_sync_period":            {t: tString, since: "1.15.0"},
+	"enable_ip_prefix":               {t: tBool, since: "1.17.1"},
+	"ipv4_prefix_count":              {t: tInt, since: "1.17.1"},
+	"ipv6_prefix_count":              {t: tInt, since: "1.17.1"},
+}
+
+// removedFields were Config fields once and are silently ignored today.
+var removedFields = map[string]string{
+	"hot_plug":                     "it existed in v1.0",
+	"enable_eip_pool":              "it existed in v1.8.0 and is gone by v1.10.0",
+	"allow_eip_rob":                "it existed in v1.8.0 and is gone by v1.10.0",
+	"enable_eip_migrate":           "it existed in v1.8.0 and is gone by v1.10.0",
+	"wait_trunk_eni":               "it existed in v1.8.0 and is gone by v1.10.0",
+	"disable_security_group_check": "it existed in v1.8.0 and is gone by v1.10.0",
+	"eni_cap_policy":               "it existed in v1.10.0 and is gone by v1.13.2",
+}
+
+// backoffKeys are the backoff_override names Terway looks up
+// (pkg/backoff/backoff.go); "" is the default entry.
+var backoffKeys = []string{
+	"", "eni_create", "eni_ops", "eni_release", "eni_ip_ops", "eni_delete_confirm",
+	"wait_eni_ip_removed", "wait_eni_status", "wait_member_eni_status", "wait_leni_status",
+	"wait_hdeni_status", "wait_ecs_leni_status", "wait_ecs_hdeni_status", "wait_podeni_status",
+	"wait_networkinterface_status", "meta_assign_private_ip", "meta_unassign_private_ip",
+	"wait_sts_token_ready", "wait_node_status",
+}
+
+// topLevelKeys are the ConfigMap data keys Terway reads.
+var topLevelKeys = []string{
+	"eni_conf", "10-terway.conf", "10-terway.conflist", "disable_network_policy",
+	"in_cluster_loadbalance", "felix_relay_service", "static-rules.json",
+}
+
+// cniFields are the members of the terway plugin in 10-terway.conf(list)
+// that Terway's cli, CNI binary and policy container decode.
+var cniFields = map[string]*jtype{
+	"cniVersion":              tString,
+	"name":                    tString,
+	"type":                    tString,
+	"capabilities":            {kind: kMap, goType: "map[string]bool", elem: tBool},
+	"network_policy_provider": tString,
+	"host_stack_cidrs":        tStrings,
+	"veth_prefix":             tString,
+	"disable_host_peer":       tBool,
+	"vlan_strip_type":         tString,
+	"mtu":                     tInt,
+	"runtimeConfig":           {kind: kStruct, goType: "cni.RuntimeConfig", open: true},
+	"bandwidth_mode":          tString,
+	"enable_network_priority": tBool,
+	"debug":                   tBool,
+	"symmetric_routing":       tBool,
+	"symmetric_routing_config": {kind: kStruct, goType: "types.SymmetricRoutingConfig", fields: map[string]*jtype{
+		"interface": tString, "mark": tInt, "mask": tInt, "table_id": tInt,
+		"rule_priority": tInt, "comment": tString, "backend": tString,
+	}},
+	"cilium_args":                  tString,
+	"cilium_enable_hubble":         tString,
+	"cilium_hubble_metrics":        tString,
+	"cilium_hubble_listen_address": tString,
+	"cilium_hubble_metrics_server": tString,
+}
+
+// misplacedInENIConf are keys that people put into eni_conf but that Terway
+// reads elsewhere; the value says where.
+var misplacedInENIConf = map[string]string{
+	"in_cluster_loadbalance": "a top-level ConfigMap data key (next to eni_conf)",
+	"disable_network_policy": "a top-level ConfigMap data key (next to eni_conf)",
+	"felix_relay_service":    "a top-level ConfigMap data key (next to eni_conf)",
+}
+
+func init() {
+	for _, k := range append(sortedKeys(cniFields), "eniip_virtual_type", "auto_mtu") {
+		switch k {
+		case "cniVersion", "name", "type", "capabilities", "runtimeConfig":
+			continue
+		}
+		misplacedInENIConf[k] = "the terway plugin in 10-terway.conf (or 10-terway.conflist)"
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// eniConfCandidates are every name an eni_conf key could have been meant as.
+var eniConfCandidates = sortedKeys(eniConfFields)

@@ -1,0 +1,407 @@
+// Package lint implements `netguard lint`: it reads manifests, judges every
+// targeted ConfigMap and Service with the same engine the webhook uses, maps
+// every finding to its position in the file, and optionally writes the
+// configured mutations back (--fix).
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/netguard/netguard/internal/manifest"
+	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/all"
+	"github.com/netguard/netguard/rules/engine"
+	"go.yaml.in/yaml/v3"
+	corev1 "k8s.io/api/core/v1"
+	sigsjson "sigs.k8s.io/json"
+)
+
+// Rules about the manifest itself, before any component sees it.
+const (
+	// RuleRejectedByAPIServer: the object cannot be decoded as its type.
+	RuleRejectedByAPIServer = "NG002"
+	// RuleUnknownField: strict field validation rejects the object.
+	RuleUnknownField = "NG003"
+)
+
+func init() {
+	rules.Register(
+		rules.Rule{
+			ID:        RuleRejectedByAPIServer,
+			Title:     "the API server rejects the object",
+			Severity:  rules.Deny,
+			Component: "netguard",
+			Rationale: "Every value under a ConfigMap's data must be a string. An unquoted YAML scalar such as `true`, `1` or `0.3` is a boolean or a number after kubectl converts the manifest to JSON, and the API server refuses the whole object (`cannot unmarshal bool into Go struct field ConfigMap.data of type string`). The same happens for a Service field of the wrong type. Nothing reaches the component: the apply fails.",
+			Good:      "data:\n  in_cluster_loadbalance: \"true\"",
+			Bad:       "data:\n  in_cluster_loadbalance: true",
+		},
+		rules.Rule{
+			ID:        RuleUnknownField,
+			Title:     "unknown field in the Kubernetes object",
+			Severity:  rules.Warn,
+			Component: "netguard",
+			Rationale: "kubectl (1.27+) asks the API server for strict field validation and fails on a field the type does not have, such as `metadata.lables` or a `data:` key indented one level too deep; clients without strict validation (older kubectl, `--validate=false`, many controllers) silently drop the field instead.",
+			Good:      "metadata:\n  labels: {app: flannel}",
+			Bad:       "metadata:\n  lables: {app: flannel}",
+		},
+	)
+}
+
+// Options configure a lint run.
+type Options struct {
+	// Config is netguard's configuration (nil: defaults).
+	Config *rules.Config
+	// NoMutate judges objects as written, without the configured mutations.
+	NoMutate bool
+	// Fix writes the configured mutations back to the files.
+	Fix bool
+	// DefaultNamespace is the namespace of objects that have none
+	// (kubectl's default: "default").
+	DefaultNamespace string
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// WriteFile writes a fixed file (nil: os.WriteFile keeping the mode).
+	WriteFile func(name string, data []byte) error
+	// Engine judges the objects (nil: all.NewEngine(Config)); tests use it
+	// to plug in fake checkers.
+	Engine *engine.Engine
+}
+
+// Finding is one finding with its position in the file.
+type Finding struct {
+	Rule     string         `json:"rule"`
+	Severity rules.Severity `json:"severity"`
+	File     string         `json:"file"`
+	Object   string         `json:"object"`
+	Kind     string         `json:"kind"`
+	Key      string         `json:"key"`
+	Path     string         `json:"path"`
+	// Line and Column are 1-based positions in File.
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	// DocLine and DocColumn are the position inside the embedded document
+	// (the ConfigMap value of Key), 0 when not applicable.
+	DocLine   int    `json:"docLine"`
+	DocColumn int    `json:"docColumn"`
+	Message   string `json:"message"`
+	Hint      string `json:"hint"`
+
+	fileIndex int
+}
+
+// Result is the outcome of a lint run.
+type Result struct {
+	Findings []Finding
+	// Files read, Objects found, Judged objects (targeted by a rule family).
+	Files, Objects, Judged int
+	// Errors are unreadable inputs (missing files, YAML syntax errors) and
+	// refused fixes.
+	Errors []error
+	// Fixed lists the files written by --fix with the number of changes.
+	Fixed []Fixed
+}
+
+// Fixed is a file rewritten by --fix.
+type Fixed struct {
+	File    string
+	Changes int
+}
+
+// Count returns the number of findings of a severity.
+func (r *Result) Count(s rules.Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// ExitCode is 2 when some input was unreadable, 1 when a finding denies,
+// else 0.
+func (r *Result) ExitCode() int {
+	switch {
+	case len(r.Errors) > 0:
+		return 2
+	case r.Count(rules.Deny) > 0:
+		return 1
+	}
+	return 0
+}
+
+// ErrFixStdin is returned when --fix is combined with stdin.
+var ErrFixStdin = errors.New("--fix cannot write back to stdin; lint files instead")
+
+type parsed struct {
+	file  *manifest.File
+	index int
+	objs  []decoded
+}
+
+type decoded struct {
+	obj *manifest.Object
+	cm  *corev1.ConfigMap
+	svc *corev1.Service
+}
+
+// Run lints the given paths.
+func Run(paths []string, opts Options) *Result {
+	res := &Result{}
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = rules.DefaultConfig()
+	}
+	ns := opts.DefaultNamespace
+	if ns == "" {
+		ns = "default"
+	}
+	if opts.Fix && opts.NoMutate {
+		res.Errors = append(res.Errors, errors.New("--fix and --no-mutate contradict each other"))
+		return res
+	}
+	names, err := manifest.Expand(paths)
+	if err != nil {
+		res.Errors = append(res.Errors, err)
+	}
+	if opts.Fix && contains(names, "-") {
+		res.Errors = append(res.Errors, ErrFixStdin)
+		return res
+	}
+	var files []*parsed
+	for i, name := range names {
+		f, err := manifest.ReadFile(name, opts.Stdin)
+		if err != nil {
+			res.Errors = append(res.Errors, err)
+			continue
+		}
+		res.Files++
+		p := &parsed{file: f, index: i}
+		for _, o := range f.Objects {
+			res.Objects++
+			if o.Namespace == "" {
+				o.Namespace = ns
+			}
+			d, fs := decode(o)
+			res.Findings = append(res.Findings, withIndex(fs, i)...)
+			p.objs = append(p.objs, d)
+		}
+		files = append(files, p)
+	}
+
+	eng := opts.Engine
+	if eng == nil {
+		eng = all.NewEngine(cfg)
+	}
+	for _, p := range files {
+		cluster := contextFor(cfg, p, files)
+		var edits []manifest.Edit
+		var fixed []fixCheck
+		for _, d := range p.objs {
+			var obj any
+			switch {
+			case d.cm != nil:
+				obj = d.cm
+			case d.svc != nil:
+				obj = d.svc
+			default:
+				continue
+			}
+			r := eng.Judge(engine.Input{Operation: rules.Create, Object: obj, Cluster: cluster, NoMutate: opts.NoMutate})
+			if !r.Judged {
+				continue
+			}
+			res.Judged++
+			for _, f := range r.Findings {
+				res.Findings = append(res.Findings, place(d.obj, f, p.index))
+			}
+			if opts.Fix {
+				es, chk, err := fixEdits(d, r)
+				if err != nil {
+					res.Errors = append(res.Errors, err)
+					continue
+				}
+				edits = append(edits, es...)
+				if len(es) > 0 {
+					fixed = append(fixed, chk)
+				}
+			}
+		}
+		if len(edits) > 0 {
+			if err := writeFix(p.file, edits, fixed, opts.WriteFile); err != nil {
+				res.Errors = append(res.Errors, err)
+			} else {
+				res.Fixed = append(res.Fixed, Fixed{File: p.file.Name, Changes: len(edits)})
+			}
+		}
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.fileIndex != b.fileIndex {
+			return a.fileIndex < b.fileIndex
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.DocLine != b.DocLine {
+			return a.DocLine < b.DocLine
+		}
+		if a.DocColumn != b.DocColumn {
+			return a.DocColumn < b.DocColumn
+		}
+		return a.Rule < b.Rule
+	})
+	return res
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func withIndex(fs []Finding, i int) []Finding {
+	for k := range fs {
+		fs[k].fileIndex = i
+	}
+	return fs
+}
+
+// decode turns a manifest object into the typed object the API server
+// would store, or findings saying why the API server would refuse it.
+func decode(o *manifest.Object) (decoded, []Finding) {
+	d := decoded{obj: o}
+	var target any
+	switch {
+	case o.Kind == "ConfigMap" && (o.APIVersion == "v1" || o.APIVersion == ""):
+		d.cm = &corev1.ConfigMap{}
+		target = d.cm
+	case o.Kind == "Service" && (o.APIVersion == "v1" || o.APIVersion == ""):
+		d.svc = &corev1.Service{}
+		target = d.svc
+	default:
+		return d, nil // not judged by netguard
+	}
+	finding := func(rule string, path []string, msg, hint string) Finding {
+		line, col, _ := o.Position(path...)
+		rl, _ := rules.Lookup(rule)
+		return Finding{Rule: rule, Severity: rl.Severity, File: o.File.Name, Object: o.Namespace + "/" + o.Name, Kind: o.Kind,
+			Path: strings.Join(path, "."), Line: line, Column: col, Message: msg, Hint: hint}
+	}
+	var out []Finding
+	if d.cm != nil {
+		// The classic mistake, located precisely: a data value that is not a string.
+		if _, data := o.Node("data"); data != nil && data.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(data.Content); i += 2 {
+				k, v := data.Content[i], data.Content[i+1]
+				if v.Kind == yaml.ScalarNode && (v.Tag == "!!str" || v.Tag == "!!null") {
+					continue
+				}
+				what := "a YAML " + strings.TrimPrefix(v.Tag, "!!")
+				if v.Kind != yaml.ScalarNode {
+					what = "a YAML mapping or list"
+				}
+				f := finding(RuleRejectedByAPIServer, []string{"data", k.Value},
+					fmt.Sprintf("data value %s is %s (%s), not a string: the API server rejects the whole ConfigMap (cannot unmarshal into ConfigMap.data of type string) and nothing reaches the component", k.Value, what, strings.TrimSpace(v.Value)),
+					fmt.Sprintf("quote the value: %s: %q", k.Value, v.Value))
+				f.Key, f.Path = k.Value, ""
+				out = append(out, f)
+			}
+			if len(out) > 0 {
+				d.cm = nil
+				return d, out
+			}
+		}
+	}
+	strict, err := sigsjson.UnmarshalStrict(o.JSON, target, sigsjson.DisallowUnknownFields)
+	if err != nil {
+		d.cm, d.svc = nil, nil
+		return d, []Finding{finding(RuleRejectedByAPIServer, nil,
+			fmt.Sprintf("the API server cannot decode this %s: %v", o.Kind, err),
+			"fix the field type named in the message; see the Kubernetes API reference for "+o.Kind)}
+	}
+	if d.cm != nil {
+		d.cm.Namespace = o.Namespace
+	}
+	if d.svc != nil {
+		d.svc.Namespace = o.Namespace
+	}
+	for _, e := range strict {
+		msg := e.Error()
+		path := []string(nil)
+		if i := strings.Index(msg, `unknown field "`); i >= 0 {
+			field := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
+			path = strings.Split(field, ".")
+		}
+		out = append(out, finding(RuleUnknownField, path,
+			fmt.Sprintf("%s: kubectl apply fails with strict field validation (the default since 1.27); without it the field is silently dropped", msg),
+			"remove the field or fix its spelling and indentation"))
+	}
+	return d, out
+}
+
+// place converts an engine finding into a file finding.
+func place(o *manifest.Object, f rules.Finding, fileIndex int) Finding {
+	out := Finding{Rule: f.Rule, Severity: f.Severity, File: o.File.Name, Object: f.Object, Kind: f.Kind, Key: f.Key, Path: f.Path,
+		Message: f.Message, Hint: f.Hint, fileIndex: fileIndex}
+	switch {
+	case f.Kind == "ConfigMap" && f.Key != "":
+		out.Line, out.Column, _ = o.DataPosition(f.Key, f.Line, f.Column)
+		out.DocLine, out.DocColumn = f.Line, f.Column
+	case f.Kind == "Service" && f.Key != "":
+		out.Line, out.Column, _ = o.Position("metadata", "annotations", f.Key)
+	case f.Path != "":
+		out.Line, out.Column, _ = o.Position(manifest.SplitFieldPath(f.Path)...)
+	default:
+		out.Line, out.Column = o.Line(), o.Column()
+	}
+	return out
+}
+
+// contextFor builds the cluster context of one file: the configuration's
+// cluster facts plus every ConfigMap of the run as a related object. When
+// several ConfigMaps have the same namespace/name, one from the same file
+// wins over one from the same directory, which wins over any other (the
+// first in path order).
+func contextFor(cfg *rules.Config, p *parsed, files []*parsed) *rules.ClusterContext {
+	c := cfg.Cluster
+	c.ConfigMaps = map[string]*corev1.ConfigMap{}
+	for k, v := range cfg.Cluster.ConfigMaps {
+		c.ConfigMaps[k] = v
+	}
+	dir := filepath.Dir(p.file.Name)
+	rank := map[string]int{}
+	for _, q := range files {
+		r := 0
+		switch {
+		case q == p:
+			r = 3
+		case filepath.Dir(q.file.Name) == dir:
+			r = 2
+		default:
+			r = 1
+		}
+		for _, d := range q.objs {
+			if d.cm == nil {
+				continue
+			}
+			key := d.cm.Namespace + "/" + d.cm.Name
+			if r > rank[key] {
+				rank[key] = r
+				c.ConfigMaps[key] = d.cm
+			}
+		}
+	}
+	return &c
+}

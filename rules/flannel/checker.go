@@ -5,7 +5,13 @@
 // configured cni-conf.json fixes (cniVersion, delegate.hairpinMode).
 package flannel
 
-import "github.com/netguard/netguard/rules"
+import (
+	"fmt"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+	corev1 "k8s.io/api/core/v1"
+)
 
 // Data keys of kube-flannel-cfg.
 const (
@@ -20,6 +26,86 @@ func New() rules.Checker { return checker{} }
 
 func (checker) Component() rules.Component { return rules.Flannel }
 
-func (checker) Mutate(req *rules.Request) rules.Mutation { return rules.Mutation{} }
+// validator carries one judgement.
+type validator struct {
+	req            *rules.Request
+	r              *rules.Report
+	flannelVersion string
+	ver            rules.Version
+	verOK          bool
+}
 
-func (checker) Validate(req *rules.Request) []rules.Finding { return nil }
+func newValidator(req *rules.Request, cm *corev1.ConfigMap) *validator {
+	v := &validator{req: req, r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
+	if req.Cluster != nil && req.Cluster.FlannelVersion != "" {
+		v.flannelVersion = req.Cluster.FlannelVersion
+		if ver, err := rules.ParseVersion(req.Cluster.FlannelVersion); err == nil {
+			v.ver, v.verOK = ver, true
+		}
+	}
+	return v
+}
+
+// dataValue returns a ConfigMap key from data or binaryData (both become
+// files in the mounted volume).
+func dataValue(cm *corev1.ConfigMap, key string) (string, bool) {
+	if cm == nil {
+		return "", false
+	}
+	if s, ok := cm.Data[key]; ok {
+		return s, true
+	}
+	if b, ok := cm.BinaryData[key]; ok {
+		return string(b), true
+	}
+	return "", false
+}
+
+// Validate judges kube-flannel-cfg.
+func (checker) Validate(req *rules.Request) []rules.Finding {
+	if req == nil || req.ConfigMap == nil {
+		return nil
+	}
+	cm := req.ConfigMap
+	v := newValidator(req, cm)
+	cniText, cniOK := dataValue(cm, CNIConfKey)
+	netText, netOK := dataValue(cm, NetConfKey)
+	cni := v.cniConf(cniText, cniOK)
+	nc := v.netConf(netText, netOK)
+
+	if req.Operation == rules.Update && req.OldConfigMap != nil {
+		// Judge the old object silently, only to compare.
+		oldReq := *req
+		oldReq.ConfigMap = req.OldConfigMap
+		oldReq.Cluster = nil
+		ov := newValidator(&oldReq, req.OldConfigMap)
+		ov.flannelVersion, ov.ver, ov.verOK = v.flannelVersion, v.ver, v.verOK
+		ot, ook := dataValue(req.OldConfigMap, CNIConfKey)
+		nt, nok := dataValue(req.OldConfigMap, NetConfKey)
+		oldCNI := ov.cniConf(ot, ook)
+		oldNet := ov.netConf(nt, nok)
+		v.compareCNI(oldCNI, cni)
+		v.compareNet(oldNet, nc)
+		v.restart(&oldCNI, cni)
+	} else {
+		v.restart(nil, cni)
+	}
+	return v.r.Findings
+}
+
+// exactDuplicates warns about keys repeated in one object (map decoding:
+// the last wins).
+func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
+	for _, d := range rules.DuplicateKeys(root, "") {
+		v.r.Add(RuleDuplicateKey, doc.LocAt(d.Path, d.Offset), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", d.Path), "remove the duplicate, keeping the value you mean")
+	}
+}
+
+// foldDuplicates warns about keys that flanneld decodes into the same struct
+// field (case-insensitive match, the last in document order wins).
+func (v *validator) foldDuplicates(doc *rules.JSONDoc, obj gjson.Result, path string) {
+	for _, m := range foldDuplicates(obj, true) {
+		last, _ := lastFold(obj, m.Name)
+		v.r.Add(RuleDuplicateKey, doc.LocAt(rules.JoinPath(path, m.Name), m.KeyOffset), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
+	}
+}

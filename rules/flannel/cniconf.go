@@ -1,0 +1,599 @@
+package flannel
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+)
+
+// CNIVersions are the exact cniVersion strings libcni knows (v1.2+); plugins
+// and runtimes compare them as exact strings.
+var CNIVersions = []string{"0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"}
+
+// IsSupportedCNIVersion reports whether v is one of CNIVersions, exactly.
+func IsSupportedCNIVersion(v string) bool { return slices.Contains(CNIVersions, v) }
+
+var cniNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$`)
+
+// ValidNetworkName reports whether name passes libcni's ValidateNetworkName
+// (^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$).
+func ValidNetworkName(name string) bool { return cniNameRE.MatchString(name) }
+
+// listKeys are the conflist top-level keys libcni reads (case-sensitively).
+var listKeys = []string{"name", "cniVersion", "cniVersions", "plugins", "disableCheck", "disableGC", "loadOnlyInlinedPlugins"}
+
+// flannelPluginKeys are the fields of the flannel plugin's NetConf
+// (types.NetConf + flannel's own), decoded case-insensitively.
+var flannelPluginKeys = []string{"type", "name", "cniVersion", "capabilities", "ipam", "dns", "prevResult", "runtimeConfig", "args", "subnetFile", "dataDir", "delegate"}
+
+// Bridge plugin NetConf fields by JSON type.
+var (
+	bridgeBools   = []string{"isGateway", "isDefaultGateway", "forceAddress", "ipMasq", "hairpinMode", "promiscMode", "preserveDefaultVlan", "macspoofchk", "enabledad", "disableContainerInterface", "portIsolation"}
+	bridgeInts    = []string{"mtu", "vlan"}
+	bridgeStrings = []string{"bridge", "ipMasqBackend", "cniVersion", "type"}
+	bridgeOther   = []string{"vlanTrunk", "args", "runtimeConfig", "dns", "capabilities", "prevResult"}
+	// flannelManaged are the delegate keys the flannel plugin looks up with
+	// exact-case map lookups and fills in itself.
+	flannelManaged = []string{"type", "ipMasq", "mtu", "isGateway", "name", "ipam"}
+)
+
+func bridgeKeys() []string {
+	return slices.Concat(bridgeBools, bridgeInts, bridgeStrings, bridgeOther, []string{"name", "ipam"})
+}
+
+// cniInfo is what later checks (updates, restart advice) need to know.
+type cniInfo struct {
+	ok                     bool
+	list                   bool
+	name                   string
+	hasName                bool
+	dataDir, subnetFile    string
+	hasDataDir, hasSubnet  bool
+	nameLoc, dirLoc, subLoc rules.Loc
+	hairpin                string // raw effective delegate hairpinMode, "" when absent
+	cniVersion             string
+	cniVersionPresent      bool
+	delegatePath           string
+	flannelPluginAvailable bool
+}
+
+func (v *validator) cniConf(text string, present bool) cniInfo {
+	var info cniInfo
+	if !present {
+		v.r.Add(RuleCNIConfInvalid, rules.Loc{Key: CNIConfKey},
+			"the ConfigMap has no cni-conf.json key: the flannel pod's install-cni init container copies /etc/kube-flannel/cni-conf.json into /etc/cni/net.d and fails (`cp: can't stat`), so flannel never starts and new nodes stay NotReady",
+			"add cni-conf.json, e.g. "+upstreamConflist)
+		return info
+	}
+	doc, serr := rules.ParseJSONDoc(CNIConfKey, text)
+	if serr != nil {
+		v.r.Add(RuleCNIConfInvalid, serr.Loc,
+			"cni-conf.json is not valid JSON ("+serr.Msg+"): libcni fails with `error parsing configuration`, so kubelet/CRI-O skip the file (node NotReady: `cni config uninitialized`) and containerd fails to load any CNI config",
+			"fix the JSON syntax at the given line and column; JSON allows no comments and no trailing commas")
+		return info
+	}
+	root := doc.Root
+	if !root.IsObject() {
+		v.r.Add(RuleCNIConfInvalid, doc.Loc("", root),
+			fmt.Sprintf("cni-conf.json is a JSON %s, not an object: libcni fails with `error parsing configuration` and the node gets no pod network", rules.JSONType(root)),
+			"wrap the configuration in { ... } with name, cniVersion and type/plugins")
+		return info
+	}
+	info.ok = true
+	v.exactDuplicates(doc, root)
+
+	_, hasPlugins := rules.Get(root, "plugins")
+	_, hasType := lastFold(root, "type")
+	var pluginsVariant *rules.Member
+	for _, m := range rules.Members(root) {
+		if m.Name != "plugins" && strings.EqualFold(m.Name, "plugins") {
+			mm := m
+			pluginsVariant = &mm
+		}
+	}
+	switch {
+	case hasPlugins:
+		info.list = true
+	case hasType:
+		info.list = false
+	case pluginsVariant != nil:
+		info.list = true
+	default:
+		msg := "cni-conf.json has neither a top-level \"type\" (single-plugin 10-flannel.conf form) nor \"plugins\" (10-flannel.conflist form): libcni fails with `missing 'type'` or `no 'plugins' key` and the node gets no pod network"
+		hint := `use {"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},{"type":"portmap","capabilities":{"portMappings":true}}]}`
+		for _, m := range rules.Members(root) {
+			if s := rules.Suggest(m.Name, []string{"plugins", "type"}); s != "" {
+				msg += fmt.Sprintf("; %q is not %q", m.Name, s)
+				hint = fmt.Sprintf("rename %q to %q", m.Name, s)
+			}
+		}
+		v.r.Add(RuleCNIForm, doc.Loc("", root), msg, hint)
+		return info
+	}
+	v.installTarget(doc, root, info.list)
+
+	if info.list {
+		v.cniList(doc, root, pluginsVariant, &info)
+	} else {
+		v.cniSingle(doc, root, &info)
+	}
+	return info
+}
+
+// installTarget warns when the context hints at the install file name and the
+// body has the other form.
+func (v *validator) installTarget(doc *rules.JSONDoc, root gjson.Result, list bool) {
+	cm := v.req.ConfigMap
+	fv := strings.ToLower(v.flannelVersion)
+	aliyun := strings.Contains(fv, "aliyun")
+	switch {
+	case !list && (cm.Namespace == "kube-flannel" || (v.verOK && !aliyun && !v.ver.Less(rules.Version{Minor: 10}))):
+		why := "the ConfigMap is in namespace kube-flannel, which only the upstream manifests (v0.19+) use"
+		if cm.Namespace != "kube-flannel" {
+			why = fmt.Sprintf("upstream flannel %s manifests", v.flannelVersion)
+		}
+		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
+			"cni-conf.json has the single-plugin form (top-level \"type\"), but "+why+" copy it to /etc/cni/net.d/10-flannel.conflist, where libcni fails with `no 'plugins' key` (≤v1.2) or `no plugin configs found` and the node goes NotReady",
+			`use the list form {"name":…,"cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{…}},{"type":"portmap","capabilities":{"portMappings":true}}]}, or make sure the DaemonSet's install-cni copies to 10-flannel.conf`)
+	case list && v.verOK && aliyun && v.ver.Less(rules.Version{Minor: 15}):
+		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
+			fmt.Sprintf("cni-conf.json has the list form (\"plugins\"), but ACK flannel %s copies it to /etc/cni/net.d/10-flannel.conf, where libcni fails with `missing 'type'` (`no 'type'; perhaps this is a .conflist?`) and the node goes NotReady", v.flannelVersion),
+			`use the single form {"name":"cb0","cniVersion":"0.3.1","type":"flannel","delegate":{"isDefaultGateway":true}}, or check the DaemonSet's install-cni target file`)
+	}
+}
+
+func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVariant *rules.Member, info *cniInfo) {
+	// Case-sensitive top-level keys.
+	variants := map[string]bool{}
+	for _, m := range rules.Members(root) {
+		for _, k := range listKeys {
+			if m.Name != k && strings.EqualFold(m.Name, k) {
+				variants[k] = true
+				effect := "libcni ignores it"
+				switch k {
+				case "name":
+					effect = "libcni reads only \"name\" and fails with `error parsing configuration list: no name` unless that is also present"
+				case "cniVersion":
+					effect = "libcni ignores it and uses an empty version, so kubelet ≥1.16 / libcni <0.8 skip the config (`plugin flannel does not support config version \"\"`) and the node goes NotReady"
+				case "plugins":
+					effect = "libcni ignores it, so the list has no plugins (`no 'plugins' key` / `no plugin configs found`) and the node has no pod network"
+				}
+				v.r.Add(RuleCNIListKeyCase, doc.LocAt(m.Name, m.KeyOffset),
+					fmt.Sprintf("conflist key %q is read case-sensitively by libcni and must be spelled %q: %s", m.Name, k, effect),
+					fmt.Sprintf("rename %q to %q", m.Name, k))
+			}
+		}
+	}
+	// name
+	if m, ok := rules.Get(root, "name"); ok {
+		v.checkName(doc, m, "name", info)
+	} else if !variants["name"] {
+		v.r.Add(RuleCNIName, doc.Loc("", root), "the conflist has no \"name\": libcni fails with `error parsing configuration list: no name` and the node gets no pod network", `add "name": "cbr0" (keep the name the nodes already use)`)
+	}
+	// cniVersion
+	if m, ok := rules.Get(root, "cniVersion"); ok {
+		v.checkCNIVersion(doc, m, "cniVersion", info)
+	} else if !variants["cniVersion"] {
+		v.missingCNIVersion(doc, root)
+	}
+	if m, ok := rules.Get(root, "cniVersions"); ok {
+		p := "cniVersions"
+		if !m.Value.IsArray() {
+			v.r.Add(RuleCNIListFlags, doc.Loc(p, m.Value), fmt.Sprintf("cniVersions is a %s: libcni ≥1.2 fails with `invalid type for cniVersions`", rules.JSONType(m.Value)), `use an array of versions, e.g. "cniVersions": ["0.3.1", "1.0.0"], or remove it`)
+		} else {
+			for i, e := range m.Value.Array() {
+				if e.Type != gjson.String || !IsSupportedCNIVersion(e.Str) {
+					v.r.Add(RuleCNIListFlags, doc.Loc(rules.IndexPath(p, i), e), fmt.Sprintf("cniVersions entry %s is not a CNI version string: libcni ≥1.2 fails with `invalid cniVersions entry`", rules.Compact(e)), "use exact versions from: "+strings.Join(CNIVersions, " "))
+				}
+			}
+		}
+	}
+	for _, k := range []string{"disableCheck", "disableGC", "loadOnlyInlinedPlugins"} {
+		m, ok := rules.Get(root, k)
+		if !ok {
+			continue
+		}
+		val := m.Value
+		if val.Type == gjson.True || val.Type == gjson.False {
+			continue
+		}
+		if val.Type == gjson.String && (strings.EqualFold(val.Str, "true") || strings.EqualFold(val.Str, "false")) {
+			if k == "disableCheck" {
+				v.r.Add(RuleCNIListFlags, doc.Loc(k, val), fmt.Sprintf("disableCheck is the string %s: libcni ≥1.2 accepts it, but libcni ≤1.1 (most runtimes before 2024) fail with `invalid disableCheck type string`", rules.Quote(val.Str)), fmt.Sprintf(`use the JSON boolean "disableCheck": %s`, strings.ToLower(val.Str)))
+			}
+			continue
+		}
+		v.r.Add(RuleCNIListFlags, doc.Loc(k, val), fmt.Sprintf("%s is %s: libcni fails the whole list with `invalid type %s for %s` / `invalid value`", k, rules.Compact(val), goType(val), k), fmt.Sprintf(`use a JSON boolean, e.g. "%s": false`, k))
+	}
+
+	// plugins
+	pm, ok := rules.Get(root, "plugins")
+	if !ok {
+		if pluginsVariant == nil {
+			return
+		}
+		pm = *pluginsVariant
+	}
+	pp := pm.Name
+	if !pm.Value.IsArray() {
+		v.r.Add(RuleCNIPlugins, doc.Loc(pp, pm.Value), fmt.Sprintf("plugins is a %s: libcni fails with `invalid 'plugins' type` and the node gets no pod network", rules.JSONType(pm.Value)), `make plugins an array: [{"type":"flannel","delegate":{…}},{"type":"portmap","capabilities":{"portMappings":true}}]`)
+		return
+	}
+	plugins := pm.Value.Array()
+	if len(plugins) == 0 {
+		v.r.Add(RuleCNIPlugins, doc.Loc(pp, pm.Value), "plugins is empty: libcni fails with `no plugins in list` and the node gets no pod network", `add {"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}}`)
+		return
+	}
+	flannelIdx, portmapIdx := -1, -1
+	flannels := 0
+	for i, p := range plugins {
+		path := rules.IndexPath(pp, i)
+		if !p.IsObject() {
+			v.r.Add(RuleCNIPlugins, doc.Loc(path, p), fmt.Sprintf("plugin %d is a %s, not an object: libcni fails with `failed to parse plugin config %d`", i, rules.JSONType(p), i), `each plugin is an object with a "type", e.g. {"type":"flannel"}`)
+			continue
+		}
+		tm, ok := lastFold(p, "type")
+		if !ok || tm.Value.Type != gjson.String || tm.Value.Str == "" {
+			what := "no \"type\""
+			if ok {
+				what = fmt.Sprintf("\"type\": %s", rules.Compact(tm.Value))
+			}
+			v.r.Add(RuleCNIPlugins, doc.Loc(rules.JoinPath(path, "type"), p), fmt.Sprintf("plugin %d has %s: libcni fails with `failed to parse plugin config %d: missing 'type'` (a string naming the plugin binary is required)", i, what, i), `set "type" to the plugin binary, e.g. "flannel" or "portmap"`)
+			continue
+		}
+		t := tm.Value.Str
+		tpath := rules.JoinPath(path, tm.Name)
+		if strings.ContainsAny(t, `/\`) {
+			v.r.Add(RuleCNIPlugins, doc.Loc(tpath, tm.Value), fmt.Sprintf("plugin type %s contains a path separator: libcni ≥1.0 fails with `invalid plugin name` (binaries are looked up in the CNI bin dir)", rules.Quote(t)), "use the bare binary name, e.g. \"flannel\"")
+			continue
+		}
+		known := []string{"flannel", "portmap", "bandwidth", "tuning", "firewall", "bridge", "sbr", "vrf"}
+		if !slices.Contains(known, t) {
+			if s := rules.Suggest(t, known); s != "" && strings.EqualFold(s, t) {
+				v.r.Add(RuleCNIPlugins, doc.Loc(tpath, tm.Value), fmt.Sprintf("plugin type %s names a binary that does not exist (binary names are case-sensitive): `failed to find plugin %q in path`", rules.Quote(t), t), fmt.Sprintf("did you mean %q?", s))
+				continue
+			}
+		}
+		switch t {
+		case "flannel":
+			flannels++
+			if flannelIdx < 0 {
+				flannelIdx = i
+			}
+		case "portmap":
+			if portmapIdx < 0 {
+				portmapIdx = i
+			}
+		}
+	}
+	switch {
+	case flannels == 0:
+		v.r.Add(RuleCNIPlugins, doc.Loc(pp, pm.Value), "the plugin list has no \"flannel\" plugin: pods on this network get no flannel address or routes", `add {"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}} as the first plugin`)
+	case flannels > 1:
+		v.r.Add(RuleCNIPlugins, doc.Loc(pp, pm.Value), fmt.Sprintf("the plugin list has %d \"flannel\" plugins: each one runs the bridge delegate and allocates another address for every pod", flannels), "keep exactly one flannel plugin")
+	}
+	if portmapIdx >= 0 && flannelIdx >= 0 && portmapIdx < flannelIdx {
+		v.r.Add(RuleCNIPortmapOrder, doc.Loc(rules.IndexPath(pp, portmapIdx), plugins[portmapIdx]),
+			fmt.Sprintf("portmap is plugin %d but flannel is plugin %d: portmap needs the previous result (`must be called as chained plugin`), so every pod start fails", portmapIdx, flannelIdx),
+			"move the portmap plugin after the flannel plugin")
+	}
+	if flannelIdx >= 0 {
+		fp := rules.IndexPath(pp, flannelIdx)
+		v.flannelPlugin(doc, plugins[flannelIdx], fp, false, info)
+		if portmapIdx < 0 {
+			v.portMappingsWithoutPortmap(doc, plugins[flannelIdx], fp, "the list has no portmap plugin")
+		}
+	}
+}
+
+func (v *validator) cniSingle(doc *rules.JSONDoc, root gjson.Result, info *cniInfo) {
+	if m, ok := lastFold(root, "name"); ok {
+		v.checkName(doc, m, m.Name, info)
+	} else {
+		v.r.Add(RuleCNIName, doc.Loc("", root), "the config has no \"name\": libcni and the plugins fail with `missing network name` and the node gets no pod network", `add "name": "cb0" (keep the name the nodes already use)`)
+	}
+	if m, ok := lastFold(root, "cniVersion"); ok {
+		v.checkCNIVersion(doc, m, m.Name, info)
+	} else {
+		v.missingCNIVersion(doc, root)
+	}
+	tm, _ := lastFold(root, "type")
+	tp := tm.Name
+	switch {
+	case tm.Value.Type != gjson.String:
+		v.r.Add(RuleCNIForm, doc.Loc(tp, tm.Value), fmt.Sprintf("\"type\" is a %s: libcni fails with `error parsing configuration: json: cannot unmarshal %s into Go struct field NetConf.type of type string`", rules.JSONType(tm.Value), goType(tm.Value)), `set "type": "flannel"`)
+		return
+	case tm.Value.Str != "flannel":
+		hint := `set "type": "flannel" (the single-plugin form runs only the flannel plugin)`
+		if strings.EqualFold(tm.Value.Str, "flannel") {
+			hint = `binary names are case-sensitive: use "flannel"`
+		}
+		v.r.Add(RuleCNIForm, doc.Loc(tp, tm.Value), fmt.Sprintf("\"type\" is %s: in kube-flannel-cfg the single-plugin config must run the flannel plugin (`failed to find plugin %q in path` or no flannel networking)", rules.Quote(tm.Value.Str), tm.Value.Str), hint)
+		return
+	}
+	v.flannelPlugin(doc, root, "", true, info)
+	v.portMappingsWithoutPortmap(doc, root, "", "the single-plugin .conf form cannot chain the portmap plugin")
+}
+
+func (v *validator) checkName(doc *rules.JSONDoc, m rules.Member, path string, info *cniInfo) {
+	if m.Value.Type != gjson.String {
+		v.r.Add(RuleCNIName, doc.Loc(path, m.Value), fmt.Sprintf("\"name\" is a %s: libcni fails with `invalid name type` and the node gets no pod network", rules.JSONType(m.Value)), `use a string, e.g. "name": "cbr0"`)
+		return
+	}
+	info.name, info.hasName, info.nameLoc = m.Value.Str, true, doc.Loc(path, m.Value)
+	if m.Value.Str == "" {
+		v.r.Add(RuleCNIName, doc.Loc(path, m.Value), "\"name\" is empty: libcni and the plugins fail with `missing network name`", `set "name": "cbr0" (keep the name the nodes already use)`)
+		return
+	}
+	if !ValidNetworkName(m.Value.Str) {
+		v.r.Add(RuleCNIName, doc.Loc(path, m.Value), fmt.Sprintf("network name %s does not match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$: libcni ≥0.8 and the plugins fail with `invalid characters found in network name`", rules.Quote(m.Value.Str)), "use letters, digits, '_', '.', '-' only, starting with a letter or digit (the name is also a directory under /var/lib/cni/networks)")
+	}
+}
+
+func (v *validator) checkCNIVersion(doc *rules.JSONDoc, m rules.Member, path string, info *cniInfo) {
+	val := m.Value
+	info.cniVersionPresent = true
+	if val.Type != gjson.String {
+		v.r.Add(RuleCNIVersion, doc.Loc(path, val), fmt.Sprintf("cniVersion is a %s: libcni fails with `invalid cniVersion type` and the node gets no pod network", rules.JSONType(val)), `use a string: "cniVersion": "0.3.1"`)
+		return
+	}
+	info.cniVersion = val.Str
+	if val.Str == "" {
+		v.r.Add(RuleCNIVersionMissing, doc.Loc(path, val), "cniVersion is empty: kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip the config (`plugin flannel does not support config version \"\"`) and the node goes NotReady; containerd 1.6.0–1.6.3 fails pod deletion (`invalid version \"\"`)", `set "cniVersion": "0.3.1"`)
+		return
+	}
+	if !IsSupportedCNIVersion(val.Str) {
+		sug := "0.3.1"
+		if t := strings.TrimPrefix(strings.TrimPrefix(val.Str, "v"), "V"); IsSupportedCNIVersion(t) {
+			sug = t
+		} else if IsSupportedCNIVersion(t + ".0") {
+			sug = t + ".0"
+		} else if t == "0.3" {
+			sug = "0.3.1"
+		}
+		v.r.Add(RuleCNIVersion, doc.Loc(path, val), fmt.Sprintf("cniVersion %s is not one of the exact version strings plugins report (%s): runtimes fail with `plugin flannel does not support config version %q` / `incompatible CNI versions`, skip the config and the node goes NotReady", rules.Quote(val.Str), strings.Join(CNIVersions, " "), val.Str), fmt.Sprintf(`use "cniVersion": %q`, sug))
+		return
+	}
+	if val.Str == "1.0.0" || val.Str == "1.1.0" {
+		need := "libcni ≥1.0 (containernetworking/plugins ≥v1.0.0, flannel cni-plugin ≥v1.0.0)"
+		if val.Str == "1.1.0" {
+			need = "libcni ≥1.2 (containernetworking/plugins ≥v1.4.0, a flannel cni-plugin built with libcni ≥1.2)"
+		}
+		v.r.Add(RuleCNIVersionNew, doc.Loc(path, val), fmt.Sprintf("cniVersion %s requires every plugin in the chain (flannel, bridge, host-local, portmap) built with %s and a CNI 1.x runtime (containerd ≥1.6.4, CRI-O ≥1.23; dockershim rejects `unsupported CNI result version`); otherwise pods fail with `incompatible CNI versions`", val.Str, need), `unless all nodes run CNI 1.x plugins and runtimes, use "cniVersion": "0.3.1" (or "0.4.0")`)
+	}
+}
+
+func (v *validator) missingCNIVersion(doc *rules.JSONDoc, root gjson.Result) {
+	hint := `add "cniVersion": "0.3.1" after "name" (the ACK FAQ fix), then restart flannel; or enable netguard's FL101 mutation`
+	v.r.Add(RuleCNIVersionMissing, doc.Loc("cniVersion", root), "cni-conf.json has no cniVersion: kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip the config (`plugin flannel does not support config version \"\"`) and the node goes NotReady; containerd 1.6.0–1.6.3 fails pod deletion (`invalid version \"\"`)", hint)
+}
+
+func (v *validator) portMappingsWithoutPortmap(doc *rules.JSONDoc, plugin gjson.Result, path, why string) {
+	cm, ok := lastFold(plugin, "capabilities")
+	if !ok || !cm.Value.IsObject() {
+		return
+	}
+	pm, ok := lastFold(cm.Value, "portMappings")
+	if !ok || pm.Value.Type != gjson.True {
+		return
+	}
+	v.r.Add(RuleCNIPortMappings, doc.Loc(rules.JoinPath(rules.JoinPath(path, cm.Name), pm.Name), pm.Value),
+		"the flannel plugin declares capabilities.portMappings, but "+why+": the runtime hands the hostPort mappings to flannel and bridge, which ignore them, so hostPort silently does not work",
+		`use the list form with {"type":"portmap","capabilities":{"portMappings":true}} after flannel, and remove portMappings from the flannel plugin`)
+}
+
+// flannelPlugin checks the flannel plugin object (the root in the single form).
+func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path string, single bool, info *cniInfo) {
+	info.flannelPluginAvailable = true
+	keys := flannelPluginKeys
+	for _, m := range rules.Members(p) {
+		mp := rules.JoinPath(path, m.Name)
+		var field string
+		for _, k := range keys {
+			if strings.EqualFold(k, m.Name) {
+				field = k
+			}
+		}
+		if field == "" {
+			hint := "remove it; the flannel plugin knows: " + strings.Join(keys, ", ")
+			if s := rules.DidYouMean(m.Name, keys); s != "" {
+				hint = s + " (" + hint + ")"
+			}
+			if single && slices.Contains(listKeys, m.Name) {
+				hint = fmt.Sprintf("%q is a .conflist key; the single .conf form ignores it", m.Name)
+			}
+			v.r.Add(RuleCNIUnknownKey, doc.LocAt(mp, m.KeyOffset), fmt.Sprintf("the flannel plugin does not know %q and ignores it", m.Name), hint)
+			continue
+		}
+		val := m.Value
+		bad := ""
+		switch field {
+		case "subnetFile", "dataDir":
+			if val.Type != gjson.String && val.Type != gjson.Null {
+				bad = "string"
+			}
+		case "ipam", "runtimeConfig", "args", "dns", "prevResult":
+			if !val.IsObject() && val.Type != gjson.Null {
+				bad = "object"
+			}
+		case "capabilities":
+			if !val.IsObject() && val.Type != gjson.Null {
+				bad = "object of booleans"
+			} else if val.IsObject() {
+				for _, c := range rules.Members(val) {
+					if !isBoolOrNull(c.Value) {
+						v.r.Add(RuleFlannelPlugin, doc.Loc(rules.JoinPath(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), goType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
+					}
+				}
+			}
+		case "name", "cniVersion", "type":
+			if !single && val.Type != gjson.String && val.Type != gjson.Null {
+				bad = "string"
+			}
+		case "delegate":
+			v.delegateShape(doc, m, mp)
+		}
+		if bad != "" {
+			v.r.Add(RuleFlannelPlugin, doc.Loc(mp, val), fmt.Sprintf("%q is %s but the flannel plugin expects a %s: every pod ADD and DEL fails with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s`", m.Name, rules.Compact(val), bad, goType(val)), fmt.Sprintf("make %q a %s", field, bad))
+		}
+	}
+	if m, ok := lastFold(p, "dataDir"); ok && m.Value.Type == gjson.String {
+		info.dataDir, info.hasDataDir, info.dirLoc = m.Value.Str, true, doc.Loc(rules.JoinPath(path, m.Name), m.Value)
+	}
+	if m, ok := lastFold(p, "subnetFile"); ok && m.Value.Type == gjson.String {
+		info.subnetFile, info.hasSubnet, info.subLoc = m.Value.Str, true, doc.Loc(rules.JoinPath(path, m.Name), m.Value)
+	}
+	dm, ok := lastFold(p, "delegate")
+	info.delegatePath = rules.JoinPath(path, "delegate")
+	if ok && dm.Value.IsObject() {
+		info.delegatePath = rules.JoinPath(path, dm.Name)
+		v.delegate(doc, dm.Value, info.delegatePath, info)
+	}
+}
+
+// delegateShape checks that a delegate member decodes into a map.
+func (v *validator) delegateShape(doc *rules.JSONDoc, m rules.Member, path string) {
+	if m.Value.IsObject() || m.Value.Type == gjson.Null {
+		return
+	}
+	v.r.Add(RuleDelegate, doc.Loc(path, m.Value), fmt.Sprintf("delegate is a %s: the flannel plugin fails every pod ADD with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.delegate of type map[string]interface {}`", rules.JSONType(m.Value), goType(m.Value)), `make delegate an object, e.g. "delegate": {"hairpinMode": true, "isDefaultGateway": true}`)
+}
+
+// delegate checks the delegate object: flannel decodes it into a map (exact
+// keys, last duplicate wins), adds its own keys and hands the re-marshalled
+// map (keys sorted) to the delegate plugin, bridge by default.
+func (v *validator) delegate(doc *rules.JSONDoc, d gjson.Result, path string, info *cniInfo) {
+	mp := exactMap(d)
+	keys := make([]string, 0, len(mp))
+	for k := range mp {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	loc := func(k string) rules.Loc { return doc.LocAt(rules.JoinPath(path, k), mp[k].KeyOffset) }
+	vloc := func(k string) rules.Loc { return doc.Loc(rules.JoinPath(path, k), mp[k].Value) }
+
+	dtype := "bridge"
+	if t, ok := mp["type"]; ok {
+		if t.Value.Type != gjson.String {
+			v.r.Add(RuleDelegate, vloc("type"), fmt.Sprintf("delegate \"type\" is %s: the flannel plugin fails every pod ADD with `'delegate' dictionary, if present, must have (string) 'type' field`", rules.Compact(t.Value)), `use a string, e.g. "type": "bridge", or remove it (bridge is the default)`)
+		} else {
+			dtype = t.Value.Str
+		}
+	}
+	for _, k := range []string{"name", "ipam"} {
+		if _, ok := mp[k]; ok {
+			v.r.Add(RuleDelegate, loc(k), fmt.Sprintf("the delegate sets %q: the flannel plugin fails every pod ADD with `'delegate' dictionary must not have '%s' field, it'll be set by flannel`", k, k), fmt.Sprintf("remove delegate.%s; flannel sets it (put IPAM options in a top-level \"ipam\" of the flannel plugin instead)", k))
+		}
+	}
+
+	// The keys the delegate plugin finally receives.
+	final := slices.Clone(keys)
+	for _, k := range []string{"name", "ipam", "type", "ipMasq", "mtu"} {
+		if !slices.Contains(final, k) {
+			final = append(final, k)
+		}
+	}
+	if dtype == "bridge" && !slices.Contains(final, "isGateway") {
+		final = append(final, "isGateway")
+	}
+	bridge := dtype == "bridge"
+	known := bridgeKeys()
+	for _, k := range keys {
+		var field string
+		for _, f := range known {
+			if strings.EqualFold(f, k) {
+				field = f
+			}
+		}
+		if field == "" || field == k {
+			if field == "" && bridge {
+				hint := "remove it; bridge knows: " + strings.Join(slices.Concat(bridgeBools, bridgeInts, []string{"bridge", "ipMasqBackend", "vlanTrunk"}), ", ")
+				if s := rules.DidYouMean(k, known); s != "" {
+					hint = s
+				}
+				v.r.Add(RuleCNIUnknownKey, loc(k), fmt.Sprintf("the bridge delegate does not know %q and ignores it", k), hint)
+			}
+			continue
+		}
+		// k is a case variant of a known field.
+		if slices.Contains(flannelManaged, field) {
+			winner, _ := sortedFoldWinner(final, field)
+			if field == "type" || field == "name" || field == "ipam" || winner != k || !bridge {
+				v.r.Add(RuleDelegateIgnored, loc(k), fmt.Sprintf("delegate key %q is not %q: the flannel plugin looks up %q case-sensitively, adds its own value, and the delegate uses flannel's value, so this setting is silently ignored", k, field, field), fmt.Sprintf("rename it to %q", field))
+				continue
+			}
+		}
+		if bridge {
+			v.r.Add(RuleDelegateKeyCase, loc(k), fmt.Sprintf("delegate key %q is not spelled %q: it works only because bridge decodes keys case-insensitively; flannel, the ACK FAQ procedures and netguard's mutations look for %q", k, field, field), fmt.Sprintf("rename it to %q", field))
+		}
+	}
+	if !bridge {
+		return
+	}
+	for _, k := range keys {
+		m := mp[k]
+		val := m.Value
+		var field string
+		for _, f := range known {
+			if strings.EqualFold(f, k) {
+				field = f
+			}
+		}
+		switch {
+		case slices.Contains(bridgeBools, field):
+			if !isBoolOrNull(val) {
+				hint := fmt.Sprintf(`use the JSON boolean "%s": true (no quotes)`, field)
+				if val.Type == gjson.String && (val.Str == "false" || val.Str == "False") {
+					hint = fmt.Sprintf(`use the JSON boolean "%s": false (no quotes)`, field)
+				}
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type bool`", k, rules.Compact(val), goType(val), field), hint)
+			}
+		case slices.Contains(bridgeInts, field):
+			if val.Type == gjson.Null {
+				continue
+			}
+			n, ok := integralNumber(val)
+			if !ok {
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type int`", k, rules.Compact(val), goType(val), field), fmt.Sprintf(`use an integer, e.g. "%s": %s`, field, map[string]string{"mtu": "1450", "vlan": "0"}[field]))
+				continue
+			}
+			if field == "vlan" && (n < 0 || n > 4094) {
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate vlan is %d: bridge fails every pod ADD with `invalid VLAN ID %d (must be between 0 and 4094)`", n, n), "use a VLAN ID between 0 and 4094, or remove it")
+			}
+			if field == "mtu" && n < 0 {
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate mtu is %d: bridge cannot set a negative MTU and every pod ADD fails", n), "remove mtu (flannel fills in FLANNEL_MTU) or use a positive value")
+			}
+		case field == "bridge" || field == "ipMasqBackend":
+			if val.Type != gjson.String && val.Type != gjson.Null {
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type string`", k, rules.Compact(val), goType(val), field), fmt.Sprintf("make %s a string", field))
+			}
+		case field == "vlanTrunk":
+			if !val.IsArray() && val.Type != gjson.Null {
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate vlanTrunk is a %s: bridge fails every pod ADD (`cannot unmarshal %s into Go struct field NetConf.vlanTrunk`)", rules.JSONType(val), goType(val)), `use an array such as [{"minID": 100, "maxID": 200}]`)
+			}
+		}
+	}
+	// Effective hairpinMode / promiscMode as bridge sees them.
+	eff := func(field string) (rules.Member, bool) {
+		w, ok := sortedFoldWinner(keys, field)
+		if !ok {
+			return rules.Member{}, false
+		}
+		return mp[w], true
+	}
+	hp, hok := eff("hairpinMode")
+	pr, pok := eff("promiscMode")
+	if hok {
+		info.hairpin = hp.Value.Raw
+	}
+	if hok && pok && hp.Value.Type == gjson.True && pr.Value.Type == gjson.True {
+		v.r.Add(RuleHairpinPromisc, doc.Loc(rules.JoinPath(path, pr.Name), pr.Value), "delegate sets both hairpinMode and promiscMode: bridge fails every pod ADD with `cannot set hairpin mode and promiscuous mode at the same time`", "keep hairpinMode: true (pods can reach themselves through their Service) and remove promiscMode")
+	}
+	if !hok && pok && pr.Value.Type == gjson.True && v.req.Config != nil && v.req.Config.Mutations.Flannel.HairpinMode {
+		v.r.Add(RuleHairpinNotInjected, doc.Loc(rules.JoinPath(path, pr.Name), pr.Value), "the hairpinMode mutation is configured but the delegate enables promiscMode, and bridge refuses both together (`cannot set hairpin mode and promiscuous mode at the same time`): netguard did not add hairpinMode, so a pod still cannot reach itself through its own Service", `remove promiscMode so that netguard can add "hairpinMode": true, or set hairpin yourself and drop promiscMode`)
+	}
+}

@@ -1,0 +1,152 @@
+package flannel
+
+import (
+	"math"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+)
+
+// lastFold returns the member that encoding/json would decode into a struct
+// field named name: every case-insensitive match is assigned in document
+// order, so the last one wins (an exact match does not take precedence).
+func lastFold(obj gjson.Result, name string) (rules.Member, bool) {
+	var found rules.Member
+	ok := false
+	for _, m := range rules.Members(obj) {
+		if strings.EqualFold(m.Name, name) {
+			found, ok = m, true
+		}
+	}
+	return found, ok
+}
+
+// allFold returns every member matching name case-insensitively.
+func allFold(obj gjson.Result, name string) []rules.Member {
+	var out []rules.Member
+	for _, m := range rules.Members(obj) {
+		if strings.EqualFold(m.Name, name) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// exactMap is the last value of each key, the way encoding/json decodes an
+// object into map[string]any.
+func exactMap(obj gjson.Result) map[string]rules.Member {
+	out := map[string]rules.Member{}
+	for _, m := range rules.Members(obj) {
+		out[m.Name] = m
+	}
+	return out
+}
+
+// sortedFoldWinner returns, among the keys of a map (as produced by
+// json.Marshal: sorted by bytes) that match name case-insensitively, the one
+// a struct decoder assigns last: the greatest in byte order.
+func sortedFoldWinner(keys []string, name string) (string, bool) {
+	var m []string
+	for _, k := range keys {
+		if strings.EqualFold(k, name) {
+			m = append(m, k)
+		}
+	}
+	if len(m) == 0 {
+		return "", false
+	}
+	sort.Strings(m)
+	return m[len(m)-1], true
+}
+
+// foldDuplicates reports keys that occur more than once case-insensitively
+// (struct decoding) or exactly (map decoding) in one object: the earlier
+// members are ignored.
+func foldDuplicates(obj gjson.Result, fold bool) []rules.Member {
+	groups := map[string][]rules.Member{}
+	var order []string
+	for _, m := range rules.Members(obj) {
+		k := m.Name
+		if fold {
+			k = strings.ToLower(k)
+		}
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], m)
+	}
+	var out []rules.Member
+	for _, k := range order {
+		g := groups[k]
+		if len(g) > 1 {
+			out = append(out, g[:len(g)-1]...)
+		}
+	}
+	return out
+}
+
+// describe renders a value for a message, never showing a secret.
+func describe(key string, v gjson.Result) string {
+	if rules.IsSecretKey(key) {
+		return rules.Redacted
+	}
+	return rules.Compact(v)
+}
+
+// goType names the JSON type in encoding/json's error wording.
+func goType(v gjson.Result) string {
+	switch rules.JSONType(v) {
+	case "bool":
+		return "bool"
+	case "null":
+		return "null"
+	}
+	return rules.JSONType(v)
+}
+
+// isBoolOrNull: encoding/json leaves a bool field alone on null.
+func isBoolOrNull(v gjson.Result) bool {
+	return v.Type == gjson.True || v.Type == gjson.False || v.Type == gjson.Null
+}
+
+// integralNumber reports whether v is a JSON number whose value is an
+// integer that fits in int64 after a float64 round trip (what the bridge
+// plugin sees after flannel re-marshals the delegate map).
+func integralNumber(v gjson.Result) (int64, bool) {
+	if v.Type != gjson.Number {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v.Raw, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// flannelRaw is what flannel's custom UnmarshalJSON for IP and CIDR types
+// sees: the raw token with every leading and trailing quote trimmed.
+func flannelRaw(v gjson.Result) string { return strings.Trim(v.Raw, `"`) }
+
+// leadingZeros reports an IPv4 address with an octet like "010".
+func leadingZeros(s string) bool {
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		s = s[:i]
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if len(p) > 1 && p[0] == '0' {
+			return true
+		}
+	}
+	return false
+}
+
+// parseCIDR parses like net.ParseCIDR and returns the masked network.
+func parseCIDR(s string) (ip net.IP, n *net.IPNet, err error) { return net.ParseCIDR(s) }

@@ -1,0 +1,500 @@
+package flannel
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+)
+
+type fieldKind int
+
+const (
+	kBool fieldKind = iota
+	kUint
+	kInt
+	kString
+	kIP4Net
+	kIP6Net
+	kIP4
+	kIP6
+	kNetworks
+	kIPv6Networks
+	kBackend
+	kRouteTables
+)
+
+// netField is one field of flanneld's subnet.Config.
+type netField struct {
+	name         string
+	kind         fieldKind
+	since, until rules.Version // zero: always / never removed
+}
+
+var (
+	v0_14 = rules.Version{Minor: 14}
+	v0_15 = rules.Version{Minor: 15}
+	v0_16 = rules.Version{Minor: 16}
+	v0_18 = rules.Version{Minor: 18}
+	v0_20 = rules.Version{Minor: 20}
+	v0_25 = rules.Version{Minor: 25}
+)
+
+var netFields = []netField{
+	{name: "EnableIPv4", kind: kBool, since: v0_15},
+	{name: "EnableIPv6", kind: kBool, since: v0_15},
+	{name: "EnableNFTables", kind: kBool, since: v0_25},
+	{name: "Network", kind: kIP4Net},
+	{name: "IPv6Network", kind: kIP6Net, since: v0_15},
+	{name: "SubnetMin", kind: kIP4},
+	{name: "SubnetMax", kind: kIP4},
+	{name: "IPv6SubnetMin", kind: kIP6, since: v0_15},
+	{name: "IPv6SubnetMax", kind: kIP6, since: v0_15},
+	{name: "SubnetLen", kind: kUint},
+	{name: "IPv6SubnetLen", kind: kUint, since: v0_15},
+	{name: "Backend", kind: kBackend},
+	{name: "Networks", kind: kNetworks, since: v0_20, until: v0_25},
+	{name: "IPv6Networks", kind: kIPv6Networks, since: v0_20, until: v0_25},
+}
+
+func netFieldNames() []string {
+	out := make([]string, len(netFields))
+	for i, f := range netFields {
+		out[i] = f.name
+	}
+	return out
+}
+
+// netInfo is what update comparisons and cross-object checks need.
+type netInfo struct {
+	ok           bool
+	enableIPv4   bool
+	enableIPv6   bool
+	network      netip.Prefix // masked; invalid when absent or broken
+	ipv6Network  netip.Prefix
+	backendType  string // lowercased; "udp" when Backend is absent
+	backendValid bool
+	networkLoc   rules.Loc
+	ipv6Loc      rules.Loc
+	backendLoc   rules.Loc
+}
+
+// available reports whether the flannel version in use has field f, and
+// whether that is known.
+func (v *validator) available(since, until rules.Version) (has, known bool) {
+	if !v.verOK {
+		return until == (rules.Version{}), false
+	}
+	if since != (rules.Version{}) && v.ver.Less(since) {
+		return false, true
+	}
+	if until != (rules.Version{}) && !v.ver.Less(until) {
+		return false, true
+	}
+	return true, true
+}
+
+func (v *validator) netConf(text string, present bool) netInfo {
+	info := netInfo{enableIPv4: true}
+	if !present {
+		v.r.Add(RuleNetConfInvalid, rules.Loc{Key: NetConfKey},
+			"the ConfigMap has no net-conf.json key: flanneld exits with `failed to read net conf: open /etc/kube-flannel/net-conf.json: no such file or directory` and crash-loops, so no node gets pod networking",
+			`add net-conf.json, e.g. {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}`)
+		return info
+	}
+	doc, serr := rules.ParseJSONDoc(NetConfKey, text)
+	if serr != nil {
+		v.r.Add(RuleNetConfInvalid, serr.Loc,
+			"net-conf.json is not valid JSON ("+serr.Msg+"): flanneld exits with `Failed to create SubnetManager: error parsing subnet config` and crash-loops",
+			"fix the JSON syntax at the given line and column; quote every string (e.g. PSK, MacPrefix) and drop comments and trailing commas")
+		return info
+	}
+	root := doc.Root
+	if !root.IsObject() {
+		v.r.Add(RuleNetConfInvalid, doc.Loc("", root),
+			fmt.Sprintf("net-conf.json is a JSON %s, not an object: flanneld exits with `error parsing subnet config: json: cannot unmarshal %s into Go value of type subnet.Config`", rules.JSONType(root), goType(root)),
+			`use an object: {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}`)
+		return info
+	}
+	info.ok = true
+	v.foldDuplicates(doc, root, "")
+
+	names := netFieldNames()
+	fields := map[string]netField{}
+	for _, m := range rules.Members(root) {
+		var f *netField
+		for i := range netFields {
+			if strings.EqualFold(netFields[i].name, m.Name) {
+				f = &netFields[i]
+			}
+		}
+		if f == nil {
+			hint := "remove it; flanneld knows: " + strings.Join(names, ", ")
+			if s := rules.DidYouMean(m.Name, names); s != "" {
+				hint = s
+			}
+			if strings.EqualFold(m.Name, "BackendType") || strings.EqualFold(m.Name, "Type") {
+				hint = `set the backend as "Backend": {"Type": "vxlan"}`
+			}
+			v.r.Add(RuleNetConfUnknownKey, doc.LocAt(m.Name, m.KeyOffset), fmt.Sprintf("flanneld does not know %q and silently ignores it", m.Name), hint)
+			continue
+		}
+		has, known := v.available(f.since, f.until)
+		if !has {
+			v.r.Add(RuleNetConfVersionKey, doc.LocAt(m.Name, m.KeyOffset), versionKeyMessage(*f, v, known), versionKeyHint(*f))
+			continue
+		}
+		fields[f.name] = *f
+		v.netFieldType(doc, m, *f)
+	}
+	get := func(name string) (rules.Member, bool) {
+		if _, ok := fields[name]; !ok {
+			return rules.Member{}, false
+		}
+		return lastFold(root, name)
+	}
+	effBool := func(name string, def bool) bool {
+		if _, ok := fields[name]; !ok {
+			return def
+		}
+		for _, m := range allFold(root, name) {
+			switch m.Value.Type {
+			case gjson.True:
+				def = true
+			case gjson.False:
+				def = false
+			}
+		}
+		return def
+	}
+	info.enableIPv4 = effBool("EnableIPv4", true)
+	info.enableIPv6 = effBool("EnableIPv6", false)
+
+	if !info.enableIPv4 && !info.enableIPv6 {
+		m, _ := get("EnableIPv4")
+		v.r.Add(RuleNoStack, doc.Loc(m.Name, m.Value), "EnableIPv4 and EnableIPv6 are both false: flanneld exits with `none defined stack`", `set "EnableIPv4": true (or enable IPv6 with "EnableIPv6": true and an "IPv6Network")`)
+	}
+
+	// IPv4
+	if nm, ok := get("Network"); ok {
+		if p, ok := parseFlannelCIDR(nm.Value, true); ok {
+			info.network, info.networkLoc = p.Masked(), doc.Loc(nm.Name, nm.Value)
+			if info.enableIPv4 && p.Masked() != p {
+				v.r.Add(RuleNetworkHostBits, doc.Loc(nm.Name, nm.Value), fmt.Sprintf("Network %s has host bits set: flannel silently uses %s", p, p.Masked()), fmt.Sprintf(`write "Network": %q`, p.Masked().String()))
+			}
+		}
+	}
+	if info.enableIPv4 {
+		nm, ok := get("Network")
+		if !ok || (nm.Value.Type == gjson.String && nm.Value.Str == "") {
+			v.r.Add(RuleNetworkMissing, doc.Loc("Network", root), "EnableIPv4 is on (the default) but Network is not set: flanneld fails with `please define a correct Network parameter in the flannel config` (etcd mode) or, in kube mode, finds no node PodCIDR inside it (≥v0.18: `subnet \"0.0.0.0/0\" ... doesn't contain ... PodCIDR`, crash-loop)", `set "Network" to the cluster pod CIDR, e.g. "Network": "10.244.0.0/16" (kube-controller-manager --cluster-cidr)`)
+		} else if info.network.IsValid() {
+			v.subnetRules(doc, root, get, info.network, false)
+		}
+	}
+	// IPv6
+	if nm, ok := get("IPv6Network"); ok {
+		if p, ok := parseFlannelCIDR(nm.Value, false); ok {
+			if p.Addr().Is4() || p.Addr().Is4In6() {
+				if info.enableIPv6 {
+					v.r.Add(RuleSubnetIPv6, doc.Loc(nm.Name, nm.Value), fmt.Sprintf("IPv6Network %s is an IPv4 CIDR: flannel accepts it but it never contains the nodes' IPv6 PodCIDRs (`doesn't contain ... IPv6 PodCIDR`, crash-loop on ≥v0.18)", p), `use the IPv6 pod CIDR, e.g. "IPv6Network": "fd00:10:244::/56"`)
+				}
+			} else {
+				info.ipv6Network, info.ipv6Loc = p.Masked(), doc.Loc(nm.Name, nm.Value)
+			}
+		}
+	}
+	if info.enableIPv6 {
+		nm, ok := get("IPv6Network")
+		if !ok {
+			v.r.Add(RuleSubnetIPv6, doc.Loc("IPv6Network", root), "EnableIPv6 is true but IPv6Network is not set: flanneld fails with `please define a correct IPv6Network parameter in the flannel config` / no node IPv6 PodCIDR fits", `set "IPv6Network" to the cluster's IPv6 pod CIDR, e.g. "fd00:10:244::/56", or remove EnableIPv6`)
+		} else if info.ipv6Network.IsValid() {
+			_ = nm
+			v.subnetRules(doc, root, get, info.ipv6Network, true)
+		}
+	}
+
+	info.backendType, info.backendValid = v.backend(doc, root, get)
+	info.backendLoc = rules.Loc{Key: NetConfKey, Path: "Backend.Type"}
+	if bm, ok := get("Backend"); ok {
+		info.backendLoc = doc.Loc(bm.Name, bm.Value)
+		if tm, ok := lastFold(bm.Value, "Type"); ok && bm.Value.IsObject() {
+			info.backendLoc = doc.Loc(rules.JoinPath(bm.Name, tm.Name), tm.Value)
+		}
+	}
+	if info.enableIPv6 && info.backendValid {
+		switch info.backendType {
+		case "vxlan", "host-gw", "wireguard":
+		default:
+			m, _ := get("EnableIPv6")
+			v.r.Add(RuleIPv6Backend, doc.Loc(m.Name, m.Value), fmt.Sprintf("EnableIPv6 is true but backend %q does not support dual stack: flannel forces EnableIPv6 off in every lease, so pods get no IPv6 routes to other nodes", info.backendType), `use Backend.Type "vxlan", "host-gw" or "wireguard" for dual stack, or remove EnableIPv6`)
+		}
+	}
+	v.clusterChecks(doc, root, get, info)
+	return info
+}
+
+func versionKeyMessage(f netField, v *validator, known bool) string {
+	switch {
+	case f.until != (rules.Version{}) && (!known || !v.ver.Less(f.until)):
+		ver := "the current flannel"
+		if known {
+			ver = "flannel " + v.flannelVersion
+		}
+		return fmt.Sprintf("%s was removed in flannel v%d.%d.0 (it existed only from v%d.%d.0): %s ignores it", f.name, f.until.Major, f.until.Minor, f.since.Major, f.since.Minor, ver)
+	case f.until != (rules.Version{}):
+		return fmt.Sprintf("%s exists only in flannel v%d.%d.0–v0.24 (MultiClusterCIDR): flannel %s ignores it", f.name, f.since.Major, f.since.Minor, v.flannelVersion)
+	}
+	return fmt.Sprintf("%s needs flannel v%d.%d.0 or later: flannel %s ignores it", f.name, f.since.Major, f.since.Minor, v.flannelVersion)
+}
+
+func versionKeyHint(f netField) string {
+	switch f.name {
+	case "Networks", "IPv6Networks":
+		return "remove it and put the pod CIDR in \"Network\" / \"IPv6Network\""
+	case "EnableIPv6", "IPv6Network", "IPv6SubnetLen", "IPv6SubnetMin", "IPv6SubnetMax", "EnableIPv4":
+		return "upgrade flannel to v0.15+ for dual stack, or remove the field"
+	}
+	return "upgrade flannel, or remove the field"
+}
+
+// parseFlannelCIDR parses the way ip.IP4Net/IP6Net.UnmarshalJSON does.
+func parseFlannelCIDR(v gjson.Result, ipv4 bool) (netip.Prefix, bool) {
+	ipAddr, n, err := net.ParseCIDR(flannelRaw(v))
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	if ipv4 && n.IP.To4() == nil {
+		return netip.Prefix{}, false
+	}
+	a, ok := netip.AddrFromSlice(ipAddr)
+	if !ok {
+		return netip.Prefix{}, false
+	}
+	ones, _ := n.Mask.Size()
+	if ipAddr.To4() != nil {
+		a = a.Unmap()
+	}
+	return netip.PrefixFrom(a, ones), true
+}
+
+// netFieldType reports what encoding/json and flannel's ip types would fail on.
+func (v *validator) netFieldType(doc *rules.JSONDoc, m rules.Member, f netField) {
+	val := m.Value
+	loc := doc.Loc(m.Name, val)
+	fatal := func(detail, hint string) {
+		v.r.Add(RuleNetConfType, loc, fmt.Sprintf("%s is %s: flanneld exits with `error parsing subnet config: %s` and crash-loops", m.Name, describe(m.Name, val), detail), hint)
+	}
+	typeErr := func(goT string) string {
+		return fmt.Sprintf("json: cannot unmarshal %s into Go struct field Config.%s of type %s", goType(val), f.name, goT)
+	}
+	switch f.kind {
+	case kBool:
+		if !isBoolOrNull(val) {
+			fatal(typeErr("bool"), fmt.Sprintf(`use a JSON boolean without quotes, e.g. "%s": true`, f.name))
+		}
+	case kUint:
+		if val.Type != gjson.Null && !rules.IsInteger(val, 64, true) {
+			fatal(typeErr("uint"), fmt.Sprintf(`use a non-negative integer without quotes, e.g. "%s": 24`, f.name))
+		}
+	case kIP4Net, kIP6Net:
+		raw := flannelRaw(val)
+		_, n, err := net.ParseCIDR(raw)
+		switch {
+		case err != nil:
+			hint := fmt.Sprintf(`use a CIDR string such as "%s"`, map[bool]string{true: "10.244.0.0/16", false: "fd00:10:244::/56"}[f.kind == kIP4Net])
+			if leadingZeros(raw) {
+				hint = "remove the leading zeros from the address octets (Go ≥1.17, and so every flannel since v0.16, rejects them)"
+			}
+			fatal("invalid CIDR address: "+raw, hint)
+		case f.kind == kIP4Net && n.IP.To4() == nil:
+			v.r.Add(RuleNetConfType, loc, fmt.Sprintf("Network %s is an IPv6 CIDR: flanneld exits with `error parsing subnet config: invalid IPv4 CIDR format`", rules.Quote(raw)), `put IPv6 pod CIDRs in "IPv6Network" with "EnableIPv6": true; "Network" takes the IPv4 CIDR`)
+		}
+	case kIP4:
+		raw := flannelRaw(val)
+		ip := net.ParseIP(raw)
+		switch {
+		case ip == nil:
+			hint := `use an IPv4 address string such as "10.244.1.0"`
+			if leadingZeros(raw) {
+				hint = "remove the leading zeros from the address octets"
+			}
+			fatal("invalid IP address format", hint)
+		case ip.To4() == nil:
+			fatal("invalid IPv4 address format", `use an IPv4 address; IPv6 bounds go in "IPv6SubnetMin"/"IPv6SubnetMax"`)
+		}
+	case kIP6:
+		if val.Type != gjson.Null && net.ParseIP(flannelRaw(val)) == nil {
+			fatal("invalid IP address format", `use an IPv6 address string such as "fd00:10:244:1::"`)
+		}
+	case kNetworks, kIPv6Networks:
+		if val.Type == gjson.Null {
+			return
+		}
+		if !val.IsArray() {
+			fatal(typeErr("[]ip.IP4Net"), `use an array of CIDR strings, or (better) "Network"`)
+			return
+		}
+		for _, e := range val.Array() {
+			if _, _, err := net.ParseCIDR(flannelRaw(e)); err != nil {
+				fatal("invalid CIDR address: "+flannelRaw(e), "use CIDR strings")
+				return
+			}
+		}
+	}
+}
+
+// subnetRules mirrors flannel's CheckNetworkConfig (enforced in every mode up
+// to v0.19, in etcd mode since).
+func (v *validator) subnetRules(doc *rules.JSONDoc, root gjson.Result, get func(string) (rules.Member, bool), network netip.Prefix, ipv6 bool) {
+	rule, lenName, minName, maxName, netName := RuleSubnetIPv4, "SubnetLen", "SubnetMin", "SubnetMax", "Network"
+	maxLen, minPrefix, defLen, bits := 30, 28, 24, 32
+	if ipv6 {
+		rule, lenName, minName, maxName, netName = RuleSubnetIPv6, "IPv6SubnetLen", "IPv6SubnetMin", "IPv6SubnetMax", "IPv6Network"
+		maxLen, minPrefix, defLen, bits = 126, 124, 64, 128
+	}
+	prefix := network.Bits()
+	subnetLen := 0
+	lm, hasLen := get(lenName)
+	if hasLen && rules.IsInteger(lm.Value, 64, true) {
+		n := lm.Value.Uint()
+		if n > 1<<16 {
+			n = 1 << 16
+		}
+		subnetLen = int(n)
+	}
+	nm, _ := get(netName)
+	fail := func(loc rules.Loc, msg, hint string) {
+		v.r.Add(rule, loc, msg+": flanneld refuses the config (≤v0.19 in every mode, etcd mode since) and kube mode cannot lease such subnets", hint)
+	}
+	if subnetLen > 0 {
+		if subnetLen > maxLen {
+			fail(doc.Loc(lm.Name, lm.Value), fmt.Sprintf("%s %d: `SubnetLen must be less than /%d`", lenName, subnetLen, maxLen+1), fmt.Sprintf("use %s ≤ %d (each node needs room for pods; %d is the usual value)", lenName, maxLen, defLen))
+			return
+		}
+		if subnetLen < prefix+2 {
+			fail(doc.Loc(lm.Name, lm.Value), fmt.Sprintf("%s %d with %s /%d: `network must be able to accommodate at least four subnets`", lenName, subnetLen, netName, prefix), fmt.Sprintf("use %s ≥ %d, or a larger %s", lenName, prefix+2, netName))
+			return
+		}
+	} else {
+		if prefix > minPrefix {
+			what := "network"
+			if ipv6 {
+				what = "IPv6Network"
+			}
+			fail(doc.Loc(nm.Name, nm.Value), fmt.Sprintf("%s /%d: `%s is too small. Minimum useful network prefix is /%d`", netName, prefix, what, minPrefix), fmt.Sprintf("use a %s of /%d or larger (a /16 for IPv4 is usual)", netName, minPrefix))
+			return
+		}
+		if prefix <= defLen-2 {
+			subnetLen = defLen
+		} else {
+			subnetLen = prefix + 2
+		}
+	}
+	for _, name := range []string{minName, maxName} {
+		m, ok := get(name)
+		if !ok || m.Value.Type == gjson.Null {
+			continue
+		}
+		ip := net.ParseIP(flannelRaw(m.Value))
+		if ip == nil {
+			continue // reported as a type error
+		}
+		a, _ := netip.AddrFromSlice(ip)
+		if !ipv6 {
+			if ip.To4() == nil {
+				continue
+			}
+			a = a.Unmap()
+		}
+		if a.IsUnspecified() {
+			continue // 0 means "use the default"
+		}
+		if !network.Contains(a) {
+			fail(doc.Loc(m.Name, m.Value), fmt.Sprintf("%s %s is outside %s %s: `%s is not in the range of the %s`", name, a, netName, network, name, netName), fmt.Sprintf("use an address inside %s, or remove %s", network, name))
+			continue
+		}
+		if subnetLen <= bits && netip.PrefixFrom(a, subnetLen).Masked().Addr() != a {
+			fail(doc.Loc(m.Name, m.Value), fmt.Sprintf("%s %s is not on a /%d boundary: `%s is not on a SubnetLen boundary: %s`", name, a, subnetLen, name, a), fmt.Sprintf("use %s", netip.PrefixFrom(a, subnetLen).Masked().Addr()))
+		}
+	}
+}
+
+// clusterChecks compares Network with what the cluster context knows.
+func (v *validator) clusterChecks(doc *rules.JSONDoc, root gjson.Result, get func(string) (rules.Member, bool), info netInfo) {
+	c := v.req.Cluster
+	if c == nil {
+		return
+	}
+	type fam struct {
+		on      bool
+		network netip.Prefix
+		name    string
+		v6      bool
+	}
+	fams := []fam{{info.enableIPv4, info.network, "Network", false}, {info.enableIPv6, info.ipv6Network, "IPv6Network", true}}
+	for _, f := range fams {
+		if !f.on || !f.network.IsValid() {
+			continue
+		}
+		nm, _ := get(f.name)
+		loc := doc.Loc(nm.Name, nm.Value)
+		// Node podCIDRs.
+		var outside []string
+		for _, n := range c.Nodes {
+			for _, s := range n.PodCIDRs {
+				p, err := netip.ParsePrefix(strings.TrimSpace(s))
+				if err != nil || p.Addr().Is4() == f.v6 {
+					continue
+				}
+				p = p.Masked()
+				if !(p.Bits() >= f.network.Bits() && f.network.Contains(p.Addr())) {
+					outside = append(outside, fmt.Sprintf("%s (%s)", n.Name, p))
+				}
+			}
+		}
+		if len(outside) > 0 {
+			sort.Strings(outside)
+			list := outside
+			more := ""
+			if len(list) > 5 {
+				more = fmt.Sprintf(" and %d more", len(list)-5)
+				list = list[:5]
+			}
+			family := ""
+			if f.v6 {
+				family = " IPv6"
+			}
+			v.r.Add(RuleNodePodCIDR, loc, fmt.Sprintf("%s %s does not contain the podCIDR of node %s%s: flannel ≥0.18 crash-loops on those nodes with `subnet %q specified in the flannel net config doesn't contain ...%s PodCIDR`, older versions start with mismatched FLANNEL_NETWORK/FLANNEL_SUBNET and cross-node routing breaks", f.name, f.network, strings.Join(list, ", "), more, f.network.String(), family),
+				fmt.Sprintf("set %s to the cluster pod CIDR that the node podCIDRs come from (kube-controller-manager --cluster-cidr)", f.name))
+		}
+		// Service CIDRs.
+		for _, s := range c.ServicePrefixes() {
+			if s.Addr().Is4() == f.v6 {
+				continue
+			}
+			if s.Overlaps(f.network) {
+				v.r.Add(RuleServiceOverlap, loc, fmt.Sprintf("%s %s overlaps the Service CIDR %s: pod routes and ClusterIPs collide and traffic to Services or pods is misrouted", f.name, f.network, s), "choose a pod network that overlaps neither the Service CIDR nor the VPC/node CIDR (ACK: plan CIDR blocks before creating the cluster)")
+			}
+		}
+		// Cluster pod CIDR.
+		var same []netip.Prefix
+		match := false
+		for _, p := range c.PodPrefixes() {
+			if p.Addr().Is4() == f.v6 {
+				continue
+			}
+			same = append(same, p)
+			if p == f.network {
+				match = true
+			}
+		}
+		if len(same) > 0 && !match {
+			v.r.Add(RuleClusterCIDR, loc, fmt.Sprintf("%s %s differs from the cluster pod CIDR %s: kube-controller-manager allocates node podCIDRs from the cluster CIDR, so nodes may get podCIDRs flannel does not expect", f.name, f.network, same[0]), fmt.Sprintf("set %s to %s, or fix the cluster configuration", f.name, same[0]))
+		}
+	}
+}

@@ -47,18 +47,18 @@ func bridgeKeys() []string {
 
 // cniInfo is what later checks (updates, restart advice) need to know.
 type cniInfo struct {
-	ok                     bool
-	list                   bool
-	name                   string
-	hasName                bool
-	dataDir, subnetFile    string
-	hasDataDir, hasSubnet  bool
+	ok                      bool
+	list                    bool
+	name                    string
+	hasName                 bool
+	dataDir, subnetFile     string
+	hasDataDir, hasSubnet   bool
 	nameLoc, dirLoc, subLoc rules.Loc
-	hairpin                string // raw effective delegate hairpinMode, "" when absent
-	cniVersion             string
-	cniVersionPresent      bool
-	delegatePath           string
-	flannelPluginAvailable bool
+	hairpin                 string // raw effective delegate hairpinMode, "" when absent
+	cniVersion              string
+	cniVersionPresent       bool
+	delegatePath            string
+	flannelPluginAvailable  bool
 }
 
 func (v *validator) cniConf(text string, present bool) cniInfo {

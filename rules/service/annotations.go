@@ -236,7 +236,10 @@ func looksLikeACKKey(k string) bool {
 	return strings.HasPrefix(name, "alibaba-cloud-loadbalancer") || strings.HasPrefix(name, "alicloud-loadbalancer")
 }
 
-// suggestSuffix returns the known suffix closest to s, or "".
+// suggestSuffix returns the known suffix closest to s, or "". It follows
+// rules.Suggest (separator- and case-insensitive match first, then a small
+// edit distance) but precomputes the candidates, since a Service may carry
+// hundreds of unknown keys.
 func suggestSuffix(s string) string {
 	if len(s) > 80 {
 		return ""
@@ -244,5 +247,75 @@ func suggestSuffix(s string) string {
 	if _, ok := lbKeys[s]; ok {
 		return s
 	}
-	return suggest(s, knownSuffixes)
+	n := normKey(s)
+	for i, c := range normSuffixes {
+		if c == n {
+			return knownSuffixes[i]
+		}
+	}
+	limit := 2
+	if len(n) >= 10 {
+		limit = 3
+	}
+	if len(n) <= 3 {
+		limit = 1
+	}
+	best, bestD := "", limit+1
+	for i, c := range normSuffixes {
+		if d := len(c) - len(n); d > limit || -d > limit {
+			continue
+		}
+		if d := editDistance(n, c); d < bestD {
+			best, bestD = knownSuffixes[i], d
+		}
+	}
+	return best
+}
+
+var normSuffixes = func() []string {
+	out := make([]string, len(knownSuffixes))
+	for i, s := range knownSuffixes {
+		out[i] = normKey(s)
+	}
+	return out
+}()
+
+// normKey lower-cases s and drops '-', '_' and spaces.
+func normKey(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' || c == '_' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// editDistance is the byte-wise Levenshtein distance.
+func editDistance(a, b string) int {
+	var buf [2][96]int
+	if len(b) >= len(buf[0]) {
+		return len(a) + len(b)
+	}
+	prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

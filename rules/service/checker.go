@@ -100,16 +100,29 @@ func get(svc *corev1.Service, suffix string) annotation {
 	if svc == nil || svc.Annotations == nil {
 		return annotation{}
 	}
-	k := NewPrefix + lbInfix + suffix
+	keys, ok := suffixKeys[suffix]
+	if !ok {
+		keys = [2]string{NewPrefix + lbInfix + suffix, LegacyPrefix + lbInfix + suffix}
+	}
+	k := keys[0]
 	if v, ok := svc.Annotations[k]; ok {
 		return annotation{key: k, value: v, ok: true}
 	}
-	k = LegacyPrefix + lbInfix + suffix
+	k = keys[1]
 	if v, ok := svc.Annotations[k]; ok {
 		return annotation{key: k, value: v, ok: true}
 	}
 	return annotation{}
 }
+
+// suffixKeys holds the new and legacy full key of every known suffix.
+var suffixKeys = func() map[string][2]string {
+	m := make(map[string][2]string, len(knownSuffixes))
+	for _, s := range knownSuffixes {
+		m[s] = [2]string{NewPrefix + lbInfix + s, LegacyPrefix + lbInfix + s}
+	}
+	return m
+}()
 
 // get resolves a suffix on the judged Service.
 func (c *svcCtx) get(suffix string) annotation { return get(c.svc, suffix) }
@@ -164,6 +177,3 @@ func quote(s string) string {
 	}
 	return strconv.Quote(s)
 }
-
-// suggest wraps rules.Suggest.
-func suggest(s string, candidates []string) string { return rules.Suggest(s, candidates) }

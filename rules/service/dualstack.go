@@ -58,7 +58,7 @@ func checkDualStack(c *svcCtx) {
 		}
 		c.r.Add("SV001", field("spec.ipFamilyPolicy"),
 			fmt.Sprintf("the cluster is dual-stack but this Service's ipFamilyPolicy is SingleStack (%s): it gets a ClusterIP and EndpointSlices of %s only, so clients of the other family (e.g. IPv6-only pods) cannot reach it", how, fam),
-			"set spec.ipFamilyPolicy: PreferDualStack and leave spec.ipFamilies unset; the policy is mutable, so `kubectl patch svc "+svc.Name+" -p '{\"spec\":{\"ipFamilyPolicy\":\"PreferDualStack\"}}'` upgrades the Service in place")
+			"set spec.ipFamilyPolicy: PreferDualStack and leave spec.ipFamilies unset; the policy is mutable, so `kubectl -n "+svc.Namespace+" patch svc "+svc.Name+" -p '{\"spec\":{\"ipFamilyPolicy\":\"PreferDualStack\"}}'` upgrades the Service in place")
 	}
 
 	if p := svc.Spec.IPFamilyPolicy; p != nil && len(svc.Spec.IPFamilies) == 1 &&

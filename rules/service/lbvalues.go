@@ -234,7 +234,11 @@ func judgeEnum(c *svcCtx, key, suffix, v string, spec enumSpec) {
 		case suffix == "backend-type":
 			why = "the CCM compares it with == \"eni\", so " + quote(v) + " silently means ECS (node) backends"
 		case spec.mode == modeExact:
-			why = fmt.Sprintf("the CLB controller compares this value exactly (no case folding or trimming) with the canonical value the CLB API returns, so %s never matches: either the API rejects it, or every sync tries to update the load balancer again (for address-type, ip-version and network-type: \"can not change ... once created\" errors on every sync)", quote(v))
+			why = fmt.Sprintf("the CLB controller compares this value exactly (no case folding or trimming) with the canonical value the CLB API returns, so %s never matches: either the API rejects it, or every sync tries to update the load balancer again", quote(v))
+			switch suffix {
+			case "address-type", "ip-version", "network-type":
+				why += " and fails with \"alicloud: can not change LoadBalancer ... once created\""
+			}
 			if suffix == "charge-type" {
 				why += "; bandwidth is only updated when charge-type is exactly \"paybybandwidth\""
 			}
@@ -417,8 +421,12 @@ func checkLists(c *svcCtx) {
 		if len(entries) == 0 {
 			return
 		}
+		shown := quoteAll(entries)
+		if len(shown) > 5 {
+			shown = append(shown[:5], fmt.Sprintf("and %d more", len(entries)-5))
+		}
 		c.r.Add("SV034", at(a.key),
-			fmt.Sprintf("%s entries %s name ports this Service does not expose (its ports: %s): the CCM matches entries against spec.ports[].port, not targetPort or nodePort, so these entries are silently ignored", what, strings.Join(quoteAll(entries), ", "), portList(ports)),
+			fmt.Sprintf("%s entries %s name ports this Service does not expose (its ports: %s): the CCM matches entries against spec.ports[].port, not targetPort or nodePort, so these entries are silently ignored", what, strings.Join(shown, ", "), portList(ports)),
 			"use the Service port numbers (spec.ports[].port) in the annotation")
 	}
 	if a, ok := c.read("protocol-port"); ok && a.value != "" {
@@ -539,7 +547,7 @@ func checkLists(c *svcCtx) {
 		listErrs(c, a, "backend-label", errs, "write node labels as k1=v1,k2=v2 (all must match)")
 		if len(misread) > 0 {
 			c.r.Add("SV035", at(a.key),
-				"backend-label is misread: "+strings.Join(misread, "; ")+"; nodes are selected by the misread label, which usually leaves the load balancer without backends",
+				"backend-label is misread: "+capList(misread, "; ")+"; nodes are selected by the misread label, which usually leaves the load balancer without backends",
 				"write k1=v1,k2=v2 without spaces; label values cannot contain '='")
 		}
 	}
@@ -556,7 +564,7 @@ func checkLists(c *svcCtx) {
 		}
 		if len(misread) > 0 {
 			c.r.Add("SV035", at(a.key),
-				"additional-resource-tags is misread: "+strings.Join(misread, "; "),
+				"additional-resource-tags is misread: "+capList(misread, "; "),
 				"write tags as Key1=Val1,Key2=Val2 (a value cannot contain '=')")
 		}
 	}
@@ -668,5 +676,13 @@ func portList(ports []corev1.ServicePort) string {
 	for i, p := range ports {
 		s[i] = strconv.Itoa(int(p.Port))
 	}
-	return strings.Join(s, ", ")
+	return capList(s, ", ")
+}
+
+// capList joins at most 5 items and says how many were left out.
+func capList(items []string, sep string) string {
+	if len(items) > 5 {
+		items = append(items[:5:5], fmt.Sprintf("and %d more", len(items)-5))
+	}
+	return strings.Join(items, sep)
 }

@@ -133,14 +133,10 @@ func checkSpecForLB(c *svcCtx) {
 		sched := c.get("scheduler")
 		if sched.value != "wrr" && sched.value != "wlc" {
 			cur := "unset, so the CCM uses \"rr\""
-			loc := at(fullKey("scheduler"))
+			loc := field("spec.externalTrafficPolicy")
 			if sched.value != "" {
 				cur = quote(sched.value)
 				loc = at(sched.key)
-			}
-			loc.Path = "spec.externalTrafficPolicy"
-			if sched.value != "" {
-				loc.Path = ""
 			}
 			c.r.Add("SV031", loc,
 				fmt.Sprintf("externalTrafficPolicy is Local and the CLB scheduler is %s: in Local mode the CCM adds only nodes with endpoints and weights each node by its number of local pods, but rr ignores weights, so traffic is spread per node rather than per pod", cur),

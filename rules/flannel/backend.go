@@ -123,7 +123,7 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 		mp := rules.JoinPath(bp, m.Name)
 		if field == "" {
 			hint := fmt.Sprintf("remove it; the %s backend knows: %s", t, strings.Join(names, ", "))
-			if s := rules.DidYouMean(m.Name, names); s != "" {
+			if s := didYouMean(m.Name, names); s != "" {
 				hint = s
 			}
 			for other, os := range backends {

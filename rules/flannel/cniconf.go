@@ -348,12 +348,10 @@ func (v *validator) checkCNIVersion(doc *rules.JSONDoc, m rules.Member, path str
 	}
 	if !IsSupportedCNIVersion(val.Str) {
 		sug := "0.3.1"
-		if t := strings.TrimPrefix(strings.TrimPrefix(val.Str, "v"), "V"); IsSupportedCNIVersion(t) {
+		if t := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(val.Str, "v"), "V")); IsSupportedCNIVersion(t) {
 			sug = t
-		} else if IsSupportedCNIVersion(t + ".0") {
+		} else if t != "0.3" && IsSupportedCNIVersion(t+".0") {
 			sug = t + ".0"
-		} else if t == "0.3" {
-			sug = "0.3.1"
 		}
 		v.r.Add(RuleCNIVersion, doc.Loc(path, val), fmt.Sprintf("cniVersion %s is not one of the exact version strings plugins report (%s): runtimes fail with `plugin flannel does not support config version %q` / `incompatible CNI versions`, skip the config and the node goes NotReady", rules.Quote(val.Str), strings.Join(CNIVersions, " "), val.Str), fmt.Sprintf(`use "cniVersion": %q`, sug))
 		return
@@ -400,7 +398,7 @@ func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path strin
 		}
 		if field == "" {
 			hint := "remove it; the flannel plugin knows: " + strings.Join(keys, ", ")
-			if s := rules.DidYouMean(m.Name, keys); s != "" {
+			if s := didYouMean(m.Name, keys); s != "" {
 				hint = s + " (" + hint + ")"
 			}
 			if single && slices.Contains(listKeys, m.Name) {
@@ -512,7 +510,7 @@ func (v *validator) delegate(doc *rules.JSONDoc, d gjson.Result, path string, in
 		if field == "" || field == k {
 			if field == "" && bridge {
 				hint := "remove it; bridge knows: " + strings.Join(slices.Concat(bridgeBools, bridgeInts, []string{"bridge", "ipMasqBackend", "vlanTrunk"}), ", ")
-				if s := rules.DidYouMean(k, known); s != "" {
+				if s := didYouMean(k, known); s != "" {
 					hint = s
 				}
 				v.r.Add(RuleCNIUnknownKey, loc(k), fmt.Sprintf("the bridge delegate does not know %q and ignores it", k), hint)

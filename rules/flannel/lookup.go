@@ -150,3 +150,29 @@ func leadingZeros(s string) bool {
 
 // parseCIDR parses like net.ParseCIDR and returns the masked network.
 func parseCIDR(s string) (ip net.IP, n *net.IPNet, err error) { return net.ParseCIDR(s) }
+
+// didYouMean is rules.DidYouMean, plus a prefix match for abbreviated keys
+// ("hairpin" → "hairpinMode", "Direct" → "DirectRouting").
+func didYouMean(name string, candidates []string) string {
+	if s := rules.DidYouMean(name, candidates); s != "" {
+		return s
+	}
+	n := strings.ToLower(name)
+	if len(n) < 4 {
+		return ""
+	}
+	var hit string
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		if strings.HasPrefix(lc, n) || strings.HasPrefix(n, lc) {
+			if hit != "" {
+				return "" // ambiguous
+			}
+			hit = c
+		}
+	}
+	if hit == "" {
+		return ""
+	}
+	return "did you mean \"" + hit + "\"?"
+}

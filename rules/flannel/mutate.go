@@ -152,7 +152,7 @@ func hairpinInsertion(text string, root gjson.Result, list bool) (insertion, str
 			obj = "{" + sep + unit + `"hairpinMode"` + colon + "true" + sep + "}"
 		}
 		off := last.Value.Index + len(last.Value.Raw)
-		return insertion{off: off, text: "," + sep + `"delegate"` + colon + obj}, rules.JoinPath(path, "delegate.hairpinMode"), true
+		return insertion{off: off, text: "," + sep + `"delegate"` + colon + obj}, rules.JoinPath(rules.JoinPath(path, "delegate"), "hairpinMode"), true
 	}
 	d := dm.Value
 	if !d.IsObject() || !validSpan(text, d) {

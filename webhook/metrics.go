@@ -1,6 +1,8 @@
 package webhook
 
 import (
+	"errors"
+
 	"github.com/netguard/netguard/rules"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -51,12 +53,35 @@ func NewPrometheusReporter(reg prometheus.Registerer) (*PrometheusReporter, erro
 			Help: "1 when the last attempt to load the configuration file succeeded, 0 when the last good configuration is kept.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{r.decisions, r.findings, r.reloads, r.lastOK} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
-		}
+	var err error
+	if r.decisions, err = register(reg, r.decisions); err != nil {
+		return nil, err
+	}
+	if r.findings, err = register(reg, r.findings); err != nil {
+		return nil, err
+	}
+	if r.reloads, err = register(reg, r.reloads); err != nil {
+		return nil, err
+	}
+	if r.lastOK, err = register(reg, r.lastOK); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// register registers c, or returns the identical collector already
+// registered (a second server in the same process shares the counters).
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing, nil
+			}
+		}
+		return c, err
+	}
+	return c, nil
 }
 
 func (r *PrometheusReporter) Decision(hook Hook, decision string) {

@@ -1,0 +1,398 @@
+package webhook
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/engine"
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+)
+
+// Paths served by the webhook server.
+const (
+	ValidatePath = "/validate"
+	MutatePath   = "/mutate"
+)
+
+// Options configure a Server. The zero value of every field has a sensible
+// default except CertDir, and RestConfig when not Offline.
+type Options struct {
+	// Host and Port the HTTPS webhook server listens on (Port default 9443).
+	Host string
+	Port int
+	// CertDir holds tls.crt and tls.key (CertName/KeyName), reloaded on
+	// rotation by controller-runtime's certwatcher.
+	CertDir, CertName, KeyName string
+	// CertWatchInterval is how often the certificate is also polled
+	// (besides fsnotify); default 10s.
+	CertWatchInterval time.Duration
+
+	// MetricsBindAddress serves Prometheus metrics over HTTP ("0" disables;
+	// default ":8080").
+	MetricsBindAddress string
+	// HealthProbeBindAddress serves /healthz and /readyz ("0" disables;
+	// default ":8081").
+	HealthProbeBindAddress string
+
+	// ConfigFile is the netguard configuration (same format as `netguard
+	// lint --config`); empty means defaults. It is re-read every
+	// ConfigPollInterval (default 2s) and applied when it changed and is
+	// valid; a bad file keeps the last good configuration.
+	ConfigFile         string
+	ConfigPollInterval time.Duration
+
+	// Checkers judge the objects (normally all.Checkers()).
+	Checkers []rules.Checker
+	// Ratcheting: on UPDATE, deny findings the old object already had are
+	// returned as warnings.
+	Ratcheting bool
+	// InfoWarnings also returns info findings (restart advice) as warnings.
+	InfoWarnings bool
+	// MaxRequestBytes bounds an AdmissionReview body (default 7 MiB).
+	MaxRequestBytes int64
+
+	// Offline serves without any API server: the cluster context comes from
+	// the configuration file only. Otherwise RestConfig is used to discover
+	// the cluster context into caches (never on the request path).
+	Offline    bool
+	RestConfig *rest.Config
+	// DiscoveryInterval is how often the Kubernetes version is re-read
+	// (default 10m).
+	DiscoveryInterval time.Duration
+	// SyncTimeout bounds the wait for the initial cache sync before a source
+	// is given up in favour of the configuration file (default 2m).
+	SyncTimeout time.Duration
+
+	// Registry receives all metrics (default controller-runtime's
+	// metrics.Registry, which the metrics endpoint serves).
+	Registry prometheus.Registerer
+	// Log is the logger (default a discarding logger).
+	Log logr.Logger
+}
+
+func (o *Options) setDefaults() {
+	if o.Port == 0 {
+		o.Port = crwebhook.DefaultPort
+	}
+	if o.CertName == "" {
+		o.CertName = "tls.crt"
+	}
+	if o.KeyName == "" {
+		o.KeyName = "tls.key"
+	}
+	if o.CertWatchInterval <= 0 {
+		o.CertWatchInterval = 10 * time.Second
+	}
+	if o.MetricsBindAddress == "" {
+		o.MetricsBindAddress = ":8080"
+	}
+	if o.HealthProbeBindAddress == "" {
+		o.HealthProbeBindAddress = ":8081"
+	}
+	if o.ConfigPollInterval <= 0 {
+		o.ConfigPollInterval = 2 * time.Second
+	}
+	if o.DiscoveryInterval <= 0 {
+		o.DiscoveryInterval = 10 * time.Minute
+	}
+	if o.SyncTimeout <= 0 {
+		o.SyncTimeout = 2 * time.Minute
+	}
+	if o.Registry == nil {
+		o.Registry = ctrlmetrics.Registry
+	}
+	if o.Log.GetSink() == nil {
+		o.Log = logr.Discard()
+	}
+}
+
+// Server is netguard's admission webhook server: /validate and /mutate over
+// HTTPS, /healthz and /readyz, Prometheus metrics, configuration reload and
+// the cluster context.
+type Server struct {
+	opts     Options
+	log      logr.Logger
+	reporter Reporter
+
+	admission *Admission
+	webhook   crwebhook.Server
+	certs     *certwatcher.CertWatcher
+	cluster   clusterSource
+
+	config   atomic.Pointer[rules.Config]
+	snapshot atomic.Pointer[Snapshot]
+	rebuild  sync.Mutex
+
+	started      atomic.Bool
+	shuttingDown atomic.Bool
+
+	addrMu      sync.Mutex
+	healthAddr  string
+	metricsAddr string
+	ready       chan struct{} // closed once every listener is bound
+}
+
+// NewServer checks the options, loads the configuration file and the
+// certificate (both must be valid at start) and prepares the servers.
+func NewServer(opts Options) (*Server, error) {
+	opts.setDefaults()
+	if opts.CertDir == "" {
+		return nil, errors.New("--cert-dir is required: the webhook serves HTTPS only")
+	}
+	if len(opts.Checkers) == 0 {
+		return nil, errors.New("no checkers configured")
+	}
+	if !opts.Offline && opts.RestConfig == nil {
+		return nil, errors.New("a Kubernetes client configuration is required unless --offline")
+	}
+	s := &Server{opts: opts, log: opts.Log, ready: make(chan struct{})}
+	rep, err := NewPrometheusReporter(opts.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s.reporter = rep
+
+	cfg := rules.DefaultConfig()
+	if opts.ConfigFile != "" {
+		cfg, err = rules.LoadConfig(opts.ConfigFile)
+		s.reporter.ConfigReload(err == nil)
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.config.Store(cfg)
+
+	if opts.Offline {
+		s.cluster = offlineSource{}
+	} else {
+		src := newAPISource(opts.RestConfig, opts.DiscoveryInterval, opts.SyncTimeout, opts.Log.WithName("cluster"), s.refresh)
+		src.ConfigChanged(cfg)
+		s.cluster = src
+	}
+	s.refresh()
+
+	s.certs, err = certwatcher.New(filepath.Join(opts.CertDir, opts.CertName), filepath.Join(opts.CertDir, opts.KeyName))
+	if err != nil {
+		return nil, fmt.Errorf("loading the serving certificate from %s: %w", opts.CertDir, err)
+	}
+	s.certs = s.certs.WithWatchInterval(opts.CertWatchInterval)
+
+	s.admission = &Admission{
+		Snapshot:     func() Snapshot { return *s.snapshot.Load() },
+		Ratcheting:   opts.Ratcheting,
+		InfoWarnings: opts.InfoWarnings,
+		Reporter:     s.reporter,
+		Log:          opts.Log.WithName("admission"),
+	}
+	s.webhook = crwebhook.NewServer(crwebhook.Options{
+		Host:    opts.Host,
+		Port:    opts.Port,
+		TLSOpts: []func(*tls.Config){s.tlsConfig},
+	})
+	s.webhook.Register(ValidatePath, &Handler{Hook: Validating, Admission: s.admission, MaxRequestBytes: opts.MaxRequestBytes})
+	s.webhook.Register(MutatePath, &Handler{Hook: Mutating, Admission: s.admission, MaxRequestBytes: opts.MaxRequestBytes})
+	return s, nil
+}
+
+// tlsConfig serves only TLS 1.2+ with forward-secret AEAD suites, using the
+// watched certificate.
+func (s *Server) tlsConfig(c *tls.Config) {
+	c.MinVersion = tls.VersionTLS12
+	c.CipherSuites = []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	}
+	c.GetCertificate = s.certs.GetCertificate
+}
+
+// refresh rebuilds the snapshot from the current configuration and cluster
+// facts. It runs on configuration reloads and cache events, never on the
+// request path.
+func (s *Server) refresh() {
+	s.rebuild.Lock()
+	defer s.rebuild.Unlock()
+	cfg := s.config.Load()
+	snap := &Snapshot{
+		Engine:  engine.New(cfg, s.opts.Checkers...),
+		Cluster: composeCluster(&cfg.Cluster, s.cluster.Facts()),
+	}
+	s.snapshot.Store(snap)
+}
+
+// Config returns the configuration in use.
+func (s *Server) Config() *rules.Config { return s.config.Load() }
+
+// Snapshot returns what requests are judged with right now.
+func (s *Server) Snapshot() Snapshot { return *s.snapshot.Load() }
+
+// Admission returns the admission adapter (for in-process use and tests).
+func (s *Server) Admission() *Admission { return s.admission }
+
+// Start runs every part of the server until ctx is cancelled, then shuts
+// down gracefully: the webhook server stops accepting connections and
+// finishes the reviews in flight before Start returns.
+func (s *Server) Start(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	run := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errs <- fmt.Errorf("%s: %w", name, err)
+				cancel()
+			}
+		}()
+	}
+
+	healthLn, err := listen(s.opts.HealthProbeBindAddress)
+	if err != nil {
+		return fmt.Errorf("health probes: %w", err)
+	}
+	var metrics metricsserver.Server
+	if s.opts.MetricsBindAddress != "0" {
+		metrics, err = metricsserver.NewServer(metricsserver.Options{BindAddress: s.opts.MetricsBindAddress}, nil, nil)
+		if err != nil {
+			if healthLn != nil {
+				healthLn.Close()
+			}
+			return fmt.Errorf("metrics: %w", err)
+		}
+	}
+
+	run("certificate watcher", s.certs.Start)
+	run("configuration watcher", s.watchConfig)
+	run("cluster context", func(ctx context.Context) error { return s.cluster.Start(ctx) })
+	if metrics != nil {
+		run("metrics server", metrics.Start)
+	}
+	if healthLn != nil {
+		run("health probe server", func(ctx context.Context) error { return s.serveProbes(ctx, healthLn) })
+	}
+	run("webhook server", func(ctx context.Context) error {
+		s.started.Store(true)
+		return s.webhook.Start(ctx)
+	})
+	go func() {
+		// Record the bound addresses (for tests and logs).
+		if m, ok := metrics.(interface{ GetBindAddr() string }); ok {
+			for i := 0; i < 500 && m.GetBindAddr() == "" && ctx.Err() == nil; i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+			s.addrMu.Lock()
+			s.metricsAddr = m.GetBindAddr()
+			s.addrMu.Unlock()
+		}
+		close(s.ready)
+	}()
+	s.log.Info("netguard webhook serving", "port", s.opts.Port, "offline", s.opts.Offline, "ratcheting", s.opts.Ratcheting)
+
+	<-ctx.Done()
+	s.shuttingDown.Store(true)
+	s.log.Info("shutting down: no new connections, finishing reviews in flight")
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
+}
+
+// Addresses returns the bound health-probe and metrics addresses once the
+// servers listen (empty when disabled).
+func (s *Server) Addresses(ctx context.Context) (health, metrics string) {
+	select {
+	case <-s.ready:
+	case <-ctx.Done():
+	}
+	s.addrMu.Lock()
+	defer s.addrMu.Unlock()
+	return s.healthAddr, s.metricsAddr
+}
+
+func listen(addr string) (net.Listener, error) {
+	if addr == "0" {
+		return nil, nil
+	}
+	return net.Listen("tcp", addr)
+}
+
+func (s *Server) serveProbes(ctx context.Context, ln net.Listener) error {
+	s.addrMu.Lock()
+	s.healthAddr = ln.Addr().String()
+	s.addrMu.Unlock()
+	mux := http.NewServeMux()
+	live := &healthz.Handler{Checks: map[string]healthz.Checker{"ping": healthz.Ping}}
+	ready := &healthz.Handler{Checks: map[string]healthz.Checker{
+		"webhook":     s.webhookStarted,
+		"certificate": s.certificateLoaded,
+		"cluster":     s.clusterSynced,
+		"shutdown":    s.notShuttingDown,
+	}}
+	mux.Handle("/healthz", http.StripPrefix("/healthz", live))
+	mux.Handle("/healthz/", http.StripPrefix("/healthz", live))
+	mux.Handle("/readyz", http.StripPrefix("/readyz", ready))
+	mux.Handle("/readyz/", http.StripPrefix("/readyz", ready))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) webhookStarted(req *http.Request) error {
+	if !s.started.Load() {
+		return errors.New("webhook server not started")
+	}
+	return s.webhook.StartedChecker()(req)
+}
+
+func (s *Server) certificateLoaded(*http.Request) error {
+	if c, _ := s.certs.GetCertificate(nil); c == nil {
+		return errors.New("no serving certificate loaded")
+	}
+	return nil
+}
+
+func (s *Server) clusterSynced(*http.Request) error {
+	if !s.cluster.Synced() {
+		return errors.New("cluster context cache not synced yet")
+	}
+	return nil
+}
+
+func (s *Server) notShuttingDown(*http.Request) error {
+	if s.shuttingDown.Load() {
+		return errors.New("shutting down")
+	}
+	return nil
+}

@@ -248,3 +248,10 @@ func TestSortFindingsPutsDenyFirstThenByPosition(t *testing.T) {
 		t.Errorf("order %v", got)
 	}
 }
+
+func BenchmarkSuggest(b *testing.B) {
+	cands := []string{"max_pool_size", "min_pool_size", "scheduler", "strictARP", "mode", "vswitches", "security_groups", "ip_stack"}
+	for i := 0; i < b.N; i++ {
+		Suggest("max_pool_sise", cands)
+	}
+}

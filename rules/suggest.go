@@ -7,12 +7,9 @@ import "strings"
 // always wins (Max_Pool_Size → max_pool_size, strictArp → strictARP);
 // otherwise the edit distance must be small relative to the name's length.
 func Suggest(name string, candidates []string) string {
-	norm := func(s string) string {
-		return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
-	}
-	n := norm(name)
+	n := normalizeName(name)
 	for _, c := range candidates {
-		if c != name && norm(c) == n {
+		if c != name && normalizeName(c) == n {
 			return c
 		}
 	}
@@ -21,7 +18,7 @@ func Suggest(name string, candidates []string) string {
 		if c == name {
 			continue
 		}
-		d := levenshtein(n, norm(c))
+		d := levenshtein(n, normalizeName(c))
 		if d < bestD {
 			best, bestD = c, d
 		}
@@ -37,6 +34,26 @@ func Suggest(name string, candidates []string) string {
 		return best
 	}
 	return ""
+}
+
+// normalizeName lower-cases s and drops '_', '-' and ' ' without allocating
+// a replacer per call (Suggest runs once per unknown key, sometimes thousands
+// of times per object).
+func normalizeName(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 0x80:
+			return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // DidYouMean renders a suggestion as a sentence fragment, or "".

@@ -586,8 +586,8 @@ func atVersion(specs []rawSpec, minor int) rawSpec {
 }
 
 var addCalls = map[string]bool{
-	"AddFeatureGates":                           true,
-	"AddFeaturesToExistingFeatureGates":         true,
+	"AddFeatureGates":                            true,
+	"AddFeaturesToExistingFeatureGates":          true,
 	"AddVersionedFeaturesToExistingFeatureGates": true,
 }
 

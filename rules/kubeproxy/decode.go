@@ -1,0 +1,328 @@
+package kubeproxy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	kjson "sigs.k8s.io/json"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"k8s.io/kube-proxy/config/v1alpha1"
+)
+
+const (
+	apiVersion = "kubeproxy.config.k8s.io/v1alpha1"
+	kindName   = "KubeProxyConfiguration"
+)
+
+// fatalKind classifies a decoding failure kube-proxy exits on.
+type fatalKind int
+
+const (
+	fatalYAML     fatalKind = iota + 1 // YAML syntax
+	fatalType                          // JSON type error or bad value (durations)
+	fatalTypeMeta                      // apiVersion / kind
+)
+
+// decodeError is a failure of kube-proxy's non-strict decoding pass:
+// kube-proxy exits with `failed complete: failed to decode: <Msg>`.
+type decodeError struct {
+	Kind fatalKind
+	Msg  string
+	Path string
+	Line int
+	Col  int
+}
+
+// duplicateKey is a key repeated in one YAML mapping (a strict-only error:
+// the last value wins).
+type duplicateKey struct {
+	Key  string
+	Line int
+}
+
+// decoded is config.conf decoded the way kube-proxy decodes it.
+type decoded struct {
+	text string
+	pos  *yamlPos
+	// generic is the first YAML document as JSON values (nil when fatal).
+	generic any
+	// cfg is the leniently decoded configuration kube-proxy would run with,
+	// before defaulting (nil when fatal).
+	cfg   *v1alpha1.KubeProxyConfiguration
+	fatal *decodeError
+	// Strict-only problems (kube-proxy logs one Info line and goes on).
+	unknown    []string // JSON paths unknown to the target version
+	duplicates []duplicateKey
+}
+
+var (
+	yamlLineRE     = regexp.MustCompile(`^yaml: line (\d+):`)
+	dupKeyRE       = regexp.MustCompile(`line (\d+): key "((?:[^"\\]|\\.)*)" already set in map`)
+	durationValRE  = regexp.MustCompile(`in duration "((?:[^"\\]|\\.)*)"`)
+)
+
+// decode runs kube-proxy's decoding (apimachinery's strict YAML serializer
+// with the lenient fallback) against the fields of target version v.
+func decode(text string, v *versionTable) *decoded {
+	d := &decoded{text: text, pos: newYAMLPos(text)}
+	data := []byte(text)
+
+	// 1. YAML → JSON (go-yaml v2 semantics, first document only).
+	js, err := sigsyaml.YAMLToJSON(data)
+	if err != nil {
+		d.fatal = &decodeError{Kind: fatalYAML, Msg: err.Error()}
+		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			d.fatal.Line, _ = strconv.Atoi(m[1])
+		}
+		return d
+	}
+
+	// 2. apiVersion / kind (encoding/json, as the serializer's meta factory).
+	var meta struct {
+		APIVersion string `json:"apiVersion,omitempty"`
+		Kind       string `json:"kind,omitempty"`
+	}
+	if err := json.Unmarshal(js, &meta); err != nil {
+		d.fatal = &decodeError{Kind: fatalTypeMeta, Msg: "couldn't get version/kind; json parse error: " + err.Error()}
+		return d
+	}
+	if msg, path := checkTypeMeta(meta.APIVersion, meta.Kind, text); msg != "" {
+		d.fatal = &decodeError{Kind: fatalTypeMeta, Msg: msg, Path: path}
+		d.fatal.Line, d.fatal.Col = d.pos.at(path)
+		return d
+	}
+
+	var generic any
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	if err := dec.Decode(&generic); err != nil {
+		d.fatal = &decodeError{Kind: fatalType, Msg: err.Error()}
+		return d
+	}
+
+	// 3. Fields the target kube-proxy does not know are dropped before the
+	// typed decode, as that kube-proxy would never look at them.
+	d.unknown = pruneUnknown(generic, "", v)
+	pruned, err := json.Marshal(generic)
+	if err != nil {
+		d.fatal = &decodeError{Kind: fatalType, Msg: err.Error()}
+		return d
+	}
+
+	// 4. Typed decode, case-sensitive, strict (sigs.k8s.io/json).
+	cfg := &v1alpha1.KubeProxyConfiguration{}
+	if _, err := kjson.UnmarshalStrict(pruned, cfg); err != nil {
+		d.fatal = d.locateTypeError(err)
+		return d
+	}
+	d.generic = generic
+	d.cfg = cfg
+
+	// 5. Duplicate keys: YAMLToJSONStrict, strict-only.
+	if _, err := sigsyaml.YAMLToJSONStrict(data); err != nil {
+		for _, m := range dupKeyRE.FindAllStringSubmatch(err.Error(), -1) {
+			line, _ := strconv.Atoi(m[1])
+			key, uerr := strconv.Unquote(`"` + m[2] + `"`)
+			if uerr != nil {
+				key = m[2]
+			}
+			d.duplicates = append(d.duplicates, duplicateKey{Key: key, Line: line})
+		}
+	}
+	return d
+}
+
+// checkTypeMeta mirrors the serializer: missing kind, missing apiVersion,
+// then the scheme lookup.
+func checkTypeMeta(av, kind, text string) (msg, path string) {
+	doc := strings.TrimSpace(text)
+	if len(doc) > 60 {
+		doc = doc[:60] + "..."
+	}
+	switch {
+	case kind == "":
+		return fmt.Sprintf("Object 'Kind' is missing in '%s'", doc), "kind"
+	case av == "":
+		return fmt.Sprintf("Object 'apiVersion' is missing in '%s'", doc), "apiVersion"
+	case av != apiVersion || kind != kindName:
+		path := "apiVersion"
+		if av == apiVersion {
+			path = "kind"
+		}
+		return fmt.Sprintf("no kind %q is registered for version %q in scheme \"k8s.io/kubernetes/pkg/proxy/apis/config/scheme/scheme.go:29\"", kind, av), path
+	}
+	return "", ""
+}
+
+// pruneUnknown deletes members of obj that the version's v1alpha1 type does
+// not have and returns their paths (sorted).
+func pruneUnknown(obj any, prefix string, v *versionTable) []string {
+	var out []string
+	var walk func(o any, prefix, typePrefix string)
+	walk = func(o any, prefix, typePrefix string) {
+		switch x := o.(type) {
+		case map[string]any:
+			for k, val := range x {
+				tp := joinPath(typePrefix, k)
+				p := joinPath(prefix, k)
+				typ, ok := v.Fields[tp]
+				if !ok {
+					out = append(out, p)
+					delete(x, k)
+					continue
+				}
+				switch {
+				case strings.HasPrefix(typ, "object"):
+					walk(val, p, tp)
+				case typ == "[]object":
+					if list, ok := val.([]any); ok {
+						for i, e := range list {
+							walk(e, p+"["+strconv.Itoa(i)+"]", tp+"[]")
+						}
+					}
+				}
+			}
+		}
+	}
+	walk(obj, prefix, "")
+	sort.Strings(out)
+	return out
+}
+
+// locateTypeError turns a typed-decoding error into a decodeError with the
+// field's position.
+func (d *decoded) locateTypeError(err error) *decodeError {
+	de := &decodeError{Kind: fatalType, Msg: err.Error()}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		de.Path = te.Field
+		de.Line, de.Col = d.pos.at(te.Field)
+		return de
+	}
+	if m := durationValRE.FindStringSubmatch(err.Error()); m != nil {
+		val, uerr := strconv.Unquote(`"` + m[1] + `"`)
+		if uerr != nil {
+			val = m[1]
+		}
+		d.pos.walkScalars(func(path string, n *yamlNode) {
+			if de.Path == "" && n.Value == val {
+				de.Path = path
+				de.Line, de.Col = n.Line, n.Column
+			}
+		})
+	}
+	return de
+}
+
+// documents returns the 1-based lines of `---` document markers that start
+// a second (or later) non-empty document.
+func extraDocuments(text string) []int {
+	var out []int
+	lines := strings.Split(text, "\n")
+	seenContent := false
+	for i, l := range lines {
+		l = strings.TrimRight(l, "\r")
+		if l == "---" || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "---\t") {
+			if seenContent && hasContentAfter(lines[i+1:]) {
+				out = append(out, i+1)
+			}
+			if rest := strings.TrimSpace(strings.TrimPrefix(l, "---")); rest != "" && !strings.HasPrefix(rest, "#") {
+				seenContent = true
+			}
+			continue
+		}
+		if isContent(l) {
+			seenContent = true
+		}
+	}
+	return out
+}
+
+func isContent(l string) bool {
+	t := strings.TrimSpace(strings.TrimPrefix(l, "\ufeff"))
+	return t != "" && !strings.HasPrefix(t, "#") && t != "..." && !strings.HasPrefix(t, "%")
+}
+
+func hasContentAfter(lines []string) bool {
+	for _, l := range lines {
+		if strings.HasPrefix(l, "---") {
+			return false
+		}
+		if isContent(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// slashComments finds `//` used as a comment: whole lines starting with
+// `//`, and ` //` after a value on a `key: value` line (outside quotes).
+func slashComments(text string) []int {
+	var out []int
+	for i, l := range strings.Split(text, "\n") {
+		if slashCommentCol(l) > 0 {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// slashCommentCol returns the 1-based column of a comment-like `//` on a
+// line, or 0.
+func slashCommentCol(l string) int {
+	t := strings.TrimLeft(l, " \t")
+	if strings.HasPrefix(t, "//") {
+		return len(l) - len(t) + 1
+	}
+	if strings.HasPrefix(t, "#") {
+		return 0
+	}
+	inS, inD := false, false
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case c == '\'' && !inD:
+			inS = !inS
+		case c == '"' && !inS:
+			inD = !inD
+		case c == '#' && !inS && !inD && i > 0 && (l[i-1] == ' ' || l[i-1] == '\t'):
+			return 0
+		case c == '/' && !inS && !inD && i > 0 && (l[i-1] == ' ' || l[i-1] == '\t') && strings.HasPrefix(l[i:], "//"):
+			return i + 1
+		}
+	}
+	return 0
+}
+
+var octalRE = regexp.MustCompile(`^[-+]?0[0-7]+$`)
+
+// yaml11Octal reports whether a plain scalar is a YAML 1.1 octal integer
+// (`010` = 8).
+func yaml11Octal(s string) bool { return octalRE.MatchString(strings.ReplaceAll(s, "_", "")) }
+
+// lineOf returns line n (1-based) of text without its newline.
+func lineOf(text string, n int) string {
+	if n < 1 {
+		return ""
+	}
+	i := 0
+	for cur := 1; cur < n; cur++ {
+		j := bytes.IndexByte([]byte(text[i:]), '\n')
+		if j < 0 {
+			return ""
+		}
+		i += j + 1
+	}
+	rest := text[i:]
+	if j := strings.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	return strings.TrimRight(rest, "\r")
+}

@@ -63,9 +63,9 @@ type decoded struct {
 }
 
 var (
-	yamlLineRE     = regexp.MustCompile(`^yaml: line (\d+):`)
-	dupKeyRE       = regexp.MustCompile(`line (\d+): key "((?:[^"\\]|\\.)*)" already set in map`)
-	durationValRE  = regexp.MustCompile(`in duration "((?:[^"\\]|\\.)*)"`)
+	yamlLineRE    = regexp.MustCompile(`^yaml: line (\d+):`)
+	dupKeyRE      = regexp.MustCompile(`line (\d+): key "((?:[^"\\]|\\.)*)" already set in map`)
+	durationValRE = regexp.MustCompile(`in duration "((?:[^"\\]|\\.)*)"`)
 )
 
 // decode runs kube-proxy's decoding (apimachinery's strict YAML serializer

@@ -62,7 +62,7 @@ const (
 var Categories = map[string]Category{
 	RuleMissingKey: CategoryStartup, RuleYAMLSyntax: CategoryStartup, RuleTypeError: CategoryStartup,
 	RuleTypeMeta: CategoryStartup, RuleFeatureGate: CategoryStartup, RuleLogging: CategoryStartup,
-	RuleValidation: CategoryStartup,
+	RuleValidation:   CategoryStartup,
 	RuleUnknownField: CategoryStrict, RuleRemovedField: CategoryStrict, RuleDuplicateKey: CategoryStrict,
 	RuleExtraDoc: CategoryStrict, RuleOctal: CategoryStrict,
 	RuleSlashComment: CategoryRuntime, RuleIPVSScheduler: CategoryRuntime, RuleSubSecond: CategoryRuntime,

@@ -1,0 +1,56 @@
+# netguard — see README.md. `make test` is what CI (.ci/run) runs.
+GO      ?= go
+BIN     ?= bin/netguard
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+BENCH_CMD = $(GO) test -run '^$$' -bench . -benchmem ./rules/...
+
+.PHONY: all build test vet fmt-check unit parity lint-examples docs bench generate clean
+
+all: build test
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netguard
+
+## test: go vet + gofmt check + unit tests of the main module + parity tests (test/parity)
+test: vet fmt-check unit parity
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@files=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*' -not -path './bin/*')); \
+	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi; \
+	echo "gofmt: ok"
+
+unit:
+	$(GO) test ./...
+
+parity:
+	@if [ -f test/parity/go.mod ]; then \
+		echo "cd test/parity && $(GO) test ./..."; \
+		cd test/parity && $(GO) vet ./... && $(GO) test ./...; \
+	else echo "test/parity: not present, skipped"; fi
+
+## lint-examples: the main job on the shipped examples (exit 1 is expected: some examples are broken on purpose)
+lint-examples:
+	@$(GO) run ./cmd/netguard lint --config examples/netguard-config.yaml examples/; \
+	code=$$?; if [ $$code -gt 1 ]; then exit $$code; fi; \
+	echo "(exit status $$code: the examples include broken objects on purpose; see examples/README.md)"
+
+## docs: regenerate docs/rules.md from the rule registry
+docs:
+	$(GO) run ./cmd/netguard rules -o markdown > docs/rules.md
+
+## bench: run the rule benchmarks and write docs/benchmarks.md
+bench:
+	@mkdir -p bin
+	$(BENCH_CMD) | tee bin/bench.out
+	$(GO) run ./internal/tools/benchdoc "$(BENCH_CMD)" < bin/bench.out > docs/benchmarks.md
+	@echo "wrote docs/benchmarks.md"
+
+## generate: go generate (kube-proxy version tables, docs/rules.md)
+generate:
+	$(GO) generate ./...
+
+clean:
+	rm -rf bin

@@ -22,21 +22,29 @@ func (j *judge) structural() {
 	if f := d.fatal; f != nil {
 		line := lineOf(d.text, f.Line)
 		cause := ""
+		at := rules.Loc{Key: ConfigKey, Path: f.Path, Line: f.Line, Column: f.Col}
 		for _, n := range []int{f.Line, f.Line - 1} {
 			if l := lineOf(d.text, n); n > 0 && slashCommentCol(l) > 0 {
 				slashLines[n] = true
 				line = l
+				at.Line, at.Column = n, slashCommentCol(l)
 				cause = fmt.Sprintf(" — caused by the `//` comment on line %d, which YAML does not treat as a comment", n)
 				break
 			}
 		}
 		hint := decodeHint(f, line)
+		if f.Kind == fatalYAML && cause == "" && f.Line > 1 {
+			if prev := decodeHint(f, lineOf(d.text, f.Line-1)); prev != genericYAMLHint && hint == genericYAMLHint {
+				hint = prev
+				at.Line = f.Line - 1
+			}
+		}
 		rule := map[fatalKind]string{fatalYAML: RuleYAMLSyntax, fatalType: RuleTypeError, fatalTypeMeta: RuleTypeMeta}[f.Kind]
 		where := ""
 		if f.Line > 0 && f.Kind != fatalYAML {
 			where = fmt.Sprintf(" (line %d)", f.Line)
 		}
-		j.rep.Add(rule, rules.Loc{Key: ConfigKey, Path: f.Path, Line: f.Line, Column: f.Col},
+		j.rep.Add(rule, at,
 			crash+"failed complete: failed to decode: "+f.Msg+where+cause+".", hint)
 	}
 	// `//` comments anywhere (beyond the one that broke decoding).
@@ -134,12 +142,14 @@ func dupPath(d *decoded, dup duplicateKey) string {
 	return out
 }
 
+const genericYAMLHint = "fix the YAML at that line: indent child keys by two spaces under their section, keep siblings aligned, use `#` for comments, and quote values containing `: `"
+
 // decodeHint explains a decoding failure from the offending line.
 func decodeHint(f *decodeError, line string) string {
 	switch {
 	case slashCommentCol(line) > 0:
 		return "`//` is not a YAML comment: replace it with `#` (e.g. `maxPerCore: 65536  # comment`), or delete the comment"
-	case strings.Contains(line, "\t") && strings.Contains(f.Msg, "tab"):
+	case strings.Contains(line, "\t") && f.Kind == fatalYAML:
 		return "indent with spaces, not tabs"
 	case strings.ContainsRune(line, '：'):
 		return "the full-width colon `：` is not a YAML separator; use `: ` (ASCII colon and a space)"
@@ -148,7 +158,7 @@ func decodeHint(f *decodeError, line string) string {
 	case f.Kind == fatalYAML && missingSpace(line):
 		return "put a space after the colon: `key: value`"
 	case f.Kind == fatalYAML:
-		return "fix the YAML at that line: indent child keys by two spaces under their section, keep siblings aligned, use `#` for comments, and quote values containing `: `"
+		return genericYAMLHint
 	case f.Kind == fatalTypeMeta:
 		return "start config.conf with `apiVersion: kubeproxy.config.k8s.io/v1alpha1` and `kind: KubeProxyConfiguration` (exact spelling and case)"
 	case strings.Contains(f.Msg, "time: "):

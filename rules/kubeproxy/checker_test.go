@@ -46,7 +46,7 @@ func TestRules(t *testing.T) {
 	rulestest.Run(t, New(), []rulestest.Case{
 		// KP001
 		{Name: "missing config.conf key crashes kube-proxy", Rule: RuleMissingKey, Fire: true,
-			Object: rulestest.ConfigMap("kube-system", "kube-proxy", map[string]string{"config.yaml": head}),
+			Object:   rulestest.ConfigMap("kube-system", "kube-proxy", map[string]string{"config.yaml": head}),
 			Contains: []string{"open /var/lib/kube-proxy/config.conf: no such file or directory"}},
 		{Name: "config.conf present", Rule: RuleMissingKey, Fire: false, Object: kcm(head + "mode: iptables\n"), Cluster: v137},
 

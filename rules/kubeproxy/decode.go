@@ -126,6 +126,9 @@ func decode(text string, v *versionTable) *decoded {
 	d.cfg = cfg
 
 	// 5. Duplicate keys: YAMLToJSONStrict, strict-only.
+	if !d.pos.mayHaveDuplicates() {
+		return d
+	}
 	if _, err := sigsyaml.YAMLToJSONStrict(data); err != nil {
 		for _, m := range dupKeyRE.FindAllStringSubmatch(err.Error(), -1) {
 			line, _ := strconv.Atoi(m[1])

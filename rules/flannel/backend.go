@@ -78,7 +78,7 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 	typ := ""
 	typeOK := true
 	var tm rules.Member
-	for _, m := range allFold(val, "Type") {
+	for _, m := range v.m.allFold(val, "Type") {
 		switch m.Value.Type {
 		case gjson.String:
 			typ, tm = m.Value.Str, m
@@ -110,7 +110,7 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 		names = append(names, f)
 	}
 	sort.Strings(names)
-	for _, m := range rules.Members(val) {
+	for _, m := range v.m.members(val) {
 		if strings.EqualFold(m.Name, "Type") {
 			continue
 		}
@@ -215,7 +215,7 @@ func (v *validator) backendFieldType(doc *rules.JSONDoc, t string, m rules.Membe
 // backendValues checks the effective values flannel validates at start-up.
 func (v *validator) backendValues(doc *rules.JSONDoc, t string, obj gjson.Result, bp string) {
 	eff := func(name string) (rules.Member, bool) {
-		m, ok := lastFold(obj, name)
+		m, ok := v.m.lastFold(obj, name)
 		if !ok || m.Value.Type == gjson.Null {
 			return m, false
 		}
@@ -240,7 +240,7 @@ func (v *validator) backendValues(doc *rules.JSONDoc, t string, obj gjson.Result
 	case "wireguard":
 		intRange("ListenPort", 0, 65535, "not a UDP port, so the WireGuard device cannot listen", "use a port up to 65535 (default 51820)")
 		intRange("ListenPortV6", 0, 65535, "not a UDP port, so the WireGuard device cannot listen", "use a port up to 65535 (default 51821)")
-		if m, ok := lastFold(obj, "Mode"); ok && m.Value.Type == gjson.String && !slices.Contains(wireguardModes, m.Value.Str) {
+		if m, ok := v.m.lastFold(obj, "Mode"); ok && m.Value.Type == gjson.String && !slices.Contains(wireguardModes, m.Value.Str) {
 			hint := `use one of "separate" (default), "auto", "ipv4", "ipv6"`
 			if slices.Contains(wireguardModes, strings.ToLower(m.Value.Str)) {
 				hint = fmt.Sprintf("the mode is case-sensitive: use %q", strings.ToLower(m.Value.Str))

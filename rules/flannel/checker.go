@@ -33,10 +33,11 @@ type validator struct {
 	flannelVersion string
 	ver            rules.Version
 	verOK          bool
+	m              memo
 }
 
 func newValidator(req *rules.Request, cm *corev1.ConfigMap) *validator {
-	v := &validator{req: req, r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
+	v := &validator{req: req, r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name), m: memo{}}
 	if req.Cluster != nil && req.Cluster.FlannelVersion != "" {
 		v.flannelVersion = req.Cluster.FlannelVersion
 		if ver, err := rules.ParseVersion(req.Cluster.FlannelVersion); err == nil {
@@ -94,18 +95,51 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 }
 
 // exactDuplicates warns about keys repeated in one object (map decoding:
-// the last wins).
+// the last wins). Paths are built only for duplicates.
 func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
-	for _, d := range rules.DuplicateKeys(root, "") {
-		v.r.Add(RuleDuplicateKey, doc.LocAt(d.Path, d.Offset), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", d.Path), "remove the duplicate, keeping the value you mean")
+	var walk func(val gjson.Result, path func() string)
+	walk = func(val gjson.Result, path func() string) {
+		switch {
+		case val.IsObject():
+			ms := v.m.members(val)
+			var seen map[string]bool
+			if len(ms) > 1 {
+				seen = make(map[string]bool, len(ms))
+			}
+			for _, m := range ms {
+				name := m.Name
+				sub := func() string { return rules.JoinPath(path(), name) }
+				if seen != nil {
+					if seen[name] {
+						p := sub()
+						v.r.Add(RuleDuplicateKey, doc.LocAt(p, m.KeyOffset), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", p), "remove the duplicate, keeping the value you mean")
+					}
+					seen[name] = true
+				}
+				if m.Value.IsObject() || m.Value.IsArray() {
+					walk(m.Value, sub)
+				}
+			}
+		case val.IsArray():
+			i := 0
+			val.ForEach(func(_, e gjson.Result) bool {
+				idx := i
+				if e.IsObject() || e.IsArray() {
+					walk(e, func() string { return rules.IndexPath(path(), idx) })
+				}
+				i++
+				return true
+			})
+		}
 	}
+	walk(root, func() string { return "" })
 }
 
 // foldDuplicates warns about keys that flanneld decodes into the same struct
 // field (case-insensitive match, the last in document order wins).
 func (v *validator) foldDuplicates(doc *rules.JSONDoc, obj gjson.Result, path string) {
-	for _, m := range foldDuplicates(obj, true) {
-		last, _ := lastFold(obj, m.Name)
+	for _, m := range v.m.foldDuplicates(obj) {
+		last, _ := v.m.lastFold(obj, m.Name)
 		v.r.Add(RuleDuplicateKey, doc.LocAt(rules.JoinPath(path, m.Name), m.KeyOffset), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
 	}
 }

@@ -86,10 +86,10 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 	info.ok = true
 	v.exactDuplicates(doc, root)
 
-	_, hasPlugins := rules.Get(root, "plugins")
-	_, hasType := lastFold(root, "type")
+	_, hasPlugins := v.m.get(root, "plugins")
+	_, hasType := v.m.lastFold(root, "type")
 	var pluginsVariant *rules.Member
-	for _, m := range rules.Members(root) {
+	for _, m := range v.m.members(root) {
 		if m.Name != "plugins" && strings.EqualFold(m.Name, "plugins") {
 			mm := m
 			pluginsVariant = &mm
@@ -105,7 +105,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 	default:
 		msg := "cni-conf.json has neither a top-level \"type\" (single-plugin 10-flannel.conf form) nor \"plugins\" (10-flannel.conflist form): libcni fails with `missing 'type'` or `no 'plugins' key` and the node gets no pod network"
 		hint := `use {"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},{"type":"portmap","capabilities":{"portMappings":true}}]}`
-		for _, m := range rules.Members(root) {
+		for _, m := range v.m.members(root) {
 			if s := rules.Suggest(m.Name, []string{"plugins", "type"}); s != "" {
 				msg += fmt.Sprintf("; %q is not %q", m.Name, s)
 				hint = fmt.Sprintf("rename %q to %q", m.Name, s)
@@ -149,7 +149,7 @@ func (v *validator) installTarget(doc *rules.JSONDoc, root gjson.Result, list bo
 func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVariant *rules.Member, info *cniInfo) {
 	// Case-sensitive top-level keys.
 	variants := map[string]bool{}
-	for _, m := range rules.Members(root) {
+	for _, m := range v.m.members(root) {
 		for _, k := range listKeys {
 			if m.Name != k && strings.EqualFold(m.Name, k) {
 				variants[k] = true
@@ -169,18 +169,18 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 		}
 	}
 	// name
-	if m, ok := rules.Get(root, "name"); ok {
+	if m, ok := v.m.get(root, "name"); ok {
 		v.checkName(doc, m, "name", info)
 	} else if !variants["name"] {
 		v.r.Add(RuleCNIName, doc.Loc("", root), "the conflist has no \"name\": libcni fails with `error parsing configuration list: no name` and the node gets no pod network", `add "name": "cbr0" (keep the name the nodes already use)`)
 	}
 	// cniVersion
-	if m, ok := rules.Get(root, "cniVersion"); ok {
+	if m, ok := v.m.get(root, "cniVersion"); ok {
 		v.checkCNIVersion(doc, m, "cniVersion", info)
 	} else if !variants["cniVersion"] {
 		v.missingCNIVersion(doc, root)
 	}
-	if m, ok := rules.Get(root, "cniVersions"); ok {
+	if m, ok := v.m.get(root, "cniVersions"); ok {
 		p := "cniVersions"
 		if !m.Value.IsArray() {
 			v.r.Add(RuleCNIListFlags, doc.Loc(p, m.Value), fmt.Sprintf("cniVersions is a %s: libcni ≥1.2 fails with `invalid type for cniVersions`", rules.JSONType(m.Value)), `use an array of versions, e.g. "cniVersions": ["0.3.1", "1.0.0"], or remove it`)
@@ -193,7 +193,7 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 		}
 	}
 	for _, k := range []string{"disableCheck", "disableGC", "loadOnlyInlinedPlugins"} {
-		m, ok := rules.Get(root, k)
+		m, ok := v.m.get(root, k)
 		if !ok {
 			continue
 		}
@@ -211,7 +211,7 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 	}
 
 	// plugins
-	pm, ok := rules.Get(root, "plugins")
+	pm, ok := v.m.get(root, "plugins")
 	if !ok {
 		if pluginsVariant == nil {
 			return
@@ -236,7 +236,7 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 			v.r.Add(RuleCNIPlugins, doc.Loc(path, p), fmt.Sprintf("plugin %d is a %s, not an object: libcni fails with `failed to parse plugin config %d`", i, rules.JSONType(p), i), `each plugin is an object with a "type", e.g. {"type":"flannel"}`)
 			continue
 		}
-		tm, ok := lastFold(p, "type")
+		tm, ok := v.m.lastFold(p, "type")
 		if !ok || tm.Value.Type != gjson.String || tm.Value.Str == "" {
 			what := "no \"type\""
 			if ok {
@@ -291,17 +291,17 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 }
 
 func (v *validator) cniSingle(doc *rules.JSONDoc, root gjson.Result, info *cniInfo) {
-	if m, ok := lastFold(root, "name"); ok {
+	if m, ok := v.m.lastFold(root, "name"); ok {
 		v.checkName(doc, m, m.Name, info)
 	} else {
 		v.r.Add(RuleCNIName, doc.Loc("", root), "the config has no \"name\": libcni and the plugins fail with `missing network name` and the node gets no pod network", `add "name": "cb0" (keep the name the nodes already use)`)
 	}
-	if m, ok := lastFold(root, "cniVersion"); ok {
+	if m, ok := v.m.lastFold(root, "cniVersion"); ok {
 		v.checkCNIVersion(doc, m, m.Name, info)
 	} else {
 		v.missingCNIVersion(doc, root)
 	}
-	tm, _ := lastFold(root, "type")
+	tm, _ := v.m.lastFold(root, "type")
 	tp := tm.Name
 	switch {
 	case tm.Value.Type != gjson.String:
@@ -371,11 +371,11 @@ func (v *validator) missingCNIVersion(doc *rules.JSONDoc, root gjson.Result) {
 }
 
 func (v *validator) portMappingsWithoutPortmap(doc *rules.JSONDoc, plugin gjson.Result, path, why string) {
-	cm, ok := lastFold(plugin, "capabilities")
+	cm, ok := v.m.lastFold(plugin, "capabilities")
 	if !ok || !cm.Value.IsObject() {
 		return
 	}
-	pm, ok := lastFold(cm.Value, "portMappings")
+	pm, ok := v.m.lastFold(cm.Value, "portMappings")
 	if !ok || pm.Value.Type != gjson.True {
 		return
 	}
@@ -388,7 +388,7 @@ func (v *validator) portMappingsWithoutPortmap(doc *rules.JSONDoc, plugin gjson.
 func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path string, single bool, info *cniInfo) {
 	info.flannelPluginAvailable = true
 	keys := flannelPluginKeys
-	for _, m := range rules.Members(p) {
+	for _, m := range v.m.members(p) {
 		mp := rules.JoinPath(path, m.Name)
 		var field string
 		for _, k := range keys {
@@ -422,7 +422,7 @@ func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path strin
 			if !val.IsObject() && val.Type != gjson.Null {
 				bad = "object of booleans"
 			} else if val.IsObject() {
-				for _, c := range rules.Members(val) {
+				for _, c := range v.m.members(val) {
 					if !isBoolOrNull(c.Value) {
 						v.r.Add(RuleFlannelPlugin, doc.Loc(rules.JoinPath(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), goType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
 					}
@@ -439,13 +439,13 @@ func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path strin
 			v.r.Add(RuleFlannelPlugin, doc.Loc(mp, val), fmt.Sprintf("%q is %s but the flannel plugin expects a %s: every pod ADD and DEL fails with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s`", m.Name, rules.Compact(val), bad, goType(val)), fmt.Sprintf("make %q a %s", field, bad))
 		}
 	}
-	if m, ok := lastFold(p, "dataDir"); ok && m.Value.Type == gjson.String {
+	if m, ok := v.m.lastFold(p, "dataDir"); ok && m.Value.Type == gjson.String {
 		info.dataDir, info.hasDataDir, info.dirLoc = m.Value.Str, true, doc.Loc(rules.JoinPath(path, m.Name), m.Value)
 	}
-	if m, ok := lastFold(p, "subnetFile"); ok && m.Value.Type == gjson.String {
+	if m, ok := v.m.lastFold(p, "subnetFile"); ok && m.Value.Type == gjson.String {
 		info.subnetFile, info.hasSubnet, info.subLoc = m.Value.Str, true, doc.Loc(rules.JoinPath(path, m.Name), m.Value)
 	}
-	dm, ok := lastFold(p, "delegate")
+	dm, ok := v.m.lastFold(p, "delegate")
 	info.delegatePath = rules.JoinPath(path, "delegate")
 	if ok && dm.Value.IsObject() {
 		info.delegatePath = rules.JoinPath(path, dm.Name)
@@ -465,7 +465,7 @@ func (v *validator) delegateShape(doc *rules.JSONDoc, m rules.Member, path strin
 // keys, last duplicate wins), adds its own keys and hands the re-marshalled
 // map (keys sorted) to the delegate plugin, bridge by default.
 func (v *validator) delegate(doc *rules.JSONDoc, d gjson.Result, path string, info *cniInfo) {
-	mp := exactMap(d)
+	mp := v.m.exactMap(d)
 	keys := make([]string, 0, len(mp))
 	for k := range mp {
 		keys = append(keys, k)

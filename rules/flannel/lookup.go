@@ -6,18 +6,45 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/netguard/netguard/rules"
 	"github.com/tidwall/gjson"
 )
 
+// memo caches the member lists of parsed objects for one judgement (objects
+// are looked up many times; each rules.Members call rescans the object). A
+// nil memo does not cache.
+type memo map[memoKey][]rules.Member
+
+type memoKey struct {
+	p *byte
+	n int
+}
+
+func (c memo) members(v gjson.Result) []rules.Member {
+	if !v.IsObject() {
+		return nil
+	}
+	if c == nil || v.Raw == "" {
+		return rules.Members(v)
+	}
+	k := memoKey{unsafe.StringData(v.Raw), len(v.Raw)}
+	if ms, ok := c[k]; ok {
+		return ms
+	}
+	ms := rules.Members(v)
+	c[k] = ms
+	return ms
+}
+
 // lastFold returns the member that encoding/json would decode into a struct
 // field named name: every case-insensitive match is assigned in document
 // order, so the last one wins (an exact match does not take precedence).
-func lastFold(obj gjson.Result, name string) (rules.Member, bool) {
+func (c memo) lastFold(obj gjson.Result, name string) (rules.Member, bool) {
 	var found rules.Member
 	ok := false
-	for _, m := range rules.Members(obj) {
+	for _, m := range c.members(obj) {
 		if strings.EqualFold(m.Name, name) {
 			found, ok = m, true
 		}
@@ -25,10 +52,26 @@ func lastFold(obj gjson.Result, name string) (rules.Member, bool) {
 	return found, ok
 }
 
+func lastFold(obj gjson.Result, name string) (rules.Member, bool) {
+	return memo(nil).lastFold(obj, name)
+}
+
+// get returns the member with the exact name (map decoding: last wins).
+func (c memo) get(obj gjson.Result, name string) (rules.Member, bool) {
+	var found rules.Member
+	ok := false
+	for _, m := range c.members(obj) {
+		if m.Name == name {
+			found, ok = m, true
+		}
+	}
+	return found, ok
+}
+
 // allFold returns every member matching name case-insensitively.
-func allFold(obj gjson.Result, name string) []rules.Member {
+func (c memo) allFold(obj gjson.Result, name string) []rules.Member {
 	var out []rules.Member
-	for _, m := range rules.Members(obj) {
+	for _, m := range c.members(obj) {
 		if strings.EqualFold(m.Name, name) {
 			out = append(out, m)
 		}
@@ -38,13 +81,15 @@ func allFold(obj gjson.Result, name string) []rules.Member {
 
 // exactMap is the last value of each key, the way encoding/json decodes an
 // object into map[string]any.
-func exactMap(obj gjson.Result) map[string]rules.Member {
+func (c memo) exactMap(obj gjson.Result) map[string]rules.Member {
 	out := map[string]rules.Member{}
-	for _, m := range rules.Members(obj) {
+	for _, m := range c.members(obj) {
 		out[m.Name] = m
 	}
 	return out
 }
+
+func exactMap(obj gjson.Result) map[string]rules.Member { return memo(nil).exactMap(obj) }
 
 // sortedFoldWinner returns, among the keys of a map (as produced by
 // json.Marshal: sorted by bytes) that match name case-insensitively, the one
@@ -64,16 +109,12 @@ func sortedFoldWinner(keys []string, name string) (string, bool) {
 }
 
 // foldDuplicates reports keys that occur more than once case-insensitively
-// (struct decoding) or exactly (map decoding) in one object: the earlier
-// members are ignored.
-func foldDuplicates(obj gjson.Result, fold bool) []rules.Member {
+// in one object (struct decoding): the earlier members are ignored.
+func (c memo) foldDuplicates(obj gjson.Result) []rules.Member {
 	groups := map[string][]rules.Member{}
 	var order []string
-	for _, m := range rules.Members(obj) {
-		k := m.Name
-		if fold {
-			k = strings.ToLower(k)
-		}
+	for _, m := range c.members(obj) {
+		k := strings.ToLower(m.Name)
 		if _, seen := groups[k]; !seen {
 			order = append(order, k)
 		}

@@ -125,7 +125,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 
 	names := netFieldNames()
 	fields := map[string]netField{}
-	for _, m := range rules.Members(root) {
+	for _, m := range v.m.members(root) {
 		var f *netField
 		for i := range netFields {
 			if strings.EqualFold(netFields[i].name, m.Name) {
@@ -155,13 +155,13 @@ func (v *validator) netConf(text string, present bool) netInfo {
 		if _, ok := fields[name]; !ok {
 			return rules.Member{}, false
 		}
-		return lastFold(root, name)
+		return v.m.lastFold(root, name)
 	}
 	effBool := func(name string, def bool) bool {
 		if _, ok := fields[name]; !ok {
 			return def
 		}
-		for _, m := range allFold(root, name) {
+		for _, m := range v.m.allFold(root, name) {
 			switch m.Value.Type {
 			case gjson.True:
 				def = true
@@ -222,7 +222,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	info.backendLoc = rules.Loc{Key: NetConfKey, Path: "Backend.Type"}
 	if bm, ok := get("Backend"); ok {
 		info.backendLoc = doc.Loc(bm.Name, bm.Value)
-		if tm, ok := lastFold(bm.Value, "Type"); ok && bm.Value.IsObject() {
+		if tm, ok := v.m.lastFold(bm.Value, "Type"); ok && bm.Value.IsObject() {
 			info.backendLoc = doc.Loc(rules.JoinPath(bm.Name, tm.Name), tm.Value)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 // override merged over the base), with a way to point at each key.
 type effective struct {
 	root gjson.Result
+	// last holds the member Terway uses for each key (the last one).
+	last map[string]gjson.Result
 	// loc points at key: in the judged document when the key is there,
 	// otherwise at eni_conf without a line.
 	loc func(key string) rules.Loc
@@ -22,11 +24,13 @@ type effective struct {
 }
 
 func docEffective(doc *rules.JSONDoc) *effective {
+	last := lastMembers(doc.Root)
 	return &effective{
 		root: doc.Root,
+		last: last,
 		loc: func(key string) rules.Loc {
-			if m, ok := rules.Get(doc.Root, key); ok {
-				return doc.Loc(key, m.Value)
+			if v, ok := last[key]; ok {
+				return doc.Loc(key, v)
 			}
 			return rules.Loc{Key: doc.Key, Path: key}
 		},
@@ -34,12 +38,25 @@ func docEffective(doc *rules.JSONDoc) *effective {
 	}
 }
 
+// lastMembers maps each key of an object to its last value.
+func lastMembers(obj gjson.Result) map[string]gjson.Result {
+	m := map[string]gjson.Result{}
+	obj.ForEach(func(k, v gjson.Result) bool {
+		m[k.String()] = v
+		return true
+	})
+	return m
+}
+
 func (e *effective) get(key string) (gjson.Result, bool) {
-	m, ok := rules.Get(e.root, key)
-	if !ok || m.Value.Type == gjson.Null {
+	if e.last == nil {
+		e.last = lastMembers(e.root)
+	}
+	v, ok := e.last[key]
+	if !ok || v.Type == gjson.Null {
 		return gjson.Result{}, false
 	}
-	return m.Value, true
+	return v, true
 }
 
 // securityGroups is Terway's GetSecurityGroups: the union of security_group

@@ -66,7 +66,7 @@ func parseENIConf(s *scope, text string) *rules.JSONDoc {
 // types, unknown, removed and misplaced keys, and the value of each field.
 func checkENIConf(s *scope) {
 	root := s.doc.Root
-	checkDuplicates(s, root)
+	checkDuplicates(s, root, "")
 	tc := &typeCheck{r: s.r, doc: s.doc, mismatchRule: "TW005", unknownRule: "TW006", structName: "Config", impact: s.impact}
 	members := rules.Members(root)
 	last := map[string]int{}
@@ -78,7 +78,7 @@ func checkENIConf(s *scope) {
 		f, known := eniConfFields[m.Name]
 		switch {
 		case known:
-			ok := tc.check(f.t, m.Value, rules.JoinPath("", m.Name), rules.IsSecretKey(m.Name))
+			ok := tc.check(f.t, m.Value, rules.JoinPath("", m.Name), isSecretKey(m.Name))
 			if ok && last[m.Name] == i && m.Value.Type != gjson.Null {
 				checkFieldValue(s, m, loc)
 				checkSince(s, m.Name, f, loc)
@@ -119,38 +119,53 @@ func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
 }
 
 // checkDuplicates reports repeated keys; Terway's decoder keeps the last.
-func checkDuplicates(s *scope, root gjson.Result) {
-	for _, d := range rules.DuplicateKeys(root, "") {
-		parentPath, name := splitLast(d.Path)
-		parent := root
-		if parentPath != "" {
-			parent = root.Get(gjsonPath(parentPath))
-		}
-		var vals []gjson.Result
-		for _, m := range rules.Members(parent) {
-			if m.Name == name {
-				vals = append(vals, m.Value)
+// One pass per object keeps it linear in the document size.
+func checkDuplicates(s *scope, v gjson.Result, path string) {
+	switch {
+	case v.IsObject():
+		members := rules.Members(v)
+		var groups map[string][]int
+		seen := make(map[string]int, len(members))
+		for i, m := range members {
+			if j, dup := seen[m.Name]; dup {
+				if groups == nil {
+					groups = map[string][]int{}
+				}
+				if groups[m.Name] == nil {
+					groups[m.Name] = []int{j}
+				}
+				groups[m.Name] = append(groups[m.Name], i)
 			}
+			seen[m.Name] = i
+			checkDuplicates(s, m.Value, rules.JoinPath(path, m.Name))
 		}
-		if len(vals) < 2 {
-			continue
-		}
-		lastV := vals[len(vals)-1]
-		same := true
-		for _, v := range vals[:len(vals)-1] {
-			if !equalJSON(v, lastV) {
-				same = false
+		for _, name := range sortedKeys(groups) {
+			idx := groups[name]
+			lastM := members[idx[len(idx)-1]]
+			same := true
+			for _, i := range idx[:len(idx)-1] {
+				if !equalJSON(members[i].Value, lastM.Value) {
+					same = false
+				}
 			}
+			p := rules.JoinPath(path, name)
+			loc := s.doc.LocAt(p, lastM.KeyOffset)
+			if same {
+				s.r.Add("TW004", loc, fmt.Sprintf("%s appears %d times with the same value: Terway keeps the last one", p, len(idx)),
+					fmt.Sprintf("delete the repeated %q", name))
+				continue
+			}
+			val := describe(lastM.Value, isSecretPath(p))
+			s.r.Add("TW003", loc, fmt.Sprintf("%s appears %d times with different values: Terway silently keeps only the LAST one (%s) and ignores the others", p, len(idx), val),
+				fmt.Sprintf("keep exactly one %q with the value you want", name))
 		}
-		loc := s.doc.LocAt(d.Path, d.Offset)
-		if same {
-			s.r.Add("TW004", loc, fmt.Sprintf("%s appears %d times with the same value: Terway keeps the last one", d.Path, len(vals)),
-				fmt.Sprintf("delete the repeated %q", name))
-			continue
-		}
-		val := describe(lastV, isSecretPath(d.Path))
-		s.r.Add("TW003", loc, fmt.Sprintf("%s appears %d times with different values: Terway silently keeps only the LAST one (%s) and ignores the others", d.Path, len(vals), val),
-			fmt.Sprintf("keep exactly one %q with the value you want", name))
+	case v.IsArray():
+		i := 0
+		v.ForEach(func(_, e gjson.Result) bool {
+			checkDuplicates(s, e, rules.IndexPath(path, i))
+			i++
+			return true
+		})
 	}
 }
 
@@ -163,65 +178,9 @@ func equalJSON(a, b gjson.Result) bool {
 	return bytes.Equal(x.Bytes(), y.Bytes())
 }
 
-// splitLast splits "a.b" into ("a", "b"); keys are plain identifiers here
-// or bracket-quoted by rules.JoinPath.
-func splitLast(p string) (string, string) {
-	if strings.HasSuffix(p, "\"]") {
-		if i := strings.LastIndex(p, "[\""); i >= 0 {
-			if n, err := strconv.Unquote(p[i+1 : len(p)-1]); err == nil {
-				return p[:i], n
-			}
-		}
-	}
-	if i := strings.LastIndexByte(p, '.'); i >= 0 {
-		return p[:i], p[i+1:]
-	}
-	return "", p
-}
-
-// gjsonPath converts a simple netguard path (a.b, a[0]) to gjson syntax.
-func gjsonPath(p string) string {
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; c {
-		case '[':
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return p
-			}
-			inner := p[i+1 : i+j]
-			if n, err := strconv.Unquote(inner); err == nil {
-				inner = n
-			}
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(gjsonEscape(inner))
-			i += j
-		case '.':
-			b.WriteByte('.')
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-func gjsonEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '.', '*', '?', '|', '#', '@', '\\', '!', '=', '<', '>', '%':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 func isSecretPath(p string) bool {
 	for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' || r == '"' }) {
-		if rules.IsSecretKey(part) {
+		if isSecretKey(part) {
 			return true
 		}
 	}

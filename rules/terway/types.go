@@ -55,7 +55,7 @@ func (c *typeCheck) check(t *jtype, v gjson.Result, path string, secret bool) bo
 		ok = v.IsObject()
 		if ok {
 			for _, m := range rules.Members(v) {
-				c.check(t.elem, m.Value, rules.JoinPath(path, m.Name), secret || rules.IsSecretKey(m.Name))
+				c.check(t.elem, m.Value, rules.JoinPath(path, m.Name), secret || isSecretKey(m.Name))
 			}
 		}
 	case kStruct:
@@ -78,7 +78,7 @@ func (c *typeCheck) checkStruct(t *jtype, v gjson.Result, path string, secret bo
 	for _, m := range rules.Members(v) {
 		p := rules.JoinPath(path, m.Name)
 		if ft, ok := t.fields[m.Name]; ok {
-			c.check(ft, m.Value, p, secret || rules.IsSecretKey(m.Name))
+			c.check(ft, m.Value, p, secret || isSecretKey(m.Name))
 			continue
 		}
 		if t.open || c.unknownRule == "" {
@@ -235,4 +235,19 @@ func typeHint(t *jtype, v gjson.Result, path string, secret bool) string {
 		return fmt.Sprintf("use a JSON array (%s)", t.goType)
 	}
 	return fmt.Sprintf("use a JSON object (%s)", t.goType)
+}
+
+// secretHints are substrings every name rules.IsSecretKey accepts contains;
+// checking them first keeps the hot path free of IsSecretKey's allocations.
+var secretHints = []string{"key", "secret", "psk", "pass", "token"}
+
+// isSecretKey is rules.IsSecretKey with a cheap pre-filter.
+func isSecretKey(name string) bool {
+	l := strings.ToLower(name)
+	for _, h := range secretHints {
+		if strings.Contains(l, h) {
+			return rules.IsSecretKey(name)
+		}
+	}
+	return false
 }

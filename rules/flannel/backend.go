@@ -208,7 +208,7 @@ func (v *validator) backendFieldType(doc *rules.JSONDoc, t string, m rules.Membe
 		return
 	}
 	if !ok {
-		v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`error decoding %s backend config: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, strings.ToUpper(t), goType(val), field, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), field, example))
+		v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`%s: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, decodeErrorPrefix(t), goType(val), field, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), field, example))
 	}
 }
 
@@ -275,4 +275,15 @@ func (v *validator) backendValues(doc *rules.JSONDoc, t string, obj gjson.Result
 			v.r.Add(RuleBackendField, l, what+": flanneld exits with `config error, password is too short`", "generate one with `dd if=/dev/urandom count=48 bs=1 status=none | xxd -p -c 48` and set it as Backend.PSK")
 		}
 	}
+}
+
+// decodeErrorPrefix is how each backend wraps a config decoding error.
+func decodeErrorPrefix(t string) string {
+	switch t {
+	case "vxlan", "udp", "ipip", "ipsec":
+		return "error decoding " + strings.ToUpper(t) + " backend config"
+	case "ali-vpc", "tencent-vpc":
+		return "error decoding VPC backend config"
+	}
+	return "error decoding backend config"
 }

@@ -72,7 +72,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 	doc, serr := rules.ParseJSONDoc(CNIConfKey, text)
 	if serr != nil {
 		v.r.Add(RuleCNIConfInvalid, serr.Loc,
-			"cni-conf.json is not valid JSON ("+serr.Msg+"): libcni fails with `error parsing configuration`, so kubelet/CRI-O skip the file (node NotReady: `cni config uninitialized`) and containerd fails to load any CNI config",
+			"cni-conf.json is not valid JSON ("+serr.Msg+pasteAdvice(text)+"): libcni fails with `error parsing configuration`, so kubelet/CRI-O skip the file (node NotReady: `cni config uninitialized`) and containerd fails to load any CNI config",
 			"fix the JSON syntax at the given line and column; JSON allows no comments and no trailing commas")
 		return info
 	}

@@ -217,3 +217,17 @@ func didYouMean(name string, candidates []string) string {
 	}
 	return "did you mean \"" + hit + "\"?"
 }
+
+// pasteAdvice explains characters that copying from web pages or documents
+// brings into embedded JSON (the ACK FAQ snippets carry non-breaking spaces).
+func pasteAdvice(text string) string {
+	switch {
+	case strings.ContainsRune(text, '\u00a0'):
+		return " — the text contains non-breaking spaces (U+00A0, typical when copying from a web page); JSON allows only ASCII spaces, tabs and newlines between tokens"
+	case strings.ContainsAny(text, "\u201c\u201d\u2018\u2019"):
+		return " — the text contains typographic quotes (“ ” ‘ ’); JSON strings need ASCII double quotes"
+	case strings.ContainsAny(text, "\u200b\u2028\u2029\u3000"):
+		return " — the text contains invisible Unicode spacing (zero-width or ideographic spaces); JSON allows only ASCII whitespace"
+	}
+	return ""
+}

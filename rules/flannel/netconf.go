@@ -109,7 +109,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	doc, serr := rules.ParseJSONDoc(NetConfKey, text)
 	if serr != nil {
 		v.r.Add(RuleNetConfInvalid, serr.Loc,
-			"net-conf.json is not valid JSON ("+serr.Msg+"): flanneld exits with `Failed to create SubnetManager: error parsing subnet config` and crash-loops",
+			"net-conf.json is not valid JSON ("+serr.Msg+pasteAdvice(text)+"): flanneld exits with `Failed to create SubnetManager: error parsing subnet config` and crash-loops",
 			"fix the JSON syntax at the given line and column; quote every string (e.g. PSK, MacPrefix) and drop comments and trailing commas")
 		return info
 	}

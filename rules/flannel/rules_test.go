@@ -68,6 +68,7 @@ func TestRules(t *testing.T) {
 		// FL001
 		{Name: "missing cni-conf.json key fails install-cni", Rule: RuleCNIConfInvalid, Fire: true, Object: only(NetConfKey, ackNet), Contains: []string{"install-cni"}},
 		{Name: "trailing comma in cni-conf.json is a syntax error with position", Rule: RuleCNIConfInvalid, Fire: true, Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"flannel",}`), Contains: []string{"error parsing configuration"}},
+		{Name: "FAQ snippet pasted with non-breaking spaces", Rule: RuleCNIConfInvalid, Fire: true, Object: single("{\n  \"name\": \"cb0\",\u00a0 \u00a0\n  \"cniVersion\":\"0.3.0\",\n  \"type\": \"flannel\"\n}"), Contains: []string{"non-breaking spaces (U+00A0"}, Check: at(2, 17, "")},
 		{Name: "cni-conf.json array is not an object", Rule: RuleCNIConfInvalid, Fire: true, Object: single(`[]`)},
 		{Name: "upstream conflist parses", Rule: RuleCNIConfInvalid, Fire: false, Object: upstreamCM()},
 		// FL002

@@ -158,8 +158,9 @@ func TestRules(t *testing.T) {
 		{Name: "security group in the vswitch list", Rule: "TW024", Fire: true, Object: eni(`{"vswitches": {"cn-hangzhou-j": ["sg-bp1abcdefghijklmnopq"]}}`)},
 		{Name: "well-formed IDs", Rule: "TW024", Object: eni(goodENIConf)},
 		{Name: "region instead of zone", Rule: "TW025", Fire: true, Object: eni(`{"vswitches": {"cn-hangzhou": ["vsw-bp1aaaaaaaaaaaaaaaaaa"]}}`)},
+		{Name: "zone key with a trailing dash", Rule: "TW025", Fire: true, Object: eni(`{"vswitches": {"cn-hangzhou-": ["vsw-bp1aaaaaaaaaaaaaaaaaa"]}}`)},
 		{Name: "upper-case zone", Rule: "TW025", Fire: true, Object: eni(`{"vswitches": {"cn-hangzhou-J": ["vsw-bp1aaaaaaaaaaaaaaaaaa"]}}`)},
-		{Name: "digit-suffixed zones", Rule: "TW025", Object: eni(`{"vswitches": {"eu-central-1a": ["vsw-gw8aaaaaaaaaaaaaaaaaa"], "cn-shanghai-finance-1z": ["vsw-uf6aaaaaaaaaaaaaaaaaa"], "cn-hangzhou-finance-k": ["vsw-bp1aaaaaaaaaaaaaaaaaa"]}}`)},
+		{Name: "digit-suffixed zones", Rule: "TW025", Object: eni(`{"vswitches": {"eu-central-1a": ["vsw-gw8aaaaaaaaaaaaaaaaaa"], "cn-north-2-gov-1a": ["vsw-2zeaaaaaaaaaaaaaaaaaa"], "cn-shanghai-finance-1z": ["vsw-uf6aaaaaaaaaaaaaaaaaa"], "cn-hangzhou-finance-k": ["vsw-bp1aaaaaaaaaaaaaaaaaa"]}}`)},
 
 		// TW026/TW027 service_cidr.
 		{Name: "three-octet CIDR from terway issue 522", Rule: "TW026", Fire: true, Object: eni(`{"service_cidr": "172.16.0/16"}`), Contains: []string{"DROPS", "172.16.0.0/16"}},
@@ -231,6 +232,7 @@ func TestRules(t *testing.T) {
 		{Name: "override with content", Rule: "TW051", Object: override("eni-config-pool-a", `{"max_pool_size": 10}`)},
 		{Name: "ipam_type in an override has no effect", Rule: "TW052", Fire: true, Object: override("eni-config-pool-a", `{"ipam_type": "crd"}`)},
 		{Name: "override ip_stack differs from the base", Rule: "TW052", Fire: true, Cluster: withBase(`{"ip_stack": "ipv4"}`), Object: override("eni-config-pool-a", `{"ip_stack": "dual"}`), Contains: []string{"partly"}},
+		{Name: "override repeats the default ip_stack", Rule: "TW052", Cluster: withBase(`{"max_pool_size": 5}`), Object: override("eni-config-pool-a", `{"ip_stack": "ipv4"}`)},
 		{Name: "override of per-node fields", Rule: "TW052", Cluster: withBase(`{"ip_stack": "dual"}`), Object: override("eni-config-pool-a", `{"ip_stack": "dual", "max_pool_size": 10}`)},
 		{Name: "override drops base security groups", Rule: "TW053", Fire: true, Cluster: withBase(baseSGs), Object: override("eni-config-pool-a", `{"security_groups": ["sg-bp1cccccccccccccccccc"]}`), Contains: []string{"sg-bp1aaaaaaaaaaaaaaaaaa", "sg-bp1bbbbbbbbbbbbbbbbbb"}},
 		{Name: "override keeps base security groups", Rule: "TW053", Cluster: withBase(baseSGs), Object: override("eni-config-pool-a", `{"security_groups": ["sg-bp1aaaaaaaaaaaaaaaaaa", "sg-bp1bbbbbbbbbbbbbbbbbb", "sg-bp1cccccccccccccccccc"]}`)},

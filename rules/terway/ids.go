@@ -15,7 +15,7 @@ import (
 var (
 	vswRe  = regexp.MustCompile(`^vsw-[A-Za-z0-9]{1,26}$`)
 	sgRe   = regexp.MustCompile(`^sg-[A-Za-z0-9]{1,27}$`)
-	zoneRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+(-[a-z]|-[0-9]+[a-z])$`)
+	zoneRe = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)*-([a-z]|[0-9]+[a-z])$`)
 )
 
 // checkID judges one vSwitch or security-group ID.

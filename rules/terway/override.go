@@ -92,8 +92,8 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 	checkDroppedSGs(s, doc, baseRoot)
 	if m, ok := rules.Get(doc.Root, "ip_stack"); ok && m.Value.Type == gjson.String {
 		b, _ := rules.Get(baseRoot, "ip_stack")
-		if b.Value.Str != m.Value.Str {
-			r.Add("TW052", doc.Loc("ip_stack", m.Value), fmt.Sprintf("ip_stack %s in a per-node override is only partly honoured: in centralized IPAM the node's Node CR gets %s but terwayd keeps the base value %s", rules.Quote(m.Value.Str), rules.Quote(m.Value.Str), rules.Quote(b.Value.Str)),
+		if stackOrDefault(b.Value.Str) != stackOrDefault(m.Value.Str) {
+			r.Add("TW052", doc.Loc("ip_stack", m.Value), fmt.Sprintf("ip_stack %s in a per-node override is only partly honoured: in centralized IPAM the node's Node CR gets %s but terwayd keeps the base value %s", rules.Quote(m.Value.Str), rules.Quote(m.Value.Str), rules.Quote(stackOrDefault(b.Value.Str))),
 				"set ip_stack in the base kube-system/eni-config, or run IPv4 and dual-stack nodes in separate clusters")
 		}
 	}
@@ -169,4 +169,12 @@ func checkOverrideName(req *rules.Request, r *rules.Report) {
 	}
 	r.Add("TW054", rules.Loc{}, fmt.Sprintf("no node references this override: none of the %d known nodes has the label %s=%s, so it applies nowhere yet", len(req.Cluster.Nodes), nodeLabel, name),
 		fmt.Sprintf("label the node pool's nodes: kubectl label node <node> %s=%s (then restart their Terway pods)", nodeLabel, name))
+}
+
+// stackOrDefault applies Terway's default ip_stack.
+func stackOrDefault(s string) string {
+	if s == "" {
+		return "ipv4"
+	}
+	return s
 }

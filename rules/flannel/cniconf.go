@@ -73,7 +73,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 	if serr != nil {
 		v.r.Add(RuleCNIConfInvalid, serr.Loc,
 			"cni-conf.json is not valid JSON ("+serr.Msg+pasteAdvice(text)+"): libcni fails with `error parsing configuration`, so kubelet/CRI-O skip the file (node NotReady: `cni config uninitialized`) and containerd fails to load any CNI config",
-			"fix the JSON syntax at the given line and column; JSON allows no comments and no trailing commas")
+			"fix the JSON syntax at the given line and column; JSON allows no comments and no trailing commas"+pasteHint(text))
 		return info
 	}
 	root := doc.Root

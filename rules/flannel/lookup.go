@@ -231,3 +231,10 @@ func pasteAdvice(text string) string {
 	}
 	return ""
 }
+
+func pasteHint(text string) string {
+	if pasteAdvice(text) == "" {
+		return ""
+	}
+	return "; retype the pasted whitespace and quotes as plain ASCII (e.g. `sed -i 's/\\xc2\\xa0/ /g'` for non-breaking spaces)"
+}

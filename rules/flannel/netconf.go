@@ -110,7 +110,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	if serr != nil {
 		v.r.Add(RuleNetConfInvalid, serr.Loc,
 			"net-conf.json is not valid JSON ("+serr.Msg+pasteAdvice(text)+"): flanneld exits with `Failed to create SubnetManager: error parsing subnet config` and crash-loops",
-			"fix the JSON syntax at the given line and column; quote every string (e.g. PSK, MacPrefix) and drop comments and trailing commas")
+			"fix the JSON syntax at the given line and column; quote every string (e.g. PSK, MacPrefix) and drop comments and trailing commas"+pasteHint(text))
 		return info
 	}
 	root := doc.Root

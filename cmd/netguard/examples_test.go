@@ -12,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/netguard/netguard/internal/lint"
+	"github.com/netguard/netguard/internal/manifest"
 	"github.com/netguard/netguard/rules"
+	"go.yaml.in/yaml/v3"
 )
 
 const examplesDir = "../../examples"
@@ -164,4 +166,44 @@ func describe(fs []lint.Finding) string {
 		b.WriteString("  " + f.Rule + " " + string(f.Severity) + " " + f.Path + ": " + f.Message + "\n")
 	}
 	return b.String()
+}
+
+// TestExampleFindingPositionsPointAtTheEmbeddedLine checks, for every
+// finding inside a literal block (`key: |`), that the file line it names is
+// the line of the embedded document the component complained about.
+func TestExampleFindingPositionsPointAtTheEmbeddedLine(t *testing.T) {
+	checked := 0
+	for _, f := range lintExamples(t) {
+		if f.DocLine == 0 || f.Kind != "ConfigMap" {
+			continue
+		}
+		file, err := manifest.ReadFile(f.File, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range file.Objects {
+			if o.Namespace+"/"+o.Name != f.Object {
+				continue
+			}
+			_, v := o.Node("data", f.Key)
+			if v == nil || v.Style&yaml.LiteralStyle == 0 {
+				continue
+			}
+			docLines := strings.Split(v.Value, "\n")
+			if f.DocLine > len(docLines) {
+				t.Errorf("%s:%d: %s docLine %d beyond the %d lines of %s", f.File, f.Line, f.Rule, f.DocLine, len(docLines), f.Key)
+				continue
+			}
+			fileLines := strings.Split(strings.ReplaceAll(string(file.Text), "\r\n", "\n"), "\n")
+			got := strings.TrimSpace(fileLines[f.Line-1])
+			want := strings.TrimSpace(docLines[f.DocLine-1])
+			if got != want {
+				t.Errorf("%s:%d: %s points at %q, but line %d of %s is %q", f.File, f.Line, f.Rule, got, f.DocLine, f.Key, want)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Error("no finding inside a literal block was checked")
+	}
 }

@@ -223,6 +223,7 @@ func TestRules(t *testing.T) {
 
 		// TW047 CNI typos.
 		{Name: "misspelt eniip_virtual_type", Rule: "TW047", Fire: true, Object: cni(`{"type": "terway", "eniip_virtual_typ": "datapathv2"}`), Contains: []string{`"eniip_virtual_type"`}},
+		{Name: "cniVersion typo is moot: terway-init drops it", Rule: "TW047", Object: cni(`{"type": "terway", "cniversion": "0.4.0"}`)},
 		{Name: "unrelated plugin keys are allowed", Rule: "TW047", Object: cni(`{"type": "terway", "cilium_args": "--enable-bpf-masquerade=true", "prevResult": {}}`)},
 
 		// TW050..TW055 overrides.

@@ -126,7 +126,13 @@ func orRoot(p string) string {
 // checkTerwayPlugin judges the members of the terway plugin.
 func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path string, info *cniInfo, eniIPStack func() (string, bool)) {
 	info.known = true
-	known := sortedKeys(cniFields)
+	// cniVersion and name are dropped by terway-init, so a typo there is moot.
+	var known []string
+	for _, k := range sortedKeys(cniFields) {
+		if k != "cniVersion" && k != "name" {
+			known = append(known, k)
+		}
+	}
 	known = append(known, "eniip_virtual_type", "auto_mtu")
 	for _, m := range rules.Members(v) {
 		p := rules.JoinPath(path, m.Name)

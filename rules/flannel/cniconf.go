@@ -55,10 +55,6 @@ type cniInfo struct {
 	hasDataDir, hasSubnet   bool
 	nameLoc, dirLoc, subLoc rules.Loc
 	hairpin                 string // raw effective delegate hairpinMode, "" when absent
-	cniVersion              string
-	cniVersionPresent       bool
-	delegatePath            string
-	flannelPluginAvailable  bool
 }
 
 func (v *validator) cniConf(text string, present bool) cniInfo {
@@ -336,12 +332,10 @@ func (v *validator) checkName(doc *rules.JSONDoc, m rules.Member, path string, i
 
 func (v *validator) checkCNIVersion(doc *rules.JSONDoc, m rules.Member, path string, info *cniInfo) {
 	val := m.Value
-	info.cniVersionPresent = true
 	if val.Type != gjson.String {
 		v.r.Add(RuleCNIVersion, doc.Loc(path, val), fmt.Sprintf("cniVersion is a %s: libcni fails with `invalid cniVersion type` and the node gets no pod network", rules.JSONType(val)), `use a string: "cniVersion": "0.3.1"`)
 		return
 	}
-	info.cniVersion = val.Str
 	if val.Str == "" {
 		v.r.Add(RuleCNIVersionMissing, doc.Loc(path, val), "cniVersion is empty: kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip the config (`plugin flannel does not support config version \"\"`) and the node goes NotReady; containerd 1.6.0–1.6.3 fails pod deletion (`invalid version \"\"`)", `set "cniVersion": "0.3.1"`)
 		return
@@ -386,7 +380,6 @@ func (v *validator) portMappingsWithoutPortmap(doc *rules.JSONDoc, plugin gjson.
 
 // flannelPlugin checks the flannel plugin object (the root in the single form).
 func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path string, single bool, info *cniInfo) {
-	info.flannelPluginAvailable = true
 	keys := flannelPluginKeys
 	for _, m := range v.m.members(p) {
 		mp := rules.JoinPath(path, m.Name)
@@ -446,10 +439,8 @@ func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path strin
 		info.subnetFile, info.hasSubnet, info.subLoc = m.Value.Str, true, doc.Loc(rules.JoinPath(path, m.Name), m.Value)
 	}
 	dm, ok := v.m.lastFold(p, "delegate")
-	info.delegatePath = rules.JoinPath(path, "delegate")
 	if ok && dm.Value.IsObject() {
-		info.delegatePath = rules.JoinPath(path, dm.Name)
-		v.delegate(doc, dm.Value, info.delegatePath, info)
+		v.delegate(doc, dm.Value, rules.JoinPath(path, dm.Name), info)
 	}
 }
 

@@ -2,7 +2,6 @@ package flannel
 
 import (
 	"math"
-	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -188,9 +187,6 @@ func leadingZeros(s string) bool {
 	}
 	return false
 }
-
-// parseCIDR parses like net.ParseCIDR and returns the masked network.
-func parseCIDR(s string) (ip net.IP, n *net.IPNet, err error) { return net.ParseCIDR(s) }
 
 // didYouMean is rules.DidYouMean, plus a prefix match for abbreviated keys
 // ("hairpin" → "hairpinMode", "Direct" → "DirectRouting").

@@ -255,3 +255,11 @@ func BenchmarkSuggest(b *testing.B) {
 		Suggest("max_pool_sise", cands)
 	}
 }
+
+func TestSecretValuesInTextFindsSecretsInBrokenJSON(t *testing.T) {
+	text := "{\n  \"access_key\": \"LTAI5tKey\", // comment\n  \"access_secret\": \"abc\\\"def\",\n  \"name\": \"x\",\n"
+	got := SecretValuesInText(text)
+	if len(got) != 2 || got[0] != "LTAI5tKey" || got[1] != `abc\"def` {
+		t.Errorf("got %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -23,8 +24,10 @@ var secretKeyNames = map[string]bool{
 // IsSecretKey reports whether values of a key with this name are credentials
 // that must never appear in a message, log line or annotation.
 func IsSecretKey(name string) bool {
-	n := strings.NewReplacer("_", "", "-", "", ".", "").Replace(strings.ToLower(name))
-	return secretKeyNames[n]
+	if len(name) > 40 {
+		return false
+	}
+	return secretKeyNames[strings.ReplaceAll(normalizeName(name), ".", "")]
 }
 
 // SecretValues walks a parsed JSON document and returns every non-empty string
@@ -55,6 +58,22 @@ func SecretValues(root gjson.Result) []string {
 	sort.Slice(out, func(i, j int) bool {
 		return len(out[i]) > len(out[j]) || (len(out[i]) == len(out[j]) && out[i] < out[j])
 	})
+	return out
+}
+
+// secretMemberRE matches `"key": "value"` pairs in text that may not be
+// valid JSON, so that secrets in a broken document are still found.
+var secretMemberRE = regexp.MustCompile(`"([^"\\]{1,40})"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+
+// SecretValuesInText finds `"secretKey": "value"` pairs in any text, valid
+// JSON or not (a broken eni_conf still holds a real access_secret).
+func SecretValuesInText(text string) []string {
+	var out []string
+	for _, m := range secretMemberRE.FindAllStringSubmatch(text, -1) {
+		if IsSecretKey(m[1]) && m[2] != "" {
+			out = append(out, m[2])
+		}
+	}
 	return out
 }
 

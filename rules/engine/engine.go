@@ -227,6 +227,8 @@ func secretValues(objs ...any) []string {
 		for _, v := range cm.Data {
 			if gjson.Valid(v) {
 				out = append(out, rules.SecretValues(gjson.Parse(v))...)
+			} else {
+				out = append(out, rules.SecretValuesInText(v)...)
 			}
 		}
 	}

@@ -172,3 +172,11 @@ func TestSemanticChangeForServicesLooksAtSpecAndAnnotations(t *testing.T) {
 		t.Error("spec change is semantic")
 	}
 }
+
+func TestJudgeScrubsSecretsFromBrokenJSON(t *testing.T) {
+	e := New(nil, fakeChecker{})
+	res := e.Judge(Input{Operation: rules.Create, Object: cm(map[string]string{"k": "bad", "secret": "TopSecretValue", "net-conf.json": `{"Backend": {"PSK": "TopSecretValue"},}`})})
+	if len(res.Findings) == 0 || strings.Contains(res.Findings[0].Message, "TopSecretValue") {
+		t.Errorf("secret from a broken document not scrubbed: %+v", res.Findings)
+	}
+}

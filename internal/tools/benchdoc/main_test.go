@@ -27,11 +27,11 @@ func TestParseAndRender(t *testing.T) {
 	if r.Name != "BenchmarkValidate1MiB" || r.NsPerOp != 51234567 || r.MBPerSec != 20.47 || r.BytesPerOp != 3145728 || r.Allocs != 1200 {
 		t.Errorf("result = %+v", r)
 	}
-	md := Markdown(run, "go1.26.0 linux/amd64", "2026-01-01 00:00 UTC", "make bench", 8)
+	md := Markdown(run, "go1.26.0 linux/amd64", "2026-01-01 00:00 UTC", "make bench", 8, "1.00 0.50 0.25")
 	for _, want := range []string{
 		"| `rules/flannel` | BenchmarkValidateTypical | 9.9 µs | 9876 | 4.0 KiB | 55 |",
 		"| `rules/flannel` | BenchmarkValidate1MiB | 51.23 ms | 51234567 | 3.0 MiB | 1200 | 20.5 MB/s |",
-		"linux/amd64, AMD EPYC 7B13, 8 CPUs", "go1.26.0", "Some benchmark packages failed",
+		"linux/amd64, AMD EPYC 7B13, 8 CPUs", "go1.26.0", "Load average when the table was written: 1.00 0.50 0.25", "Some benchmark packages failed",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)

@@ -126,7 +126,10 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 	if code, out, _ := runCmd("", "version"); code != 0 || !strings.HasPrefix(out, "netguard ") {
 		t.Errorf("version: %d %q", code, out)
 	}
-	if code, _, errs := runCmd("", "serve"); code != 2 || !strings.Contains(errs, "unknown command") {
-		t.Errorf("serve is not implemented yet: %d %q", code, errs)
+	if code, _, errs := runCmd("", "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: %d %q", code, errs)
+	}
+	if code, _, errs := runCmd(""); code != 2 || !strings.Contains(errs, "Usage:") {
+		t.Errorf("no command: %d %q", code, errs)
 	}
 }

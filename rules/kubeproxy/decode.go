@@ -317,7 +317,7 @@ func lineOf(text string, n int) string {
 	}
 	i := 0
 	for cur := 1; cur < n; cur++ {
-		j := bytes.IndexByte([]byte(text[i:]), '\n')
+		j := strings.IndexByte(text[i:], '\n')
 		if j < 0 {
 			return ""
 		}

@@ -98,8 +98,8 @@ func TestJSONDocMembersKeepDuplicatesAndPositions(t *testing.T) {
 	if c.Value.Int() != 3 {
 		t.Errorf("Get must return the last duplicate, got %s", c.Value.Raw)
 	}
-	if m, ok := GetFold(d.Root, "a"); !ok || m.Value.Int() != 1 {
-		t.Errorf("GetFold prefers the exact match, got %+v", m)
+	if m, ok := GetFold(d.Root, "a"); !ok || m.Value.Int() != 4 {
+		t.Errorf("GetFold must return the last case-insensitive match as encoding/json does, got %+v", m)
 	}
 	if m, ok := GetFold(d.Root, "B"); !ok || m.Name != "b" {
 		t.Errorf("GetFold case-insensitive, got %+v", m)

@@ -127,13 +127,10 @@ func Get(obj gjson.Result, name string) (Member, bool) {
 	return found, ok
 }
 
-// GetFold returns the member matching name case-insensitively, the way
-// encoding/json matches struct fields: an exact match wins, otherwise the last
-// case-insensitive match.
+// GetFold returns the member that encoding/json would store in a struct
+// field of this name: every case-insensitive match is assigned in document
+// order, so the last one wins ({"Network":"a","network":"b"} gives "b").
 func GetFold(obj gjson.Result, name string) (Member, bool) {
-	if m, ok := Get(obj, name); ok {
-		return m, true
-	}
 	var found Member
 	ok := false
 	for _, m := range Members(obj) {

@@ -5,6 +5,7 @@
 package lint
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -300,29 +301,67 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 			Path: strings.Join(path, "."), Line: line, Column: col, Message: msg, Hint: hint}
 	}
 	var out []Finding
-	if d.cm != nil {
-		// The classic mistake, located precisely: a data value that is not a string.
-		if _, data := o.Node("data"); data != nil && data.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(data.Content); i += 2 {
-				k, v := data.Content[i], data.Content[i+1]
-				if v.Kind == yaml.ScalarNode && (v.Tag == "!!str" || v.Tag == "!!null") {
-					continue
-				}
-				what := "a YAML " + strings.TrimPrefix(v.Tag, "!!")
-				if v.Kind != yaml.ScalarNode {
-					what = "a YAML mapping or list"
-				}
-				f := finding(RuleRejectedByAPIServer, []string{"data", k.Value},
-					fmt.Sprintf("data value %s is %s (%s), not a string: the API server rejects the whole ConfigMap (cannot unmarshal into ConfigMap.data of type string) and nothing reaches the component", k.Value, what, strings.TrimSpace(v.Value)),
-					fmt.Sprintf("quote the value: %s: %q", k.Value, v.Value))
-				f.Key, f.Path = k.Value, ""
-				out = append(out, f)
-			}
-			if len(out) > 0 {
-				d.cm = nil
-				return d, out
-			}
+	// The classic mistake, located precisely: a string map value (ConfigMap
+	// data, annotations, labels) that kubectl's YAML 1.1 decoding turns into
+	// a boolean, number, null-less list or map (`true`, `on`, `yes`, `8080`).
+	var maps struct {
+		Data     map[string]any `json:"data"`
+		Metadata struct {
+			Annotations map[string]any `json:"annotations"`
+			Labels      map[string]any `json:"labels"`
+		} `json:"metadata"`
+	}
+	_ = json.Unmarshal(o.JSON, &maps)
+	for _, m := range []struct {
+		path  []string
+		field string
+		vals  map[string]any
+	}{
+		{[]string{"data"}, o.Kind + ".data", maps.Data},
+		{[]string{"metadata", "annotations"}, "ObjectMeta.annotations", maps.Metadata.Annotations},
+		{[]string{"metadata", "labels"}, "ObjectMeta.labels", maps.Metadata.Labels},
+	} {
+		if m.path[0] == "data" && d.cm == nil {
+			continue
 		}
+		keys := make([]string, 0, len(m.vals))
+		for k := range m.vals {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			var what string
+			switch v := m.vals[k].(type) {
+			case string, nil:
+				continue
+			case bool:
+				what = fmt.Sprintf("the boolean %v", v)
+			case float64:
+				what = "a number"
+			default:
+				what = "a YAML mapping or list"
+			}
+			raw := ""
+			if _, n := o.Node(append(m.path, k)...); n != nil && n.Kind == yaml.ScalarNode {
+				raw = n.Value
+			}
+			hint := "write the value as a quoted string"
+			if raw != "" {
+				hint = fmt.Sprintf("quote the value: %s: %q", k, raw)
+			}
+			f := finding(RuleRejectedByAPIServer, append(append([]string(nil), m.path...), k),
+				fmt.Sprintf("%s value %s is %s after kubectl's YAML decoding (YAML 1.1: true/false, yes/no, on/off and numbers are not strings): the API server rejects the whole %s (cannot unmarshal into %s of type string) and nothing reaches the component",
+					strings.Join(m.path, "."), k, what, o.Kind, m.field),
+				hint)
+			if m.path[0] == "data" || m.path[1] == "annotations" {
+				f.Key, f.Path = k, ""
+			}
+			out = append(out, f)
+		}
+	}
+	if len(out) > 0 {
+		d.cm, d.svc = nil, nil
+		return d, out
 	}
 	strict, err := sigsjson.UnmarshalStrict(o.JSON, target, sigsjson.DisallowUnknownFields)
 	if err != nil {

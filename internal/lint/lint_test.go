@@ -207,6 +207,15 @@ func TestNonStringDataValueIsDenied(t *testing.T) {
 	}
 }
 
+func TestYAML11BooleansInAnnotationsAreDenied(t *testing.T) {
+	p := write(t, t.TempDir(), "svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-health-check-switch: on\n    ok: \"on\"\nspec:\n  ports: [{port: 80}]\n")
+	res := Run([]string{p}, Options{Engine: fakeEngine()})
+	fs := find(res, RuleRejectedByAPIServer)
+	if len(fs) != 1 || fs[0].Line != 6 || fs[0].Column != 5 || !strings.Contains(fs[0].Message, "boolean true") || !strings.Contains(fs[0].Hint, `: "on"`) {
+		t.Fatalf("findings: %+v", res.Findings)
+	}
+}
+
 func TestNonTargetedObjectsPass(t *testing.T) {
 	p := write(t, t.TempDir(), "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nginx}\nspec: {replicas: 2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata: {Corefile: x}\n")
 	res := Run([]string{p}, Options{Engine: fakeEngine()})

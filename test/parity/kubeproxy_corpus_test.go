@@ -329,6 +329,7 @@ func kpCorpus() []corpusCase {
 	}
 	for _, f := range faqs {
 		c.add(f.name+"/verbatim", f.text)
+		c.add(f.name+"/verbatim-no-gate", strings.Replace(f.text, "featureGates:\n  IPv6DualStack: true\n", "", 1))
 		c.add(f.name+"/hash-comments", strings.ReplaceAll(f.text, "// ", "# "))
 		stripped := stripSlashComments(f.text)
 		c.add(f.name+"/comments-removed", stripped)

@@ -47,6 +47,10 @@ func (fakeCM) Mutate(req *rules.Request) rules.Mutation {
 func (fakeCM) Validate(req *rules.Request) []rules.Finding {
 	cm := req.ConfigMap
 	r := rules.NewReport("ConfigMap", cm.Namespace, cm.Name)
+	if _, ok := cm.Data["block"]; ok && blockEntered != nil {
+		blockEntered <- struct{}{}
+		<-blockRelease
+	}
 	if v, ok := cm.Data["deny"]; ok {
 		r.Add("WT001", rules.Loc{Key: "deny", Path: "value", Line: 1, Column: 1}, "flanneld would crash at start-up with: bad value "+v, "set deny to something else")
 	}
@@ -111,3 +115,6 @@ func testEngine(cfg *rules.Config) *engine.Engine {
 func authUser(name string) authenticationv1.UserInfo {
 	return authenticationv1.UserInfo{Username: name}
 }
+
+// blockEntered/blockRelease let the shutdown test hold a review in flight.
+var blockEntered, blockRelease chan struct{}

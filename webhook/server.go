@@ -271,6 +271,11 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("health probes: %w", err)
 	}
+	if healthLn != nil {
+		s.addrMu.Lock()
+		s.healthAddr = healthLn.Addr().String()
+		s.addrMu.Unlock()
+	}
 	var metrics metricsserver.Server
 	if s.opts.MetricsBindAddress != "0" {
 		metrics, err = metricsserver.NewServer(metricsserver.Options{BindAddress: s.opts.MetricsBindAddress}, nil, nil)
@@ -341,9 +346,6 @@ func listen(addr string) (net.Listener, error) {
 }
 
 func (s *Server) serveProbes(ctx context.Context, ln net.Listener) error {
-	s.addrMu.Lock()
-	s.healthAddr = ln.Addr().String()
-	s.addrMu.Unlock()
 	mux := http.NewServeMux()
 	live := &healthz.Handler{Checks: map[string]healthz.Checker{"ping": healthz.Ping}}
 	ready := &healthz.Handler{Checks: map[string]healthz.Checker{

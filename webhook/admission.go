@@ -356,11 +356,25 @@ func WarningText(f rules.Finding, marker string) string {
 	if w := f.Where(); w != "" {
 		b.WriteString(" " + w)
 	}
-	b.WriteString(": " + f.Message)
-	if f.Hint != "" {
-		b.WriteString(" Fix: " + f.Hint)
+	b.WriteString(": ")
+	head := sanitize(b.String()) + " "
+	msg := sanitize(f.Message)
+	if f.Hint == "" {
+		return limitRunes(head+msg, MaxWarningRunes)
 	}
-	return limitRunes(sanitize(b.String()), MaxWarningRunes)
+	fix := " Fix: " + sanitize(f.Hint)
+	full := head + msg + fix
+	if utf8.RuneCountInString(full) <= MaxWarningRunes {
+		return full
+	}
+	// Too long: shorten the message first so that the fix (what the
+	// operator must do) survives, keeping at least half for the message.
+	fix = limitRunes(fix, MaxWarningRunes/2)
+	room := MaxWarningRunes - utf8.RuneCountInString(head) - utf8.RuneCountInString(fix)
+	if room < 1 {
+		return limitRunes(full, MaxWarningRunes)
+	}
+	return head + limitRunes(msg, room) + fix
 }
 
 // ChangeText renders a mutation as one warning so that the user learns that

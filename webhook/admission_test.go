@@ -469,3 +469,15 @@ func TestHandlerEchoesReviewVersion(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+func TestLongWarningKeepsTheFix(t *testing.T) {
+	f := rules.Finding{Rule: "FL090", Kind: "ConfigMap", Object: "kube-system/kube-flannel-cfg", Key: "net-conf.json",
+		Message: strings.Repeat("flannel reads its configuration only at start. ", 8), Hint: "kubectl -n kube-system delete pod -l app=flannel"}
+	w := WarningText(f, "")
+	if n := utf8.RuneCountInString(w); n > MaxWarningRunes {
+		t.Errorf("%d runes", n)
+	}
+	if !strings.HasSuffix(w, "… Fix: kubectl -n kube-system delete pod -l app=flannel") || !strings.HasPrefix(w, "FL090 ConfigMap kube-system/kube-flannel-cfg key net-conf.json: flannel reads") {
+		t.Errorf("got %q", w)
+	}
+}

@@ -103,6 +103,7 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 		}
 	}
 	j.runtimeChecks(raw, c)
+	j.compareSibling()
 	return j.rep.Findings
 }
 

@@ -21,6 +21,13 @@ func kcm(text string) any {
 
 func ver(v string) *rules.ClusterContext { return &rules.ClusterContext{KubernetesVersion: v} }
 
+// siblingCtx is a 1.37 context holding kube-proxy-master with the given config.
+func siblingCtx(masterText string) *rules.ClusterContext {
+	c := ver("1.37")
+	c.AddConfigMap(rulestest.ConfigMap("kube-system", "kube-proxy-master", map[string]string{ConfigKey: masterText}))
+	return c
+}
+
 // noDeny asserts that nothing is denied.
 func noDeny(t *testing.T, res engine.Result) {
 	t.Helper()
@@ -238,6 +245,20 @@ func TestRules(t *testing.T) {
 		{Name: "bindAddress 0.0.0.0", Rule: RulePerNodeValue, Fire: false, Object: cm(head + "bindAddress: 0.0.0.0\n"), Cluster: v137},
 		{Name: "negative qps", Rule: RuleNegativeQPS, Fire: true, Object: cm(head + "clientConnection:\n  qps: -1\n"), Cluster: v137},
 		{Name: "positive qps", Rule: RuleNegativeQPS, Fire: false, Object: cm(head + "clientConnection:\n  qps: 50\n"), Cluster: v137},
+
+		// KP044
+		{Name: "worker in ipvs while master runs iptables by default", Rule: RuleSiblingMismatch, Fire: true,
+			Object: cm(head + "mode: ipvs\nclusterCIDR: 172.20.0.0/16\n"), Cluster: siblingCtx(head + "clusterCIDR: 172.20.0.0/16\n"),
+			Contains: []string{"ipvs mode", "kube-system/kube-proxy-master uses iptables"}},
+		{Name: "worker and master disagree on clusterCIDR", Rule: RuleSiblingMismatch, Fire: true,
+			Object: cm(head + "mode: ipvs\nclusterCIDR: 172.20.0.0/16\n"), Cluster: siblingCtx(head + "mode: ipvs\nclusterCIDR: 172.16.0.0/16\n"),
+			Contains: []string{"172.16.0.0/16"}},
+		{Name: "worker and master agree", Rule: RuleSiblingMismatch, Fire: false,
+			Object: cm(head + "mode: ipvs\nclusterCIDR: 172.20.0.0/16\n"), Cluster: siblingCtx(head + "mode: ipvs\nclusterCIDR: 172.20.0.0/16\nconntrack:\n  maxPerCore: 65536\n")},
+		{Name: "broken sibling is judged on its own, not compared", Rule: RuleSiblingMismatch, Fire: false,
+			Object: cm(head + "mode: ipvs\n"), Cluster: siblingCtx(head + "mode: iptables // old\n")},
+		{Name: "kubeadm's single kube-proxy has no sibling", Rule: RuleSiblingMismatch, Fire: false,
+			Object: kcm(head + "mode: ipvs\n"), Cluster: siblingCtx(head)},
 
 		// KP090
 		{Name: "create of kubeadm's ConfigMap names the label", Rule: RuleRestartRequired, Fire: true, Object: kcm(head), Cluster: v137,

@@ -99,7 +99,7 @@ func TestWebhookConfigurations(t *testing.T) {
 		}
 	}
 	for _, w := range m.Webhooks {
-		fp := DefaultConfigMapFailurePolicy
+		fp := DefaultConfigMapMutatingFailurePolicy
 		if w.Name == ServicesMutatingWebhook {
 			fp = DefaultServiceFailurePolicy
 		}
@@ -109,7 +109,7 @@ func TestWebhookConfigurations(t *testing.T) {
 		}
 	}
 	for _, w := range v.Webhooks {
-		fp := DefaultConfigMapFailurePolicy
+		fp := DefaultConfigMapValidatingFailurePolicy
 		if w.Name == ServicesValidatingWebhook {
 			fp = DefaultServiceFailurePolicy
 			if !strings.Contains(w.MatchConditions[0].Expression, "'kube-public'") {

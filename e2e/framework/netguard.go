@@ -97,6 +97,7 @@ func StartNetguard(ctx context.Context, opts NetguardOptions) (_ *Netguard, err 
 	n.HealthURL, n.MetricsURL = "http://"+health, "http://"+metrics
 
 	n.Args = []string{"serve",
+		"--host", "127.0.0.1",
 		"--cert-dir", n.CertDir,
 		"--port", strconv.Itoa(n.Port),
 		"--health-probe-bind-address", health,

@@ -31,19 +31,24 @@ const (
 
 // Failure policies (documented in e2e/README.md):
 //
-//   - ConfigMaps: Fail. The targeted ConfigMaps are a handful of objects
-//     whose bad edit takes the cluster network down; while netguard is
-//     unreachable, writes to exactly these objects are refused ("failed
+//   - ConfigMaps, validating: Fail. The targeted ConfigMaps are a handful of
+//     objects whose bad edit takes the cluster network down; while netguard
+//     is unreachable, writes to exactly these objects are refused ("failed
 //     calling webhook") and nothing else is affected, because the
-//     matchConditions keep every other object away from netguard.
-//     Break-glass: delete the two "netguard" webhook configurations.
-//   - Services: Ignore. Every application deploys Services; an outage of
-//     netguard must not block deployments, so Services are then admitted
+//     matchConditions keep every other object away from netguard. In a
+//     cluster this needs netguard on hostNetwork (a broken CNI must not make
+//     netguard unreachable and so its own fix unwritable); break-glass:
+//     delete the two "netguard" webhook configurations.
+//   - ConfigMaps, mutating: Ignore. The fixes are conveniences; the
+//     validating hook judges the object either way (webhook/README.md).
+//   - Services, both: Ignore. Every application deploys Services; an outage
+//     of netguard must not block deployments, so Services are then admitted
 //     unchecked.
 const (
-	DefaultConfigMapFailurePolicy = admissionregistrationv1.Fail
-	DefaultServiceFailurePolicy   = admissionregistrationv1.Ignore
-	DefaultTimeoutSeconds         = 5
+	DefaultConfigMapValidatingFailurePolicy = admissionregistrationv1.Fail
+	DefaultConfigMapMutatingFailurePolicy   = admissionregistrationv1.Ignore
+	DefaultServiceFailurePolicy             = admissionregistrationv1.Ignore
+	DefaultTimeoutSeconds                   = 5
 )
 
 // WebhookOptions configure RegisterWebhooks.
@@ -59,9 +64,9 @@ type WebhookOptions struct {
 	// TimeoutSeconds per call (default 5: short, so a hung netguard fails
 	// fast instead of holding kubectl for the API server's 10s default).
 	TimeoutSeconds int32
-	// ConfigMapFailurePolicy and ServiceFailurePolicy default to
-	// DefaultConfigMapFailurePolicy and DefaultServiceFailurePolicy.
-	ConfigMapFailurePolicy, ServiceFailurePolicy admissionregistrationv1.FailurePolicyType
+	// Failure policies; the zero values mean the Default*FailurePolicy
+	// constants.
+	ConfigMapValidatingFailurePolicy, ConfigMapMutatingFailurePolicy, ServiceFailurePolicy admissionregistrationv1.FailurePolicyType
 	// BypassGroups: requests by members of these groups never reach netguard
 	// (a matchCondition). The e2e tests use it to seed pre-existing,
 	// unjudged objects; a cluster may use it as break-glass.
@@ -124,8 +129,11 @@ func WebhookConfigurations(opts WebhookOptions) (*admissionregistrationv1.Mutati
 	if opts.TimeoutSeconds == 0 {
 		opts.TimeoutSeconds = DefaultTimeoutSeconds
 	}
-	if opts.ConfigMapFailurePolicy == "" {
-		opts.ConfigMapFailurePolicy = DefaultConfigMapFailurePolicy
+	if opts.ConfigMapValidatingFailurePolicy == "" {
+		opts.ConfigMapValidatingFailurePolicy = DefaultConfigMapValidatingFailurePolicy
+	}
+	if opts.ConfigMapMutatingFailurePolicy == "" {
+		opts.ConfigMapMutatingFailurePolicy = DefaultConfigMapMutatingFailurePolicy
 	}
 	if opts.ServiceFailurePolicy == "" {
 		opts.ServiceFailurePolicy = DefaultServiceFailurePolicy
@@ -155,7 +163,7 @@ func WebhookConfigurations(opts WebhookOptions) (*admissionregistrationv1.Mutati
 	ifNeeded := admissionregistrationv1.IfNeededReinvocationPolicy
 	equivalent := admissionregistrationv1.Equivalent
 	timeout := opts.TimeoutSeconds
-	cmPolicy, svcPolicy := opts.ConfigMapFailurePolicy, opts.ServiceFailurePolicy
+	cmValidate, cmMutate, svcPolicy := opts.ConfigMapValidatingFailurePolicy, opts.ConfigMapMutatingFailurePolicy, opts.ServiceFailurePolicy
 	url := func(path string) *string { s := strings.TrimSuffix(opts.URL, "/") + path; return &s }
 	rule := func(resource string) []admissionregistrationv1.RuleWithOperations {
 		scope := admissionregistrationv1.NamespacedScope
@@ -175,7 +183,7 @@ func WebhookConfigurations(opts WebhookOptions) (*admissionregistrationv1.Mutati
 			ClientConfig:            admissionregistrationv1.WebhookClientConfig{URL: url("/mutate"), CABundle: opts.CABundle},
 			Rules:                   rule("configmaps"),
 			MatchConditions:         cmConds,
-			FailurePolicy:           &cmPolicy,
+			FailurePolicy:           &cmMutate,
 			MatchPolicy:             &equivalent,
 			SideEffects:             &none,
 			TimeoutSeconds:          &timeout,
@@ -190,7 +198,7 @@ func WebhookConfigurations(opts WebhookOptions) (*admissionregistrationv1.Mutati
 			ClientConfig:            admissionregistrationv1.WebhookClientConfig{URL: url("/validate"), CABundle: opts.CABundle},
 			Rules:                   rule("configmaps"),
 			MatchConditions:         cmConds,
-			FailurePolicy:           &cmPolicy,
+			FailurePolicy:           &cmValidate,
 			MatchPolicy:             &equivalent,
 			SideEffects:             &none,
 			TimeoutSeconds:          &timeout,

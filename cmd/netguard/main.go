@@ -28,6 +28,7 @@ the way the components parse them.
 Usage:
   netguard lint [flags] PATH... | -     judge manifests (files, directories, stdin)
   netguard rules [-o text|markdown|json] print the rule catalog
+  netguard serve [flags]                 run the admission webhook (HTTPS /validate, /mutate)
   netguard version                       print the version
 
 Run "netguard <command> -h" for the flags of a command.
@@ -48,6 +49,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runLint(args[1:], stdin, stdout, stderr)
 	case "rules":
 		return runRules(args[1:], stdout, stderr)
+	case "serve":
+		return runServe(args[1:])
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "netguard %s\n", versionString())
 		return 0

@@ -133,3 +133,14 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 		t.Errorf("no command: %d %q", code, errs)
 	}
 }
+
+func TestServeIsRoutedAndRejectsBadFlags(t *testing.T) {
+	// A bad flag must stop serve before it binds anything: proves the
+	// dispatch reaches runServe without starting a server in a unit test.
+	if code, _, _ := runCmd("", "serve", "--no-such-flag"); code != 2 {
+		t.Errorf("serve --no-such-flag: exit %d, want 2", code)
+	}
+	if code, out, _ := runCmd("", "help"); code != 0 || !strings.Contains(out, "netguard serve") {
+		t.Errorf("usage must list serve: %q", out)
+	}
+}

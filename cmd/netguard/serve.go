@@ -37,7 +37,7 @@ func runServe(args []string) int {
 		certDir     = fs.String("cert-dir", filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs"), "directory holding tls.crt and tls.key (reloaded on rotation)")
 		host        = fs.String("host", "", "address the webhook server binds to (empty: all)")
 		port        = fs.Int("port", 9443, "port the HTTPS webhook server listens on")
-		configFile  = fs.String("config", "", "netguard configuration file (same format as `lint --config`), reloaded on change")
+		configFile  = fs.String("config", "", "netguard configuration file (same format as lint --config), reloaded on change")
 		metrics     = fs.String("metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint (\"0\" disables it)")
 		probes      = fs.String("health-probe-bind-address", ":8081", "address of /healthz and /readyz (\"0\" disables them)")
 		kubeconfig  = fs.String("kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, in-cluster, then ~/.kube/config)")

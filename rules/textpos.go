@@ -10,7 +10,15 @@ import (
 type LineIndex struct {
 	text   string
 	starts []int // byte offset of the start of each line
+	// marks are rune counts at rune boundaries about every posBlock bytes
+	// of a long text, so that a column on a very long line (a 1 MiB
+	// one-line JSON document) costs O(posBlock), not O(line length).
+	marks []runeMark
 }
+
+type runeMark struct{ off, runes int }
+
+const posBlock = 1024
 
 // NewLineIndex indexes text.
 func NewLineIndex(text string) *LineIndex {
@@ -20,7 +28,39 @@ func NewLineIndex(text string) *LineIndex {
 			starts = append(starts, i+1)
 		}
 	}
-	return &LineIndex{text: text, starts: starts}
+	x := &LineIndex{text: text, starts: starts}
+	if len(text) > 4*posBlock {
+		runes, next := 0, posBlock
+		for i := 0; i < len(text); runes++ {
+			if i >= next {
+				x.marks = append(x.marks, runeMark{i, runes})
+				next = i + posBlock
+			}
+			if text[i] < utf8.RuneSelf {
+				i++
+			} else {
+				_, n := utf8.DecodeRuneInString(text[i:])
+				i += n
+			}
+		}
+	}
+	return x
+}
+
+// runesBetween is utf8.RuneCountInString(x.text[from:to]) for a from on a
+// rune boundary (a line start), using the marks.
+func (x *LineIndex) runesBetween(from, to int) int {
+	j := sort.Search(len(x.marks), func(j int) bool { return x.marks[j].off > to }) - 1
+	if j < 0 || x.marks[j].off <= from {
+		return utf8.RuneCountInString(x.text[from:to])
+	}
+	k := sort.Search(len(x.marks), func(k int) bool { return x.marks[k].off > from }) - 1
+	start, before := 0, 0
+	if k >= 0 {
+		start, before = x.marks[k].off, x.marks[k].runes
+	}
+	before += utf8.RuneCountInString(x.text[start:from])
+	return x.marks[j].runes - before + utf8.RuneCountInString(x.text[x.marks[j].off:to])
 }
 
 // Position returns the 1-based line and column of byte offset off. Offsets
@@ -36,7 +76,7 @@ func (x *LineIndex) Position(off int) (line, col int) {
 	if i < 0 {
 		i = 0
 	}
-	return i + 1, utf8.RuneCountInString(x.text[x.starts[i]:off]) + 1
+	return i + 1, x.runesBetween(x.starts[i], off) + 1
 }
 
 // Lines is the number of lines in the text.

@@ -1,0 +1,51 @@
+package rules
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// Position must equal the naive rune count for any text and offset,
+// including invalid UTF-8 and offsets inside a multi-byte rune.
+func TestLineIndexPositionMatchesNaiveCount(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	alphabet := []string{"a", "\n", "é", "日本", "\xff", "\xe6\x97", "\r\n", "𝄞", "\x80", " "}
+	for round := 0; round < 40; round++ {
+		var b strings.Builder
+		n := rng.Intn(20000)
+		for b.Len() < n {
+			b.WriteString(alphabet[rng.Intn(len(alphabet))])
+		}
+		text := b.String()
+		x := NewLineIndex(text)
+		for q := 0; q < 300; q++ {
+			off := rng.Intn(len(text) + 2)
+			line, col := x.Position(off)
+			o := min(off, len(text))
+			start := strings.LastIndexByte(text[:o], '\n') + 1
+			wantLine := strings.Count(text[:o], "\n") + 1
+			wantCol := utf8.RuneCountInString(text[start:o]) + 1
+			if line != wantLine || col != wantCol {
+				t.Fatalf("round %d: Position(%d) = %d:%d, want %d:%d", round, off, line, col, wantLine, wantCol)
+			}
+		}
+	}
+}
+
+// A position on a 1 MiB one-line document is O(1) amortised: 100,000
+// lookups (one per array element) used to take O(n²), tens of seconds.
+func TestLineIndexLongLineIsNotQuadratic(t *testing.T) {
+	text := "[" + strings.Repeat(`"sg-é",`, 150000) + "]"
+	x := NewLineIndex(text)
+	deadline := time.Now().Add(5 * time.Second)
+	for off := 0; off < len(text); off += 7 {
+		x.Position(off)
+		if off%(7*1000) == 0 && time.Now().After(deadline) {
+			t.Fatalf("still at offset %d of %d after 5s", off, len(text))
+		}
+	}
+}
+

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math/rand"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -49,3 +50,28 @@ func TestLineIndexLongLineIsNotQuadratic(t *testing.T) {
 	}
 }
 
+// Suggest on a 1 MiB unknown key must not run the edit distance against
+// every candidate (it took seconds and ~200 MiB per object).
+func TestSuggestHugeNameIsCheap(t *testing.T) {
+	name := strings.Repeat("k", 1<<20)
+	cands := []string{"max_pool_size", "min_pool_size", "vswitches", "security_group", "kkkkk"}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	if s := Suggest(name, cands); s != "" {
+		t.Errorf("suggested %q", s)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Suggest took %v", d)
+	}
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("allocated %d MiB for a 1 MiB name", alloc>>20)
+	}
+	// Near misses still get their suggestion.
+	for name, want := range map[string]string{"max_pool_sise": "max_pool_size", "vswitch": "vswitches", "MaxPoolSize": "max_pool_size", "security_groupss": "security_group"} {
+		if got := Suggest(name, cands); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Suggest returns the candidate closest to name, for "did you mean" hints, or
 // "" when nothing is close. A case-insensitive or separator-insensitive match
@@ -13,22 +16,30 @@ func Suggest(name string, candidates []string) string {
 			return c
 		}
 	}
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		if c == name {
-			continue
-		}
-		d := levenshtein(n, normalizeName(c))
-		if d < bestD {
-			best, bestD = c, d
-		}
-	}
 	limit := 2
 	if len(n) >= 10 {
 		limit = 3
 	}
 	if len(n) <= 3 {
 		limit = 1
+	}
+	// The distance is at least the difference in length: skip candidates
+	// that cannot be within the limit (a 1 MiB key would otherwise cost
+	// seconds and hundreds of MiB per candidate).
+	runes := utf8.RuneCountInString(n)
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if c == name {
+			continue
+		}
+		nc := normalizeName(c)
+		if diff := runes - utf8.RuneCountInString(nc); diff > limit || -diff > limit {
+			continue
+		}
+		d := levenshtein(n, nc)
+		if d < bestD {
+			best, bestD = c, d
+		}
 	}
 	if bestD <= limit {
 		return best

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"reflect"
 	"strings"
@@ -11,11 +12,42 @@ import (
 
 	"github.com/netguard/netguard/e2e/framework"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // deniedBy is how kube-apiserver prefixes a denial by netguard's
 // validating webhook.
 var deniedBy = `admission webhook "` + framework.ConfigMapsValidatingWebhook + `" denied the request: netguard denied ConfigMap `
+
+// assertDenial checks the API server's answer to a write netguard denies:
+// 422 Invalid, the message naming the webhook, the object, the rule and the
+// fix, and a cause for the data key.
+func assertDenial(t *testing.T, err error, object, rule, field, hint string) {
+	t.Helper()
+	var se *apierrors.StatusError
+	if !errors.As(err, &se) {
+		t.Fatalf("want a denial, got %v", err)
+	}
+	st := se.ErrStatus
+	if st.Code != 422 || st.Reason != metav1.StatusReasonInvalid {
+		t.Errorf("status %d %s, want 422 Invalid", st.Code, st.Reason)
+	}
+	for _, want := range []string{deniedBy + object, "[" + rule + "]", "\n   Fix: ", hint} {
+		if !strings.Contains(st.Message, want) {
+			t.Errorf("the denial lacks %q:\n%s", want, st.Message)
+		}
+	}
+	found := false
+	if st.Details != nil {
+		for _, c := range st.Details.Causes {
+			found = found || (c.Field == field && strings.HasPrefix(c.Message, "["+rule+"]"))
+		}
+	}
+	if !found {
+		t.Errorf("no cause for %s with [%s]: %+v", field, rule, st.Details)
+	}
+}
 
 // ACK FAQ "nodes NotReady after the upgrade to Kubernetes 1.16": the operator
 // runs `kubectl edit cm kube-flannel-cfg -n kube-system` and adds
@@ -34,6 +66,10 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 		r := kubectlEdit(t, "kube-system", "kube-flannel-cfg", edit)
 		if r.Err != nil || !strings.Contains(r.Stdout, "configmap/kube-flannel-cfg edited") {
 			t.Fatalf("want the edit accepted:\n%s", r)
+		}
+		t.Logf("%s", r)
+		if !strings.Contains(r.Stderr, "Warning: FL090 ConfigMap kube-system/kube-flannel-cfg") || strings.Contains(r.Stderr, "FL101") {
+			t.Errorf("want the restart advice (FL090) and no cniVersion mutation (FL101) among the warnings:\n%s", r)
 		}
 		if len(r.Buffers) != 1 {
 			t.Errorf("kubectl reopened the editor %d times, want once", len(r.Buffers))
@@ -65,20 +101,35 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 		if r.Err == nil {
 			t.Fatalf("want the edit rejected:\n%s", r)
 		}
+		// kubectl edit prints only the verdict for a 422 Invalid; the
+		// causes go into the buffer it reopens.
 		for _, want := range []string{
-			deniedBy + "kube-system/kube-flannel-cfg",
-			"[FL001]",
-			"non-breaking spaces",
-			"edit cancelled, no valid changes were saved",
+			`error: configmaps "kube-flannel-cfg" is invalid`,
+			"Edit cancelled, no valid changes were saved.",
 		} {
-			if !strings.Contains(strings.ToLower(r.Stderr), strings.ToLower(want)) {
+			if !strings.Contains(r.Stderr, want) {
 				t.Errorf("kubectl's output lacks %q:\n%s", want, r)
 			}
 		}
-		// kubectl reopens the buffer with netguard's message on top.
-		if len(r.Buffers) < 2 || !strings.Contains(r.Buffers[1], "[FL001]") {
-			t.Errorf("the reopened edit buffer does not show netguard's message: %q", r.Buffers)
+		if len(r.Buffers) < 2 {
+			t.Fatalf("kubectl did not reopen the buffer after the denial:\n%s", r)
 		}
+		for _, want := range []string{
+			`# configmaps "kube-flannel-cfg" was not valid:`,
+			"# * data[cni-conf.json]: [FL001] cni-conf.json is not valid JSON",
+			"non-breaking spaces (U+00A0",
+		} {
+			if !strings.Contains(r.Buffers[1], want) {
+				t.Errorf("the reopened edit buffer lacks %q:\n%s", want, r.Buffers[1])
+			}
+		}
+		// The full denial as the API server returns it, with the fix.
+		edited := before.DeepCopy()
+		if err := edit.Apply(edited.Data); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.cp.Client.CoreV1().ConfigMaps("kube-system").Update(t.Context(), edited, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
+		assertDenial(t, err, "kube-system/kube-flannel-cfg", "FL001", "data[cni-conf.json]", "retype the pasted whitespace")
 		after := getConfigMap(t, "kube-system", "kube-flannel-cfg")
 		if after.ResourceVersion != before.ResourceVersion || !reflect.DeepEqual(after.Data, before.Data) {
 			t.Errorf("the rejected edit changed the stored object (resourceVersion %s -> %s)", before.ResourceVersion, after.ResourceVersion)
@@ -105,6 +156,15 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 		if r.Err != nil || !strings.Contains(r.Stdout, "configmap/kube-flannel-cfg edited") {
 			t.Fatalf("want the edit accepted:\n%s", r)
 		}
+		t.Logf("%s", r)
+		for _, want := range []string{
+			`Warning: FL101 ConfigMap kube-system/kube-flannel-cfg: netguard set cni-conf.json: cniVersion to "0.3.1" (was (absent))`,
+			"Warning: FL090 ConfigMap kube-system/kube-flannel-cfg",
+		} {
+			if !strings.Contains(r.Stderr, want) {
+				t.Errorf("kubectl's output lacks %q:\n%s", want, r)
+			}
+		}
 		after := getConfigMap(t, "kube-system", "kube-flannel-cfg")
 		edited := maps.Clone(before.Data)
 		if err := edit.Apply(edited); err != nil {
@@ -121,7 +181,42 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 			t.Errorf("netguard changed more than cni-conf.json: %q", after.Data)
 		}
 		assertOnlyDataChanged(t, before, after)
+
+		// The audit log has the operator's patch with both decisions.
+		ev := lastAuditEvent(t, "patch", "kube-system", "kube-flannel-cfg")
+		if ev.User.Username != s.cp.UserName || ev.ResponseStatus == nil || ev.ResponseStatus.Code != 200 {
+			t.Errorf("audit event: user %q status %+v, want %s and 200", ev.User.Username, ev.ResponseStatus, s.cp.UserName)
+		}
+		for k, want := range map[string]string{
+			framework.ConfigMapsMutatingWebhook + "/decision":   "mutated",
+			framework.ConfigMapsValidatingWebhook + "/decision": "allowed",
+		} {
+			if ev.Annotations[k] != want {
+				t.Errorf("audit annotation %s = %q, want %q (all: %v)", k, ev.Annotations[k], want, ev.Annotations)
+			}
+		}
+		if ch := ev.Annotations[framework.ConfigMapsMutatingWebhook+"/changes"]; !strings.Contains(ch, "FL101") || !strings.Contains(ch, "cniVersion") {
+			t.Errorf("audit annotation changes = %q, want the FL101 cniVersion change", ch)
+		}
 	})
+}
+
+// lastAuditEvent returns the last ResponseComplete audit event for a
+// ConfigMap request.
+func lastAuditEvent(t *testing.T, verb, ns, name string) framework.AuditEvent {
+	t.Helper()
+	events, err := framework.ReadAuditLog(s.cp.AuditLogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		if e.Stage == "ResponseComplete" && e.Verb == verb && e.ObjectRef != nil && e.ObjectRef.Resource == "configmaps" && e.ObjectRef.Namespace == ns && e.ObjectRef.Name == name {
+			return e
+		}
+	}
+	t.Fatalf("no %s of configmap %s/%s in the audit log", verb, ns, name)
+	return framework.AuditEvent{}
 }
 
 // ACK FAQ "increase the conntrack table": the FAQ's kube-proxy-worker with
@@ -130,11 +225,9 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 func TestFAQKubeProxyMaxPerCoreDryRunIsRejected(t *testing.T) {
 	requireNetguard(t)
 	const manifest = "examples/faq/kube-proxy-maxpercore.yaml"
+	// kubectl prints a 422 Invalid as its causes: field and message.
 	wants := []string{
-		deniedBy + "kube-system/kube-proxy-worker",
-		"[KP002]",
-		"mapping values are not allowed in this context",
-		"`//` is not a YAML comment",
+		`The ConfigMap "kube-proxy-worker" is invalid: data[config.conf]: [KP002] kube-proxy would exit at start-up (CrashLoopBackOff) with: failed complete: failed to decode: yaml: line 9: mapping values are not allowed in this context`,
 	}
 	check := func(t *testing.T, r framework.KubectlResult) {
 		t.Helper()
@@ -146,6 +239,16 @@ func TestFAQKubeProxyMaxPerCoreDryRunIsRejected(t *testing.T) {
 				t.Errorf("kubectl's output lacks %q:\n%s", w, r)
 			}
 		}
+		// The same dry run through the API: the full denial with the fix.
+		cm := readConfigMap(t, manifest)
+		_, err := s.cp.Client.CoreV1().ConfigMaps("kube-system").Create(t.Context(), cm, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		if getConfigMap(t, "kube-system", "kube-proxy-worker") != nil {
+			// update case: compare against an update, like kubectl apply
+			cur := getConfigMap(t, "kube-system", "kube-proxy-worker")
+			cm.ResourceVersion = cur.ResourceVersion
+			_, err = s.cp.Client.CoreV1().ConfigMaps("kube-system").Update(t.Context(), cm, metav1.UpdateOptions{DryRun: []string{metav1.DryRunAll}})
+		}
+		assertDenial(t, err, "kube-system/kube-proxy-worker", "KP002", "data[config.conf]", "`//` is not a YAML comment")
 	}
 
 	t.Run("create: rejected and nothing stored", func(t *testing.T) {

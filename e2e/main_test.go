@@ -20,6 +20,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 )
 
@@ -108,6 +109,7 @@ func runSuite(m *testing.M) (code int) {
 		logf("%v", err)
 		return 1
 	}
+	seedCfg.WarningHandler = rest.NoWarnings{}
 	if s.seeder, err = kubernetes.NewForConfig(seedCfg); err != nil {
 		logf("%v", err)
 		return 1
@@ -120,7 +122,7 @@ func runSuite(m *testing.M) (code int) {
 	}
 
 	start = time.Now()
-	s.netguardBin = filepath.Join(s.dir, "netguard")
+	s.netguardBin = filepath.Join(s.dir, "bin", "netguard")
 	if err := framework.BuildNetguard(ctx, s.root, s.netguardBin); err != nil {
 		logf("%v", err)
 		return 1
@@ -217,10 +219,13 @@ func seed(t *testing.T, cm *corev1.ConfigMap) *corev1.ConfigMap {
 	return got
 }
 
-// remove deletes a ConfigMap if it exists.
+// remove deletes a ConfigMap if it exists (usable in t.Cleanup, where
+// t.Context() is already canceled).
 func remove(t *testing.T, ns, name string) {
 	t.Helper()
-	err := s.seeder.CoreV1().ConfigMaps(ns).Delete(t.Context(), name, metav1.DeleteOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := s.seeder.CoreV1().ConfigMaps(ns).Delete(ctx, name, metav1.DeleteOptions{})
 	if err != nil && !apierrors.IsNotFound(err) {
 		t.Fatal(err)
 	}

@@ -159,6 +159,9 @@ func StartControlPlane(opts ControlPlaneOptions) (_ *ControlPlane, err error) {
 	if cp.Config, err = env.Start(); err != nil {
 		return nil, fmt.Errorf("starting etcd + kube-apiserver from %s: %w%s", opts.AssetsDir, err, tail(cp.APIServerLog, 2048))
 	}
+	// netguard's warnings are asserted through kubectl; client-go would
+	// only log them.
+	cp.Config.WarningHandler = rest.NoWarnings{}
 	if cp.Client, err = kubernetes.NewForConfig(cp.Config); err != nil {
 		return nil, err
 	}

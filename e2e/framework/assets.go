@@ -62,18 +62,21 @@ func isMainModule(gomod string) bool {
 }
 
 // FindAssets returns the directory holding kube-apiserver, etcd and kubectl:
-// $KUBEBUILDER_ASSETS when it is set (it must then be complete: envtest
-// itself gives it precedence), else <root>/bin/k8s.
+// $KUBEBUILDER_ASSETS when it is set and holds all three, else <root>/bin/k8s
+// (the same choice as hack/build-test-binaries.sh, which builds into
+// bin/k8s when KUBEBUILDER_ASSETS is incomplete).
 func FindAssets(root string) (string, error) {
+	var why string
 	if dir := os.Getenv("KUBEBUILDER_ASSETS"); dir != "" {
-		if missing := missingBinaries(dir); len(missing) > 0 {
-			return "", fmt.Errorf("KUBEBUILDER_ASSETS=%s lacks %s; %s", dir, strings.Join(missing, ", "), BuildHint)
+		missing := missingBinaries(dir)
+		if len(missing) == 0 {
+			return dir, nil
 		}
-		return dir, nil
+		why = fmt.Sprintf("KUBEBUILDER_ASSETS=%s lacks %s, and ", dir, strings.Join(missing, ", "))
 	}
 	dir := filepath.Join(root, "bin", "k8s")
 	if missing := missingBinaries(dir); len(missing) > 0 {
-		return "", fmt.Errorf("%s lacks %s and KUBEBUILDER_ASSETS is not set; %s", dir, strings.Join(missing, ", "), BuildHint)
+		return "", fmt.Errorf("%s%s lacks %s; %s", why, dir, strings.Join(missing, ", "), BuildHint)
 	}
 	return dir, nil
 }

@@ -4,7 +4,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -163,5 +165,38 @@ func TestHermeticEnvDropsTheCallersKubeSettings(t *testing.T) {
 	got := hermeticEnv([]string{"PATH=/bin", "KUBECONFIG=/root/.kube/config", "KUBE_EDITOR=vim", "EDITOR=nano", "HOME=/root", "GOFLAGS=-x"})
 	if strings.Join(got, " ") != "PATH=/bin GOFLAGS=-x" {
 		t.Errorf("hermeticEnv = %q", got)
+	}
+}
+
+func TestFindAssetsPrefersACompleteKubebuilderAssets(t *testing.T) {
+	root := t.TempDir()
+	mk := func(dir string, names ...string) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if err := os.WriteFile(filepath.Join(dir, n), []byte("#!/bin/sh\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ext := filepath.Join(root, "ext")
+	mk(ext, "kube-apiserver", "etcd", "kubectl")
+	t.Setenv("KUBEBUILDER_ASSETS", ext)
+	if got, err := FindAssets(root); err != nil || got != ext {
+		t.Errorf("complete KUBEBUILDER_ASSETS: %q, %v; want %s", got, err, ext)
+	}
+
+	partial := filepath.Join(root, "partial")
+	mk(partial, "etcd")
+	t.Setenv("KUBEBUILDER_ASSETS", partial)
+	_, err := FindAssets(root)
+	if err == nil || !strings.Contains(err.Error(), "lacks kube-apiserver, kubectl") || !strings.Contains(err.Error(), "hack/build-test-binaries.sh") {
+		t.Errorf("partial KUBEBUILDER_ASSETS and no bin/k8s: err %v", err)
+	}
+	own := filepath.Join(root, "bin", "k8s")
+	mk(own, "kube-apiserver", "etcd", "kubectl")
+	if got, err := FindAssets(root); err != nil || got != own {
+		t.Errorf("partial KUBEBUILDER_ASSETS, complete bin/k8s: %q, %v; want %s", got, err, own)
 	}
 }

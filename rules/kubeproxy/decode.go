@@ -60,6 +60,8 @@ type decoded struct {
 	// Strict-only problems (kube-proxy logs one Info line and goes on).
 	unknown    []string // JSON paths unknown to the target version
 	duplicates []duplicateKey
+	// byLine indexes the scalars by line (see scalarsOn).
+	byLine map[int][]lineScalar
 }
 
 var (

@@ -114,14 +114,33 @@ func octalValue(s string) int64 {
 	return v
 }
 
+// lineScalar is a scalar value node and its JSON path.
+type lineScalar struct {
+	path string
+	n    *yamlNode
+}
+
+// scalarsOn returns the scalars on a line in document order. The index is
+// built once per judgement: looking each line up by walking the whole
+// document was quadratic (200,000 repeated keys took minutes).
+func (d *decoded) scalarsOn(line int) []lineScalar {
+	if d.byLine == nil {
+		d.byLine = map[int][]lineScalar{}
+		d.pos.walkScalars(func(p string, n *yamlNode) {
+			d.byLine[n.Line] = append(d.byLine[n.Line], lineScalar{p, n})
+		})
+	}
+	return d.byLine[line]
+}
+
 // scalarOnLine finds the scalar value on a line.
 func scalarOnLine(d *decoded, line int) (path, value string) {
-	d.pos.walkScalars(func(p string, n *yamlNode) {
-		if path == "" && n.Line == line && strings.Contains(n.Value, "//") {
-			path, value = p, n.Value
+	for _, s := range d.scalarsOn(line) {
+		if strings.Contains(s.n.Value, "//") {
+			return s.path, s.n.Value
 		}
-	})
-	return path, value
+	}
+	return "", ""
 }
 
 func pathOnLine(d *decoded, line int) string {
@@ -130,16 +149,12 @@ func pathOnLine(d *decoded, line int) string {
 }
 
 func dupPath(d *decoded, dup duplicateKey) string {
-	out := ""
-	d.pos.walkScalars(func(p string, n *yamlNode) {
-		if out == "" && n.Line == dup.Line && strings.HasSuffix(p, dup.Key) {
-			out = p
+	for _, s := range d.scalarsOn(dup.Line) {
+		if strings.HasSuffix(s.path, dup.Key) {
+			return s.path
 		}
-	})
-	if out == "" {
-		return dup.Key
 	}
-	return out
+	return dup.Key
 }
 
 const genericYAMLHint = "fix the YAML at that line: indent child keys by two spaces under their section, keep siblings aligned, use `#` for comments, and quote values containing `: `"

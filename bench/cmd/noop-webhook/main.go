@@ -1,0 +1,124 @@
+// Command noop-webhook is the benchmark's baseline: the same server stack as
+// `netguard serve` (controller-runtime's webhook server with netguard's TLS
+// settings and certwatcher, the same body limit and AdmissionReview decoding
+// and response encoding, webhook.DecodeReview) with a handler that allows
+// everything without judging. The difference between the two is what
+// judging costs; the baseline itself is the cost of the HTTPS +
+// AdmissionReview round trip.
+//
+// It accepts `netguard serve`'s flags so that the benchmark starts both the
+// same way: noop-webhook serve --host H --port P --cert-dir D
+// --health-probe-bind-address A (other flags are accepted and ignored).
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/netguard/netguard/webhook"
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
+	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+)
+
+func main() {
+	args := os.Args[1:]
+	if len(args) > 0 && args[0] == "serve" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("noop-webhook", flag.ExitOnError)
+	host := fs.String("host", "", "bind address")
+	port := fs.Int("port", 9443, "HTTPS port")
+	certDir := fs.String("cert-dir", "", "directory with tls.crt and tls.key")
+	probes := fs.String("health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	fs.String("metrics-bind-address", "0", "ignored")
+	fs.String("config", "", "ignored")
+	fs.Bool("offline", true, "ignored")
+	fs.String("zap-log-level", "", "ignored")
+	_ = fs.Parse(args)
+	if err := run(*host, *port, *certDir, *probes); err != nil {
+		fmt.Fprintln(os.Stderr, "noop-webhook:", err)
+		os.Exit(1)
+	}
+}
+
+func run(host string, port int, certDir, probes string) error {
+	certs, err := certwatcher.New(filepath.Join(certDir, "tls.crt"), filepath.Join(certDir, "tls.key"))
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	go func() { _ = certs.Start(ctx) }()
+	srv := crwebhook.NewServer(crwebhook.Options{Host: host, Port: port, TLSOpts: []func(*tls.Config){func(c *tls.Config) {
+		// The same settings as webhook.Server.tlsConfig.
+		c.MinVersion = tls.VersionTLS12
+		c.CipherSuites = []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+			tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		}
+		c.GetCertificate = certs.GetCertificate
+	}}})
+	srv.Register(webhook.ValidatePath, allowAll{})
+	srv.Register(webhook.MutatePath, allowAll{})
+	if probes != "0" {
+		ln, err := net.Listen("tcp", probes)
+		if err != nil {
+			return err
+		}
+		mux := http.NewServeMux()
+		ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }
+		mux.HandleFunc("/healthz", ok)
+		mux.HandleFunc("/readyz", ok)
+		go func() { _ = http.Serve(ln, mux) }()
+	}
+	if err := srv.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// allowAll mirrors webhook.Handler without the judging: read the body
+// (bounded), decode the AdmissionReview, answer allowed with the request's
+// UID.
+type allowAll struct{}
+
+func (allowAll) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, webhook.DefaultMaxRequestBytes))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	review, err := webhook.DecodeReview(body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	resp := admissionv1.AdmissionReview{TypeMeta: review.TypeMeta, Response: &admissionv1.AdmissionResponse{UID: review.Request.UID, Allowed: true}}
+	data, err := json.Marshal(resp)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(data)
+}

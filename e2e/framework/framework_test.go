@@ -121,6 +121,15 @@ func TestWebhookConfigurations(t *testing.T) {
 		check(w.Name, "https://127.0.0.1:9443/validate", w.ClientConfig, w.FailurePolicy, fp, w.SideEffects, w.TimeoutSeconds, w.MatchConditions)
 	}
 
+	strict, _, err := WebhookConfigurations(WebhookOptions{URL: "https://127.0.0.1:9443", CABundle: []byte("ca"), Config: cfg, ConfigMapValidatingFailurePolicy: admissionregistrationv1.Fail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, strictV, _ := WebhookConfigurations(WebhookOptions{URL: "https://127.0.0.1:9443", CABundle: []byte("ca"), Config: cfg, ConfigMapValidatingFailurePolicy: admissionregistrationv1.Fail})
+	if *strictV.Webhooks[0].FailurePolicy != admissionregistrationv1.Fail || *strictV.Webhooks[1].FailurePolicy != admissionregistrationv1.Ignore || *strict.Webhooks[0].FailurePolicy != admissionregistrationv1.Ignore {
+		t.Errorf("strict mode: want Fail only on the ConfigMap validating hook")
+	}
+
 	off := false
 	cfg.Targets.Services.Enabled = &off
 	m, v, _ = WebhookConfigurations(WebhookOptions{URL: "https://127.0.0.1:9443", CABundle: []byte("ca"), Config: cfg})

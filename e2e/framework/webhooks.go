@@ -29,26 +29,29 @@ const (
 	ServicesMutatingWebhook     = "services.mutate.netguard.io"
 )
 
-// Failure policies (documented in e2e/README.md):
+// Failure policies: the defaults of the Helm chart (charts/netguard,
+// values.yaml webhook.*), documented there and in e2e/README.md:
 //
-//   - ConfigMaps, validating: Fail. The targeted ConfigMaps are a handful of
-//     objects whose bad edit takes the cluster network down; while netguard
-//     is unreachable, writes to exactly these objects are refused ("failed
-//     calling webhook") and nothing else is affected, because the
-//     matchConditions keep every other object away from netguard. In a
-//     cluster this needs netguard on hostNetwork (a broken CNI must not make
-//     netguard unreachable and so its own fix unwritable); break-glass:
-//     delete the two "netguard" webhook configurations.
-//   - ConfigMaps, mutating: Ignore. The fixes are conveniences; the
-//     validating hook judges the object either way (webhook/README.md).
+//   - ConfigMaps, validating: Ignore by default. The API server reaches
+//     netguard through the network whose configuration netguard guards; with
+//     Fail, a broken CNI or kube-proxy config can make netguard unreachable and
+//     then the repairing edit is refused too. Fail is the strict mode, for
+//     netguard on hostNetwork with 2+ replicas; the escape is deleting the
+//     webhook configurations.
+//   - ConfigMaps, mutating: always Ignore. The fixes are conveniences; the
+//     validating hook judges the object either way.
 //   - Services, both: Ignore. Every application deploys Services; an outage
-//     of netguard must not block deployments, so Services are then admitted
-//     unchecked.
+//     of netguard must not block deployments.
+//
+// Either way the matchConditions keep every untargeted object away from
+// netguard, so an outage never affects those.
 const (
-	DefaultConfigMapValidatingFailurePolicy = admissionregistrationv1.Fail
+	DefaultConfigMapValidatingFailurePolicy = admissionregistrationv1.Ignore
 	DefaultConfigMapMutatingFailurePolicy   = admissionregistrationv1.Ignore
 	DefaultServiceFailurePolicy             = admissionregistrationv1.Ignore
-	DefaultTimeoutSeconds                   = 5
+	// DefaultTimeoutSeconds is longer than the chart's 3 s (validate) and
+	// 2 s (mutate): the tests run on a small, often saturated machine.
+	DefaultTimeoutSeconds = 5
 )
 
 // WebhookOptions configure RegisterWebhooks.

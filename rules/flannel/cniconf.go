@@ -254,6 +254,9 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 				continue
 			}
 		}
+		if t != "flannel" {
+			v.pluginConfTypes(doc, p, path, i)
+		}
 		switch t {
 		case "flannel":
 			flannels++
@@ -282,6 +285,49 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 		v.flannelPlugin(doc, plugins[flannelIdx], fp, false, info)
 		if portmapIdx < 0 {
 			v.portMappingsWithoutPortmap(doc, plugins[flannelIdx], fp, "the list has no portmap plugin")
+		}
+	}
+}
+
+// pluginConfTypes checks the fields libcni decodes into types.PluginConf for
+// every chained plugin (struct decode: case-insensitive keys). A wrong type
+// fails the whole list: `failed to parse plugin config N: error parsing
+// configuration: json: cannot unmarshal …`. The flannel plugin's own fields
+// are checked by flannelPlugin.
+func (v *validator) pluginConfTypes(doc *rules.JSONDoc, p gjson.Result, path string, i int) {
+	for _, m := range v.m.members(p) {
+		val := m.Value
+		if val.Type == gjson.Null {
+			continue
+		}
+		mp := rules.JoinPath(path, m.Name)
+		want := ""
+		switch strings.ToLower(m.Name) {
+		case "cniversion", "name":
+			if val.Type != gjson.String {
+				want = "string"
+			}
+		case "capabilities":
+			if !val.IsObject() {
+				want = "object of booleans"
+				break
+			}
+			for _, c := range v.m.members(val) {
+				if !isBoolOrNull(c.Value) {
+					v.r.Add(RuleCNIPlugins, doc.Loc(rules.JoinPath(mp, c.Name), c.Value),
+						fmt.Sprintf("plugin %d capability %q is %s: libcni fails the whole list with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s into Go value of type bool` and the node gets no pod network", i, c.Name, rules.Compact(c.Value), i, goType(c.Value)),
+						fmt.Sprintf(`use "%s": true`, c.Name))
+				}
+			}
+		case "ipam", "dns", "prevresult":
+			if !val.IsObject() {
+				want = "object"
+			}
+		}
+		if want != "" {
+			v.r.Add(RuleCNIPlugins, doc.Loc(mp, val),
+				fmt.Sprintf("plugin %d field %q is %s but libcni decodes it as a %s: the whole list fails with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s` and the node gets no pod network", i, m.Name, rules.Compact(val), want, i, goType(val)),
+				fmt.Sprintf("make %q a %s, e.g. %s", m.Name, want, map[string]string{"string": `"portmap"`, "object": "{}", "object of booleans": `{"portMappings": true}`}[want]))
 		}
 	}
 }

@@ -100,6 +100,9 @@ func TestRules(t *testing.T) {
 		{Name: "single type bridge is not flannel", Rule: RuleCNIForm, Fire: true, Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"bridge"}`)},
 		{Name: "ACK single form is a flannel .conf", Rule: RuleCNIForm, Fire: false, Object: ackCM()},
 		// FL008
+		{Name: "portmap capabilities as a string fails libcni's PluginConf decode", Rule: RuleCNIPlugins, Fire: true, Object: single(`{"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel"},{"type":"portmap","capabilities":"x"}]}`), Contains: []string{"failed to parse plugin config 1", "cannot unmarshal string"}},
+		{Name: "portmap capability value must be a boolean", Rule: RuleCNIPlugins, Fire: true, Object: single(`{"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel"},{"type":"portmap","capabilities":{"portMappings":"true"}}]}`), Contains: []string{"portMappings"}},
+		{Name: "portmap with boolean capabilities and its own options is fine", Rule: RuleCNIPlugins, Fire: false, Object: single(`{"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel"},{"type":"portmap","capabilities":{"portMappings":true},"snat":true,"externalSetMarkChain":"KUBE-MARK-MASQ"}]}`)},
 		{Name: "empty plugin list", Rule: RuleCNIPlugins, Fire: true, Object: single(`{"name":"cbr0","cniVersion":"0.3.1","plugins":[]}`), Contains: []string{"no plugins in list"}},
 		{Name: "plugins is an object", Rule: RuleCNIPlugins, Fire: true, Object: single(`{"name":"cbr0","cniVersion":"0.3.1","plugins":{"type":"flannel"}}`)},
 		{Name: "plugin without type", Rule: RuleCNIPlugins, Fire: true, Object: single(`{"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel"},{"capabilities":{"portMappings":true}}]}`), Contains: []string{"missing 'type'"}},

@@ -246,6 +246,20 @@ func TestRules(t *testing.T) {
 		{Name: "negative qps", Rule: RuleNegativeQPS, Fire: true, Object: cm(head + "clientConnection:\n  qps: -1\n"), Cluster: v137},
 		{Name: "positive qps", Rule: RuleNegativeQPS, Fire: false, Object: cm(head + "clientConnection:\n  qps: 50\n"), Cluster: v137},
 
+		// KP045, and the JSON form of config.conf
+		{Name: "white-space hostnameOverride makes kube-proxy exit", Rule: RuleBlankHostname, Fire: true,
+			Object: cm(head + "hostnameOverride: \"  \"\n"), Cluster: v137, Contains: []string{"empty hostname is invalid"}},
+		{Name: "empty hostnameOverride means the node's hostname", Rule: RuleBlankHostname, Fire: false,
+			Object: cm(head + "hostnameOverride: \"\"\n"), Cluster: v137},
+		{Name: "JSON config.conf with a trailing comma is refused (strict JSON, not YAML flow)", Rule: RuleYAMLSyntax, Fire: true,
+			Object: cm(`{"apiVersion":"kubeproxy.config.k8s.io/v1alpha1","kind":"KubeProxyConfiguration","mode":"iptables",}`), Cluster: v137,
+			Contains: []string{"json parse error", "strict JSON"}},
+		{Name: "valid JSON config.conf is fine", Rule: RuleYAMLSyntax, Fire: false,
+			Object: cm(`{"apiVersion":"kubeproxy.config.k8s.io/v1alpha1","kind":"KubeProxyConfiguration","mode":"iptables"}`), Cluster: v137},
+		{Name: "quoted scheduler with a pasted // comment is not a kernel scheduler", Rule: RuleIPVSScheduler, Fire: true,
+			Object: cm(head + "mode: ipvs\nipvs:\n  scheduler: \"lc // Set scheduler to a proper scheduling algorithm.\"\n"), Cluster: v137,
+			Contains: []string{"15 bytes"}},
+
 		// KP044
 		{Name: "worker in ipvs while master runs iptables by default", Rule: RuleSiblingMismatch, Fire: true,
 			Object: cm(head + "mode: ipvs\nclusterCIDR: 172.20.0.0/16\n"), Cluster: siblingCtx(head + "clusterCIDR: 172.20.0.0/16\n"),

@@ -9,7 +9,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
+	"github.com/netguard/netguard/rules"
 	kjson "sigs.k8s.io/json"
 	sigsyaml "sigs.k8s.io/yaml"
 
@@ -28,6 +30,7 @@ const (
 	fatalYAML     fatalKind = iota + 1 // YAML syntax
 	fatalType                          // JSON type error or bad value (durations)
 	fatalTypeMeta                      // apiVersion / kind
+	fatalJSON                          // text starting with '{' that is not strict JSON
 )
 
 // decodeError is a failure of kube-proxy's non-strict decoding pass:
@@ -75,6 +78,23 @@ var (
 func decode(text string, v *versionTable) *decoded {
 	d := &decoded{text: text, pos: newYAMLPos(text)}
 	data := []byte(text)
+
+	// 0. Text that starts with '{' is recognised as JSON by apimachinery's
+	// universal deserializer (utilyaml.IsJSONBuffer) and parsed as strict
+	// JSON, so a trailing comma that YAML's flow syntax would forgive is fatal.
+	if t := bytes.TrimLeftFunc(data, unicode.IsSpace); len(t) > 0 && t[0] == '{' {
+		var probe any
+		if err := json.Unmarshal(data, &probe); err != nil {
+			d.fatal = &decodeError{Kind: fatalJSON, Msg: "couldn't get version/kind; json parse error: " + err.Error()}
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				off := max(int(se.Offset)-1, 0)
+				li := rules.NewLineIndex(text)
+				d.fatal.Line, d.fatal.Col = li.Position(off)
+			}
+			return d
+		}
+	}
 
 	// 1. YAML → JSON (go-yaml v2 semantics, first document only).
 	js, err := sigsyaml.YAMLToJSON(data)

@@ -18,6 +18,16 @@ var kernelSchedulers = []string{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh",
 const conntrackCap = 1 << 20 // 1,048,576 (1.36+)
 
 // runtimeChecks judges what kube-proxy's validation lets through.
+// reported reports whether a finding of rule at path was already added.
+func (j *judge) reported(rule, path string) bool {
+	for _, f := range j.rep.Findings {
+		if f.Rule == rule && f.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
 func (j *judge) runtimeChecks(raw, c *v1alpha1.KubeProxyConfiguration) {
 	mode := string(raw.Mode)
 	g := j.generic()
@@ -25,7 +35,9 @@ func (j *judge) runtimeChecks(raw, c *v1alpha1.KubeProxyConfiguration) {
 	// IPVS scheduler (validated by kube-proxy itself only up to 1.26).
 	if mode == "ipvs" && j.t.Schedulers == nil {
 		s := raw.IPVS.Scheduler
-		if s != "" && !contains(kernelSchedulers, s) && !strings.Contains(s, "//") {
+		// An unquoted `lc // comment` is already explained by KP005; a quoted
+		// one is a plain (invalid) scheduler name.
+		if s != "" && !contains(kernelSchedulers, s) && !j.reported(RuleSlashComment, "ipvs.scheduler") {
 			why := "the kernel has no IPVS scheduler module ip_vs_" + s + ", so kube-proxy's start-up probe fails"
 			switch {
 			case s == "none":
@@ -181,6 +193,11 @@ func (j *judge) runtimeChecks(raw, c *v1alpha1.KubeProxyConfiguration) {
 	}
 
 	// Per-node values in a shared ConfigMap.
+	if raw.HostnameOverride != "" && strings.TrimSpace(raw.HostnameOverride) == "" {
+		j.add(RuleBlankHostname, "hostnameOverride",
+			fmt.Sprintf("hostnameOverride is %q (only white space): kube-proxy trims it and would exit at start-up (CrashLoopBackOff) with: empty hostname is invalid — unless the DaemonSet passes --hostname-override, which wins over the file.", raw.HostnameOverride),
+			"remove hostnameOverride (kube-proxy then uses the node's hostname), or quote a real node name")
+	}
 	if strings.TrimSpace(raw.HostnameOverride) != "" {
 		j.add(RulePerNodeValue, "hostnameOverride",
 			fmt.Sprintf("hostnameOverride is %q in a ConfigMap every kube-proxy pod shares: without a --hostname-override flag every node would claim that Node name (kubeadm's DaemonSet passes --hostname-override=$(NODE_NAME), which masks this field).", raw.HostnameOverride),

@@ -10,7 +10,14 @@ import (
 // RuleSiblingMismatch compares kube-proxy-master with kube-proxy-worker.
 const RuleSiblingMismatch = "KP044"
 
+// RuleBlankHostname is a white-space-only hostnameOverride.
+const RuleBlankHostname = "KP045"
+
 func init() {
+	Categories[RuleBlankHostname] = CategoryRuntime
+	reg(RuleBlankHostname, "hostnameOverride is blank", rules.Deny,
+		"kube-proxy trims hostnameOverride and lower-cases it; a value of only spaces passes decoding and validation, then makes kube-proxy exit at start-up with `empty hostname is invalid` (unless a --hostname-override flag masks the field).",
+		"hostnameOverride: \"\"  # or leave it out", "hostnameOverride: \"  \"")
 	Categories[RuleSiblingMismatch] = CategoryAdvice
 	reg(RuleSiblingMismatch, "kube-proxy-master and kube-proxy-worker disagree", rules.Warn,
 		"ACK dedicated clusters run kube-proxy twice: DaemonSet kube-proxy-master on the control-plane nodes and kube-proxy-worker on the workers, each with its own ConfigMap. When they disagree on mode or clusterCIDR, Service traffic is handled differently depending on the node it enters (IPVS vs iptables rules, different masquerade decisions), which shows up as intermittent connection problems that are hard to trace. The FAQ says to edit both ConfigMaps together.",

@@ -39,7 +39,7 @@ func (j *judge) structural() {
 				at.Line = f.Line - 1
 			}
 		}
-		rule := map[fatalKind]string{fatalYAML: RuleYAMLSyntax, fatalType: RuleTypeError, fatalTypeMeta: RuleTypeMeta}[f.Kind]
+		rule := map[fatalKind]string{fatalYAML: RuleYAMLSyntax, fatalType: RuleTypeError, fatalTypeMeta: RuleTypeMeta, fatalJSON: RuleYAMLSyntax}[f.Kind]
 		where := ""
 		if f.Line > 0 && f.Kind != fatalYAML {
 			where = fmt.Sprintf(" (line %d)", f.Line)
@@ -162,6 +162,8 @@ const genericYAMLHint = "fix the YAML at that line: indent child keys by two spa
 // decodeHint explains a decoding failure from the offending line.
 func decodeHint(f *decodeError, line string) string {
 	switch {
+	case f.Kind == fatalJSON:
+		return "config.conf starts with '{', so kube-proxy parses it as strict JSON, not YAML: remove trailing commas and comments (or write the configuration as YAML)"
 	case slashCommentCol(line) > 0:
 		return "`//` is not a YAML comment: replace it with `#` (e.g. `maxPerCore: 65536  # comment`), or delete the comment"
 	case strings.Contains(line, "\t") && f.Kind == fatalYAML:

@@ -176,8 +176,10 @@ func StartControlPlane(opts ControlPlaneOptions) (_ *ControlPlane, err error) {
 	if err := os.WriteFile(cp.KubeconfigPath, kc, 0o600); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Join(opts.Dir, "home"), 0o700); err != nil {
-		return nil, err
+	for _, d := range []string{"home", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(opts.Dir, d), 0o700); err != nil {
+			return nil, err
+		}
 	}
 	return cp, nil
 }
@@ -235,7 +237,7 @@ func (r KubectlResult) String() string {
 }
 
 // KubectlCmd returns a kubectl command for the operator user in a hermetic
-// environment: KUBECONFIG set, HOME under Dir (kubectl's cache), and none of
+// environment: KUBECONFIG set, HOME and TMPDIR under Dir, and none of
 // the caller's KUBECONFIG, KUBE_EDITOR or EDITOR. Add to cmd.Env as needed
 // (later entries win).
 func (cp *ControlPlane) KubectlCmd(ctx context.Context, args ...string) *exec.Cmd {
@@ -243,6 +245,9 @@ func (cp *ControlPlane) KubectlCmd(ctx context.Context, args ...string) *exec.Cm
 	cmd.Env = append(hermeticEnv(os.Environ()),
 		"KUBECONFIG="+cp.KubeconfigPath,
 		"HOME="+filepath.Join(cp.Dir, "home"),
+		// kubectl edit keeps its buffers (and the copy of a rejected
+		// edit) in TMPDIR: keep them in the work directory.
+		"TMPDIR="+filepath.Join(cp.Dir, "tmp"),
 		"KUBECTL_INTERACTIVE_DELETE=false",
 	)
 	cmd.WaitDelay = 5 * time.Second
@@ -280,7 +285,7 @@ func hermeticEnv(env []string) []string {
 	for _, kv := range env {
 		k, _, _ := strings.Cut(kv, "=")
 		switch k {
-		case "KUBECONFIG", "KUBE_EDITOR", "EDITOR", "HOME", "KUBECTL_EXTERNAL_DIFF":
+		case "KUBECONFIG", "KUBE_EDITOR", "EDITOR", "HOME", "TMPDIR", "KUBECTL_EXTERNAL_DIFF":
 			continue
 		}
 		out = append(out, kv)

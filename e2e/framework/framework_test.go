@@ -171,7 +171,7 @@ func TestGenerateCertsServes127001(t *testing.T) {
 }
 
 func TestHermeticEnvDropsTheCallersKubeSettings(t *testing.T) {
-	got := hermeticEnv([]string{"PATH=/bin", "KUBECONFIG=/root/.kube/config", "KUBE_EDITOR=vim", "EDITOR=nano", "HOME=/root", "GOFLAGS=-x"})
+	got := hermeticEnv([]string{"PATH=/bin", "KUBECONFIG=/root/.kube/config", "KUBE_EDITOR=vim", "EDITOR=nano", "HOME=/root", "TMPDIR=/tmp", "GOFLAGS=-x"})
 	if strings.Join(got, " ") != "PATH=/bin GOFLAGS=-x" {
 		t.Errorf("hermeticEnv = %q", got)
 	}

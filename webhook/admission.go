@@ -327,7 +327,7 @@ func DenyStatus(kind string, obj any, denies []rules.Finding, preExisting int) *
 		}
 		causes = append(causes, metav1.StatusCause{
 			Type:    metav1.CauseTypeFieldValueInvalid,
-			Message: fmt.Sprintf("[%s] %s", f.Rule, f.Message),
+			Message: causeMessage(f),
 			Field:   f.FieldPath(),
 		})
 	}
@@ -341,6 +341,25 @@ func DenyStatus(kind string, obj any, denies []rules.Finding, preExisting int) *
 		Message: b.String(),
 		Details: &metav1.StatusDetails{Name: name, Kind: kind, Causes: causes},
 	}
+}
+
+// causeMessage renders one deny finding for its StatusCause. For an Invalid
+// status kubectl prints only the causes (`<field>: <message>`), never the
+// status message, so each cause must carry the position inside the embedded
+// document and the fix on its own.
+func causeMessage(f rules.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s]", f.Rule)
+	loc := f
+	loc.Key = "" // the cause's Field already names the data key
+	if w := loc.Where(); w != "" {
+		b.WriteString(" " + w)
+	}
+	b.WriteString(": " + f.Message)
+	if f.Hint != "" {
+		b.WriteString(" Fix: " + f.Hint)
+	}
+	return b.String()
 }
 
 // WarningText renders a finding as one short warning (kubectl prefixes

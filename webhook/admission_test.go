@@ -99,8 +99,8 @@ func TestValidateCreateDeniesListingEveryDenyFinding(t *testing.T) {
 	want := &metav1.Status{
 		Status: metav1.StatusFailure, Code: 422, Reason: metav1.StatusReasonInvalid, Message: wantMsg,
 		Details: &metav1.StatusDetails{Name: "kube-flannel-cfg", Kind: "ConfigMap", Causes: []metav1.StatusCause{
-			{Type: metav1.CauseTypeFieldValueInvalid, Message: "[WT001] flanneld would crash at start-up with: bad value boom", Field: "data[deny]"},
-			{Type: metav1.CauseTypeFieldValueInvalid, Message: "[WT002] flanneld would refuse backend udp", Field: "data[deny2]"},
+			{Type: metav1.CauseTypeFieldValueInvalid, Message: "[WT001] line 1, col 1 (value): flanneld would crash at start-up with: bad value boom Fix: set deny to something else", Field: "data[deny]"},
+			{Type: metav1.CauseTypeFieldValueInvalid, Message: "[WT002] line 3, col 5 (Backend.Type): flanneld would refuse backend udp Fix: use vxlan", Field: "data[deny2]"},
 		}},
 	}
 	if !reflect.DeepEqual(r.Result, want) {

@@ -116,8 +116,10 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 		}
 		for _, want := range []string{
 			`# configmaps "kube-flannel-cfg" was not valid:`,
-			"# * data[cni-conf.json]: [FL001] cni-conf.json is not valid JSON",
+			"# * data[cni-conf.json]: [FL001] line ",
+			"cni-conf.json is not valid JSON",
 			"non-breaking spaces (U+00A0",
+			"Fix: ",
 		} {
 			if !strings.Contains(r.Buffers[1], want) {
 				t.Errorf("the reopened edit buffer lacks %q:\n%s", want, r.Buffers[1])
@@ -225,9 +227,11 @@ func lastAuditEvent(t *testing.T, verb, ns, name string) framework.AuditEvent {
 func TestFAQKubeProxyMaxPerCoreDryRunIsRejected(t *testing.T) {
 	requireNetguard(t)
 	const manifest = "examples/faq/kube-proxy-maxpercore.yaml"
-	// kubectl prints a 422 Invalid as its causes: field and message.
+	// kubectl prints a 422 Invalid as its causes only (field and message),
+	// so each cause carries the line inside config.conf and the fix.
 	wants := []string{
-		`The ConfigMap "kube-proxy-worker" is invalid: data[config.conf]: [KP002] kube-proxy would exit at start-up (CrashLoopBackOff) with: failed complete: failed to decode: yaml: line 9: mapping values are not allowed in this context`,
+		`The ConfigMap "kube-proxy-worker" is invalid: data[config.conf]: [KP002] line 9, col 21: kube-proxy would exit at start-up (CrashLoopBackOff) with: failed complete: failed to decode: yaml: line 9: mapping values are not allowed in this context`,
+		"Fix: `//` is not a YAML comment: replace it with `#`",
 	}
 	check := func(t *testing.T, r framework.KubectlResult) {
 		t.Helper()

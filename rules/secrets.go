@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"encoding/json"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -77,12 +79,56 @@ func SecretValuesInText(text string) []string {
 	return out
 }
 
-// Scrub replaces every occurrence of the given secret values in s.
+// Scrub replaces every occurrence of the given secret values in s: as is,
+// escaped the way a message shows values (Go or JSON quoting), and cut off
+// by a message's truncation mark ("NGSECRET-c2Vj…"; a checker showing a
+// wrongly typed value that holds a credential truncates it to 60 runes).
 func Scrub(s string, secrets []string) string {
 	for _, v := range secrets {
-		if v != "" && strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, Redacted)
+		if v == "" {
+			continue
+		}
+		forms := []string{v}
+		if q := strconv.Quote(v); q[1:len(q)-1] != v {
+			forms = append(forms, q[1:len(q)-1])
+		}
+		if j, err := json.Marshal(v); err == nil && string(j[1:len(j)-1]) != v {
+			forms = append(forms, string(j[1:len(j)-1]))
+		}
+		for _, f := range forms {
+			if strings.Contains(s, f) {
+				s = strings.ReplaceAll(s, f, Redacted)
+			}
+			s = scrubCut(s, f)
 		}
 	}
 	return s
+}
+
+// scrubCut redacts a prefix (8 bytes or more) of v that ends where a
+// truncation mark starts (or just before a closing quote and the mark).
+func scrubCut(s, v string) string {
+	const mark, minCut = "…", 8
+	if len(v) < minCut {
+		return s
+	}
+	for from := 0; ; {
+		i := strings.Index(s[from:], mark)
+		if i < 0 {
+			return s
+		}
+		i += from
+		from = i + len(mark)
+		end := i
+		if end > 0 && s[end-1] == '"' { // strconv.Quote(cut) + "…"
+			end--
+		}
+		for k := min(len(v), end); k >= minCut; k-- {
+			if strings.HasSuffix(s[:end], v[:k]) {
+				s = s[:end-k] + Redacted + s[end:]
+				from = end - k + len(Redacted) + (i - end) + len(mark)
+				break
+			}
+		}
+	}
 }

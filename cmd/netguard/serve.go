@@ -8,15 +8,20 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 
+	"github.com/netguard/netguard/internal/certs"
 	"github.com/netguard/netguard/rules/all"
 	"github.com/netguard/netguard/webhook"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/klog/v2"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 )
 
 const serveUsage = `Usage: netguard serve [flags]
@@ -25,6 +30,14 @@ Serve the admission webhook: POST /validate (ValidatingWebhookConfiguration)
 and /mutate (MutatingWebhookConfiguration) over HTTPS, /healthz and /readyz on
 the health probe address, Prometheus metrics on the metrics address. SIGTERM
 stops accepting connections, finishes the reviews in flight, then exits.
+
+Certificates: --cert-mode=file (default) serves tls.crt/tls.key from
+--cert-dir (e.g. a mounted cert-manager Secret) and reloads them when they
+change. --cert-mode=self-managed runs netguard's own CA: the CA and the
+serving certificate live in --cert-secret, are rotated at 2/3 of their
+lifetimes, are written into --cert-dir, and the CA bundle is kept in sync in
+the webhook configurations named by --validating-webhook-configuration and
+--mutating-webhook-configuration.
 
 Flags:
 `
@@ -46,6 +59,18 @@ func runServe(args []string) int {
 		infoWarn    = fs.Bool("info-warnings", true, "also return info findings (e.g. which pods to restart) as warnings")
 		maxBody     = fs.Int64("max-request-bytes", webhook.DefaultMaxRequestBytes, "largest AdmissionReview body accepted")
 		configEvery = fs.Duration("config-poll-interval", 0, "how often --config is re-read (default 2s)")
+
+		certMode      = fs.String("cert-mode", "file", "file: serve tls.crt/tls.key from --cert-dir; self-managed: run netguard's own rotating CA (see above)")
+		certSecret    = fs.String("cert-secret", "netguard-certs", "self-managed: Secret holding the CA and serving certificate (created if missing)")
+		serviceName   = fs.String("service-name", "netguard", "self-managed: name of the webhook's Service (the certificate's DNS names)")
+		serviceNS     = fs.String("service-namespace", "", "self-managed: namespace of the Service and the Secret (default: $POD_NAMESPACE, else the pod's namespace)")
+		certHosts     = fs.String("cert-hosts", "", "self-managed: extra comma-separated DNS names or IP addresses for the serving certificate")
+		validatingCfg = fs.String("validating-webhook-configuration", "", "self-managed: ValidatingWebhookConfiguration whose caBundle netguard keeps in sync")
+		mutatingCfg   = fs.String("mutating-webhook-configuration", "", "self-managed: MutatingWebhookConfiguration whose caBundle netguard keeps in sync")
+		caValidity    = fs.Duration("ca-validity", 365*24*time.Hour, "self-managed: CA lifetime; a new CA is made at 2/3 of it")
+		certValidity  = fs.Duration("cert-validity", 90*24*time.Hour, "self-managed: serving certificate lifetime; reissued at 2/3 of it")
+		certGrace     = fs.Duration("cert-rotation-grace", time.Minute, "self-managed: how long a new CA is published before it signs the serving certificate (and the old one stays after)")
+		certSync      = fs.Duration("cert-sync-interval", 10*time.Second, "self-managed: how often the Secret and the webhook configurations are re-read")
 	)
 	zopts := zap.Options{}
 	zopts.BindFlags(fs)
@@ -75,6 +100,14 @@ func runServe(args []string) int {
 		Checkers: all.Checkers(), Ratcheting: *ratcheting, InfoWarnings: *infoWarn,
 		MaxRequestBytes: *maxBody, Offline: *offline, Log: log,
 	}
+	if *certMode != "file" && *certMode != "self-managed" {
+		fmt.Fprintf(os.Stderr, "netguard serve: --cert-mode must be file or self-managed, not %q\n", *certMode)
+		return 2
+	}
+	if *certMode == "self-managed" && *offline {
+		fmt.Fprintln(os.Stderr, "netguard serve: --cert-mode=self-managed keeps its CA in a Secret and cannot run --offline")
+		return 2
+	}
 	if !*offline {
 		cfg, err := restConfig(*kubeconfig)
 		if err != nil {
@@ -85,19 +118,73 @@ func runServe(args []string) int {
 		cfg.QPS, cfg.Burst = 20, 40
 		opts.RestConfig = cfg
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	var rotator *certs.Rotator
+	if *certMode == "self-managed" {
+		ns := *serviceNS
+		if ns == "" {
+			ns = podNamespace()
+		}
+		if ns == "" {
+			fmt.Fprintln(os.Stderr, "netguard serve: --cert-mode=self-managed needs --service-namespace (or $POD_NAMESPACE)")
+			return 2
+		}
+		cs, err := kubernetes.NewForConfig(opts.RestConfig)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "netguard serve: %v\n", err)
+			return 1
+		}
+		hosts := certs.ServiceHosts(*serviceName, ns)
+		for _, h := range strings.Split(*certHosts, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				hosts = append(hosts, h)
+			}
+		}
+		rotator, err = certs.New(certs.Options{
+			Client: cs, Namespace: ns, SecretName: *certSecret, Hosts: hosts, CertDir: *certDir,
+			ValidatingWebhookConfiguration: *validatingCfg, MutatingWebhookConfiguration: *mutatingCfg,
+			CAValidity: *caValidity, CertValidity: *certValidity, Grace: *certGrace, SyncInterval: *certSync,
+			Registry: ctrlmetrics.Registry, Log: log.WithName("certs"),
+		})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "netguard serve: %v\n", err)
+			return 2
+		}
+		// The serving certificate is on disk before the server loads it:
+		// readiness never passes without one.
+		if err := rotator.Bootstrap(ctx); err != nil {
+			log.Error(err, "no serving certificate")
+			return 1
+		}
+	}
 	srv, err := webhook.NewServer(opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "netguard serve: %v\n", err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
+	if rotator != nil {
+		go func() { _ = rotator.Run(ctx) }()
+	}
 	if err := srv.Start(ctx); err != nil {
 		log.Error(err, "webhook server failed")
 		return 1
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// podNamespace is $POD_NAMESPACE or the namespace of the pod's service
+// account.
+func podNamespace() string {
+	if ns := os.Getenv("POD_NAMESPACE"); ns != "" {
+		return ns
+	}
+	b, err := os.ReadFile("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // restConfig follows controller-runtime's order: --kubeconfig, $KUBECONFIG,

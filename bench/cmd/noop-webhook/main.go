@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/netguard/netguard/webhook"
@@ -85,6 +86,9 @@ func run(host string, port int, certDir, probes string) error {
 		ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }
 		mux.HandleFunc("/healthz", ok)
 		mux.HandleFunc("/readyz", ok)
+		// /calls: how many reviews were answered (the benchmark uses it to
+		// see when the API server starts calling the baseline).
+		mux.HandleFunc("/calls", func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, calls.Load()) })
 		go func() { _ = http.Serve(ln, mux) }()
 	}
 	if err := srv.Start(ctx); err != nil && !errors.Is(err, context.Canceled) {
@@ -98,7 +102,10 @@ func run(host string, port int, certDir, probes string) error {
 // UID.
 type allowAll struct{}
 
+var calls atomic.Int64
+
 func (allowAll) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	calls.Add(1)
 	if r.Method != http.MethodPost {
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return

@@ -263,3 +263,23 @@ func TestSecretValuesInTextFindsSecretsInBrokenJSON(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestLineIndexOffsetInvertsPosition(t *testing.T) {
+	text := "ab\nçd\r\nef"
+	x := NewLineIndex(text)
+	for off := 0; off <= len(text); off++ {
+		if off < len(text) && (text[off]&0xC0) == 0x80 {
+			continue // inside a multi-byte rune: not a position
+		}
+		l, c := x.Position(off)
+		if got := x.Offset(l, c); got != off {
+			t.Errorf("Offset(Position(%d)=%d:%d) = %d", off, l, c, got)
+		}
+	}
+	if x.Offset(0, 5) != 0 || x.Offset(9, 1) != len(text) || x.Offset(1, 99) != 2 {
+		t.Error("Offset must clamp to the text and to the end of the line")
+	}
+	if x.LineStart(2) != 3 || x.LineStart(0) != 0 || x.LineStart(99) != 8 {
+		t.Error("LineStart")
+	}
+}

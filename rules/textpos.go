@@ -79,6 +79,30 @@ func (x *LineIndex) Position(off int) (line, col int) {
 	return i + 1, x.runesBetween(x.starts[i], off) + 1
 }
 
+// LineStart returns the byte offset where line n (1-based) starts; n is
+// clamped to the text's lines.
+func (x *LineIndex) LineStart(n int) int {
+	n = min(max(n, 1), len(x.starts))
+	return x.starts[n-1]
+}
+
+// Offset converts a 1-based line and rune column back into a byte offset,
+// stopping at the end of the line.
+func (x *LineIndex) Offset(line, col int) int {
+	if line < 1 {
+		return 0
+	}
+	if line > len(x.starts) {
+		return len(x.text)
+	}
+	off := x.starts[line-1]
+	for i := 1; i < col && off < len(x.text) && x.text[off] != '\n'; i++ {
+		_, size := utf8.DecodeRuneInString(x.text[off:])
+		off += size
+	}
+	return off
+}
+
 // Lines is the number of lines in the text.
 func (x *LineIndex) Lines() int { return len(x.starts) }
 

@@ -76,11 +76,11 @@ func (o *Object) SetString(path []string, value string) (Edit, error) {
 		return Edit{}, fmt.Errorf("%s: %s: cannot insert %s in place (its parent is missing or not a block mapping)", o.File.Name, o.ID(), strings.Join(path, "."))
 	}
 	first := parent.Content[0]
-	line := o.File.lineText(first.Line)
+	line := o.File.lines.LineText(first.Line)
 	if leadingSpaces(line) != first.Column-1 {
 		return Edit{}, fmt.Errorf("%s: %s: cannot insert %s in place (the mapping does not start its own line)", o.File.Name, o.ID(), strings.Join(path, "."))
 	}
-	off := o.File.lineStarts[first.Line-1]
+	off := o.File.lines.LineStart(first.Line)
 	text := strings.Repeat(" ", first.Column-1) + path[len(path)-1] + ": " + quoteIfNeeded(value) + o.File.newline()
 	return Edit{Start: off, End: off, New: text}, nil
 }
@@ -116,7 +116,7 @@ func (f *File) replaceScalar(k, v *yaml.Node, value string) (Edit, error) {
 			return e, nil
 		}
 	}
-	start := f.offset(v.Line, v.Column)
+	start := f.lines.Offset(v.Line, v.Column)
 	end, err := f.scalarEnd(v, start)
 	if err != nil {
 		return Edit{}, err
@@ -219,7 +219,7 @@ func (f *File) scalarEnd(v *yaml.Node, start int) (int, error) {
 
 // isInFlow reports whether the line of v opens a flow collection before v.
 func isInFlow(f *File, v *yaml.Node) bool {
-	t := f.lineText(v.Line)
+	t := f.lines.LineText(v.Line)
 	prefix := []rune(t)
 	if v.Column-1 < len(prefix) {
 		prefix = prefix[:v.Column-1]

@@ -17,7 +17,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/netguard/netguard/rules"
 
 	"go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
@@ -37,8 +38,8 @@ type File struct {
 	// Skipped lists documents that are not Kubernetes objects (no kind).
 	Skipped []Skip
 
-	lineStarts []int
-	crlf       bool
+	lines *rules.LineIndex
+	crlf  bool
 }
 
 // Skip is a document that was not decoded as a Kubernetes object.
@@ -95,12 +96,7 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	f.Text = data
 	f.crlf = bytes.Contains(data, []byte("\r\n"))
-	f.lineStarts = []int{0}
-	for i, b := range data {
-		if b == '\n' {
-			f.lineStarts = append(f.lineStarts, i+1)
-		}
-	}
+	f.lines = rules.NewLineIndex(string(data))
 	for i, ch := range splitDocuments(data) {
 		if err := f.parseDocument(i, ch); err != nil {
 			return nil, err
@@ -370,44 +366,15 @@ type blockScalar struct {
 	contentEnd             int // byte offset just after the last non-blank content line (before its line break)
 }
 
-// offset converts a 1-based line and rune column into a byte offset.
-func (f *File) offset(line, col int) int {
-	if line < 1 {
-		return 0
-	}
-	if line > len(f.lineStarts) {
-		return len(f.Text)
-	}
-	off := f.lineStarts[line-1]
-	for i := 1; i < col && off < len(f.Text) && f.Text[off] != '\n'; i++ {
-		_, size := utf8.DecodeRune(f.Text[off:])
-		off += size
-	}
-	return off
-}
-
-// lineText returns line n (1-based) without its line break.
-func (f *File) lineText(n int) string {
-	if n < 1 || n > len(f.lineStarts) {
-		return ""
-	}
-	start := f.lineStarts[n-1]
-	end := len(f.Text)
-	if n < len(f.lineStarts) {
-		end = f.lineStarts[n] - 1
-	}
-	return strings.TrimSuffix(string(f.Text[start:end]), "\r")
-}
-
 func leadingSpaces(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
 // block locates the literal or folded block scalar v (value of key k).
 func (f *File) block(k, v *yaml.Node) (blockScalar, bool) {
 	var b blockScalar
 	hdrLine := v.Line
-	b.headerStart = f.offset(hdrLine, v.Column)
-	text := f.lineText(hdrLine)
-	i := b.headerStart - f.lineStarts[hdrLine-1]
+	b.headerStart = f.lines.Offset(hdrLine, v.Column)
+	text := f.lines.LineText(hdrLine)
+	i := b.headerStart - f.lines.LineStart(hdrLine)
 	if i >= len(text) || (text[i] != '|' && text[i] != '>') {
 		return b, false
 	}
@@ -419,18 +386,18 @@ func (f *File) block(k, v *yaml.Node) (blockScalar, bool) {
 		}
 		j++
 	}
-	b.headerEnd = f.lineStarts[hdrLine-1] + j
+	b.headerEnd = f.lines.LineStart(hdrLine) + j
 	b.firstLine = hdrLine + 1
-	if b.firstLine > len(f.lineStarts) {
+	if b.firstLine > f.lines.Lines() {
 		return b, false
 	}
-	b.contentStart = f.lineStarts[b.firstLine-1]
+	b.contentStart = f.lines.LineStart(b.firstLine)
 	if explicit > 0 {
 		b.indent = k.Column - 1 + explicit
 	} else {
 		b.indent = -1
-		for n := b.firstLine; n <= len(f.lineStarts); n++ {
-			if t := f.lineText(n); strings.TrimSpace(t) != "" {
+		for n := b.firstLine; n <= f.lines.Lines(); n++ {
+			if t := f.lines.LineText(n); strings.TrimSpace(t) != "" {
 				b.indent = leadingSpaces(t)
 				break
 			}
@@ -443,15 +410,15 @@ func (f *File) block(k, v *yaml.Node) (blockScalar, bool) {
 		}
 	}
 	b.contentEnd = b.contentStart
-	for n := b.firstLine; n <= len(f.lineStarts); n++ {
-		t := f.lineText(n)
+	for n := b.firstLine; n <= f.lines.Lines(); n++ {
+		t := f.lines.LineText(n)
 		if strings.TrimSpace(t) == "" {
 			continue
 		}
 		if leadingSpaces(t) < b.indent {
 			break
 		}
-		b.contentEnd = f.lineStarts[n-1] + len(t) // before "\r\n" or "\n"
+		b.contentEnd = f.lines.LineStart(n) + len(t) // before "\r\n" or "\n"
 	}
 	return b, true
 }

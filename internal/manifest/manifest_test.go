@@ -62,7 +62,7 @@ func TestMultiDocumentPositionsAreFileLines(t *testing.T) {
 	if !exact || line != 16 || col != 7 {
 		t.Errorf("cni-conf.json 3:3 -> %d:%d exact=%v, want 16:7", line, col, exact)
 	}
-	if got := strings.TrimSpace(f.lineText(line)); !strings.HasPrefix(got, `"type"`) {
+	if got := strings.TrimSpace(f.lines.LineText(line)); !strings.HasPrefix(got, `"type"`) {
 		t.Errorf("line %d is %q", line, got)
 	}
 }

@@ -1,0 +1,262 @@
+package webhook
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-logr/logr"
+	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/all"
+	"github.com/tidwall/gjson"
+	"go.uber.org/zap/zapcore"
+	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	sigsyaml "sigs.k8s.io/yaml"
+)
+
+// testLogger is the production logger (controller-runtime zap, JSON) at
+// debug level, so that V(1) lines (skipped reviews) are captured too.
+func testLogger(w io.Writer) logr.Logger {
+	return zap.New(zap.WriteTo(w), zap.UseDevMode(false), zap.Level(zapcore.DebugLevel))
+}
+
+// examplesCorpus decodes every ConfigMap and Service of examples/.
+func examplesCorpus(t testing.TB) (objs []any) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("..", "examples", "*", "*"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, doc := range strings.Split(string(data), "\n---") {
+			var obj map[string]any
+			if sigsyaml.Unmarshal([]byte(doc), &obj) != nil || obj == nil {
+				continue
+			}
+			items := []any{obj}
+			if obj["kind"] == "List" {
+				items, _ = obj["items"].([]any)
+			}
+			for _, it := range items {
+				b, _ := json.Marshal(it)
+				switch m, _ := it.(map[string]any); m["kind"] {
+				case "ConfigMap":
+					cm := &corev1.ConfigMap{}
+					if json.Unmarshal(b, cm) == nil {
+						cm.APIVersion, cm.Kind = "v1", "ConfigMap"
+						objs = append(objs, cm)
+					}
+				case "Service":
+					s := &corev1.Service{}
+					if json.Unmarshal(b, s) == nil {
+						s.APIVersion, s.Kind = "v1", "Service"
+						objs = append(objs, s)
+					}
+				}
+			}
+		}
+	}
+	if len(objs) < 20 {
+		t.Fatalf("examples/: only %d objects", len(objs))
+	}
+	return objs
+}
+
+// secretCorpus adds credential-bearing objects: every credential field
+// netguard knows, valid and broken, placed where checkers echo values.
+func secretCorpus() []any {
+	const s1, s2, s3 = "NGSECRET-ak-LTAI5tQ8mZrN3pXk", "NGSECRET-sk-wJ4kP9qX2vL7nR5tY8bM3cF6hD1sG0aZ", "NGSECRET-psk-" + "c2VjcmV0LXByZS1zaGFyZWQta2V5LTIwMjQ=c2VjcmV0LXByZS1zaGFyZWQta2V5LTIwMjQ="
+	cm := func(ns, name string, data map[string]string) any {
+		return &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"}, ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Data: data}
+	}
+	return []any{
+		cm("kube-system", "eni-config", map[string]string{"eni_conf": `{"access_key":"` + s1 + `","access_secret":"` + s2 + `","vswitches":{"cn-a":["vsw-1"]},"security_group":"sg-1","max_pool_size":"` + s2 + `"}`}),
+		cm("kube-system", "eni-config", map[string]string{"eni_conf": `{"access_key":"` + s1 + `","access_secret":"` + s2 + `",`}),
+		cm("kube-system", "eni-config", map[string]string{"eni_conf": `{"access_key":{"v":"` + s1 + `"},"access_secret":["` + s2 + `"],"service_cidr":{"access_secret":"` + s2 + `"}}`}),
+		cm("kube-system", "eni-config-pool-a", map[string]string{"eni_conf": `{"access_secret":"` + s2 + `","acess_secret":"x","Access_Secret":"` + s2 + `"}`}),
+		cm("kube-flannel", "kube-flannel-cfg", map[string]string{"cni-conf.json": realCNIConf, "net-conf.json": `{"Network":"10.0.0.0/8","Backend":{"Type":"ipsec","PSK":"` + s3 + `"}}`}),
+		cm("kube-flannel", "kube-flannel-cfg", map[string]string{"cni-conf.json": realCNIConf, "net-conf.json": `{"Network":{"PSK":"` + s3 + `"},"Backend":{"Type":"wireguard","PSK":"` + s3 + `","ListenPort":"` + s3 + `"}}`}),
+		cm("kube-flannel", "kube-flannel-cfg", map[string]string{"cni-conf.json": realCNIConf, "net-conf.json": `{"Network":"10.0.0.0/8","Backend":{"Type":"ali-vpc","AccessKeyID":"` + s1 + `","AccessKeySecret":"` + s2 + `","Route":"` + s2 + `"}}`}),
+		cm("kube-flannel", "kube-flannel-cfg", map[string]string{"cni-conf.json": realCNIConf, "net-conf.json": `{"Network":"10.0.0.0/8","Backend":{"Type":"ipsec","PSK":"` + s3 + `"`}),
+	}
+}
+
+// TestNoSecretInResponsesLogsOrAnnotations sends the whole corpus
+// (examples/, credential-bearing objects, hostile values) through the real
+// handler with the production logger, as CREATE and UPDATE to both hooks,
+// and scans every response body (status message, causes, warnings, audit
+// annotations, patch) and every log line for every credential value the
+// corpus contains.
+func TestNoSecretInResponsesLogsOrAnnotations(t *testing.T) {
+	logs := &syncBuffer{}
+	e := all.NewEngine(nil)
+	a := &Admission{Snapshot: func() Snapshot { return Snapshot{Engine: e} }, Ratcheting: true, InfoWarnings: true, Log: testLogger(logs)}
+	hooks := []*Handler{{Hook: Validating, Admission: a}, {Hook: Mutating, Admission: a}}
+
+	corpus := append(examplesCorpus(t), secretCorpus()...)
+	for name, v := range hostileValues() {
+		if len(v) < 64<<10 { // the large ones are covered by the hostile tests
+			corpus = append(corpus, &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"}, ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: "eni-config", Annotations: map[string]string{"case": name}},
+				Data: map[string]string{"eni_conf": strings.Replace(v, "{", `{"access_secret":"NGSECRET-hostile-0123456789",`, 1)}})
+		}
+	}
+	secrets := map[string]bool{}
+	for _, o := range corpus {
+		cm, ok := o.(*corev1.ConfigMap)
+		if !ok {
+			continue
+		}
+		for _, v := range cm.Data {
+			var found []string
+			if gjson.Valid(v) {
+				found = rules.SecretValues(gjson.Parse(v))
+			}
+			for _, s := range append(found, rules.SecretValuesInText(v)...) {
+				if len(s) >= 8 {
+					secrets[s] = true
+				}
+			}
+		}
+	}
+	if len(secrets) < 5 {
+		t.Fatalf("corpus holds only %d secrets", len(secrets))
+	}
+	var responses bytes.Buffer
+	reviews := 0
+	for _, o := range corpus {
+		var old any
+		switch x := o.(type) {
+		case *corev1.ConfigMap:
+			c := x.DeepCopy()
+			c.Data = map[string]string{"x": "y"}
+			old = c
+		case *corev1.Service:
+			old = x.DeepCopy()
+		}
+		for _, op := range []admissionv1.Operation{admissionv1.Create, admissionv1.Update} {
+			var prev any
+			if op == admissionv1.Update {
+				prev = old
+			}
+			body := reviewBody(t, request(t, op, o, prev))
+			for _, h := range hooks {
+				rr := serve(h, body)
+				responses.Write(rr.Body.Bytes())
+				responses.WriteByte('\n')
+				reviews++
+			}
+		}
+	}
+	out := responses.String()
+	log := logs.String()
+	if !strings.Contains(log, `"admission decision"`) {
+		t.Fatalf("no decision was logged:\n%.500s", log)
+	}
+	// What the API server copies into the audit log and the client's
+	// terminal is in the response; decode its strings too, so that JSON
+	// escaping cannot hide a value.
+	var decoded strings.Builder
+	for _, line := range strings.Split(out, "\n") {
+		var ar admissionv1.AdmissionReview
+		if json.Unmarshal([]byte(line), &ar) == nil && ar.Response != nil {
+			r := ar.Response
+			decoded.WriteString(strings.Join(r.Warnings, "\n"))
+			for _, v := range r.AuditAnnotations {
+				decoded.WriteString(v + "\n")
+			}
+			if r.Result != nil {
+				decoded.WriteString(r.Result.Message + "\n")
+				if r.Result.Details != nil {
+					for _, c := range r.Result.Details.Causes {
+						decoded.WriteString(c.Message + c.Field + "\n")
+					}
+				}
+			}
+		}
+	}
+	leaks := 0
+	for s := range secrets {
+		for where, text := range map[string]string{"response": out, "decoded response": decoded.String(), "log": log} {
+			if strings.Contains(text, s) || strings.Contains(text, s[:8]+s[len(s)/2:]) {
+				leaks++
+				t.Errorf("%s contains the credential %.12s…", where, s)
+			}
+		}
+	}
+	if strings.Contains(decoded.String(), "NGSECRET") || strings.Contains(log, "NGSECRET") {
+		t.Errorf("a (partial) marker credential reached a response or log line")
+	}
+	t.Logf("%d reviews, %d distinct credentials, %d KiB of responses and %d KiB of logs scanned: %d leaks", reviews, len(secrets), len(out)>>10, len(log)>>10, leaks)
+}
+
+// The server's TLS configuration: TLS 1.2 minimum and only AEAD suites
+// with forward secrecy (TLS 1.3 suites are not configurable in Go and are
+// all AEAD).
+func TestTLSConfigHasNoWeakSuites(t *testing.T) {
+	s := &Server{}
+	c := &tls.Config{}
+	s.tlsConfig(c)
+	if c.MinVersion < tls.VersionTLS12 {
+		t.Errorf("MinVersion %x", c.MinVersion)
+	}
+	insecure := map[uint16]bool{}
+	for _, cs := range tls.InsecureCipherSuites() {
+		insecure[cs.ID] = true
+	}
+	for _, id := range c.CipherSuites {
+		name := tls.CipherSuiteName(id)
+		if insecure[id] || !strings.HasPrefix(name, "TLS_ECDHE_") || !(strings.Contains(name, "_GCM_") || strings.Contains(name, "CHACHA20")) {
+			t.Errorf("weak suite %s", name)
+		}
+	}
+	if len(c.CipherSuites) == 0 || c.GetCertificate == nil {
+		t.Errorf("config %+v", c)
+	}
+}
+
+// Handshakes with what the configuration forbids fail against the running
+// server (TLS 1.1 and CBC are covered by TestServerOverTLS).
+func TestTLSHandshakeRefusesLegacyClients(t *testing.T) {
+	r := startServer(t)
+	r.waitReady(t)
+	addr := strings.TrimPrefix(r.base, "https://")
+	for name, cfg := range map[string]*tls.Config{
+		"TLS 1.0":            {RootCAs: r.ca.pool, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10},
+		"RC4":                {RootCAs: r.ca.pool, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_RC4_128_SHA, tls.TLS_ECDHE_ECDSA_WITH_RC4_128_SHA, tls.TLS_RSA_WITH_RC4_128_SHA}},
+		"3DES":               {RootCAs: r.ca.pool, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA, tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA}},
+		"RSA key exchange":   {RootCAs: r.ca.pool, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_RSA_WITH_AES_256_GCM_SHA384}},
+		"CBC-SHA256":         {RootCAs: r.ca.pool, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256}},
+		"untrusted (no CAs)": {MaxVersion: tls.VersionTLS13},
+	} {
+		if c, err := tls.Dial("tcp", addr, cfg); err == nil {
+			c.Close()
+			t.Errorf("%s: handshake succeeded", name)
+		}
+	}
+	c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: r.ca.pool, MinVersion: tls.VersionTLS13})
+	if err != nil {
+		t.Fatalf("TLS 1.3: %v", err)
+	}
+	c.Close()
+}
+
+// requiredPermissions is what netguard needs from the API server (besides
+// authentication): the README's RBAC table. TestRBACMatchesWhatTheCodeReads
+// checks it against the requests cluster.go really makes; the Helm chart's
+// ClusterRole/Role must grant exactly these (chart test: see
+// docs/reliability.md, enabled once charts/netguard exists).
+var requiredPermissions = []string{
+	"list,watch /nodes",
+	"list,watch /configmaps (namespaced)",
+	"list,watch networking.k8s.io/servicecidrs",
+}
+

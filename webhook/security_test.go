@@ -260,3 +260,46 @@ var requiredPermissions = []string{
 	"list,watch networking.k8s.io/servicecidrs",
 }
 
+// TestRBACMatchesWhatTheCodeReads derives the resources cluster.go reads
+// (typed-client probes and informer objects: an informer lists and
+// watches) from its source and compares them with requiredPermissions, so
+// that a new read cannot ship without its RBAC row, and no row outlives
+// its read. cluster.go only lists and watches: it never gets, creates,
+// updates or deletes anything.
+func TestRBACMatchesWhatTheCodeReads(t *testing.T) {
+	src, err := os.ReadFile("cluster.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := string(src)
+	resources := map[string]string{
+		"Nodes()": "list,watch /nodes", "&corev1.Node{}": "list,watch /nodes",
+		"ConfigMaps(": "list,watch /configmaps (namespaced)", "&corev1.ConfigMap{}": "list,watch /configmaps (namespaced)",
+		"ServiceCIDRs()": "list,watch networking.k8s.io/servicecidrs", "&networkingv1.ServiceCIDR{}": "list,watch networking.k8s.io/servicecidrs",
+	}
+	used := map[string]bool{}
+	for marker, perm := range resources {
+		if strings.Contains(code, marker) {
+			used[perm] = true
+		}
+	}
+	for _, p := range requiredPermissions {
+		if !used[p] {
+			t.Errorf("requiredPermissions grants %q, which cluster.go no longer reads", p)
+		}
+		delete(used, p)
+	}
+	for p := range used {
+		t.Errorf("cluster.go reads %q, missing from requiredPermissions", p)
+	}
+	for _, verb := range []string{".Get(", ".Create(", ".Update(", ".Patch(", ".Delete(", "Pods()", "Secrets("} {
+		if strings.Contains(code, verb) {
+			t.Errorf("cluster.go calls %s: extend requiredPermissions (and the chart's RBAC)", verb)
+		}
+	}
+	// The chart's ClusterRole/Role must match; enabled once the chart
+	// exists (charts/netguard is being written in parallel).
+	if _, err := os.Stat(filepath.Join("..", "charts", "netguard")); err != nil {
+		t.Log("charts/netguard not present: chart RBAC and securityContext comparison skipped")
+	}
+}

@@ -20,7 +20,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 )
 
@@ -31,7 +30,7 @@ const (
 	keepEnv = "NETGUARD_E2E_KEEP"
 	// bypassGroup: members' requests never reach netguard (matchCondition);
 	// the seeder uses it to create pre-existing, unjudged objects.
-	bypassGroup = "netguard-e2e:seeders"
+	bypassGroup = framework.DefaultBypassGroup
 	// wantVersion is what hack/tools builds and stamps.
 	wantVersion = "v1.37.2"
 )
@@ -40,6 +39,7 @@ const (
 // all tests (starting them costs seconds on a small machine).
 type suite struct {
 	root, dir  string
+	env        *framework.Environment
 	cp         *framework.ControlPlane
 	seeder     kubernetes.Interface // bypasses netguard
 	configFile string
@@ -91,79 +91,53 @@ func runSuite(m *testing.M) (code int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	start := time.Now()
-	s.cp, err = framework.StartControlPlane(framework.ControlPlaneOptions{AssetsDir: assets, Dir: s.dir})
-	if err != nil {
-		logf("%v", err)
-		return 1
-	}
-	defer func() {
-		if err := s.cp.Stop(); err != nil {
-			logf("stopping the control plane: %v", err)
-		}
-	}()
-	logf("etcd + kube-apiserver from %s up in %s", assets, time.Since(start).Round(time.Millisecond))
-
-	_, seedCfg, err := s.cp.AddUser("netguard-e2e-seeder", "system:masters", bypassGroup)
-	if err != nil {
-		logf("%v", err)
-		return 1
-	}
-	seedCfg.WarningHandler = rest.NoWarnings{}
-	if s.seeder, err = kubernetes.NewForConfig(seedCfg); err != nil {
-		logf("%v", err)
-		return 1
-	}
-
 	s.configFile = filepath.Join(s.root, "e2e", "testdata", "netguard-config.yaml")
 	if s.config, err = rules.LoadConfig(s.configFile); err != nil {
 		logf("%v", err)
 		return 1
 	}
-
-	start = time.Now()
+	// Build first: a checkout without `netguard serve` still runs the
+	// control-plane tests.
+	start := time.Now()
 	s.netguardBin = filepath.Join(s.dir, "bin", "netguard")
 	if err := framework.BuildNetguard(ctx, s.root, s.netguardBin); err != nil {
 		logf("%v", err)
 		return 1
 	}
 	logf("built netguard in %s", time.Since(start).Round(time.Millisecond))
-	if s.serveMissing = serveAvailable(ctx, s.netguardBin); s.serveMissing != nil {
-		logf("%v: the tests that need it are skipped", s.serveMissing)
-	} else {
-		start = time.Now()
-		if err := s.startNetguard(ctx); err != nil {
-			logf("%v", err)
-			return 1
+	s.serveMissing = serveAvailable(ctx, s.netguardBin)
+
+	// The control plane (dual-stack Services), the configuration's nodes as
+	// Node objects, and netguard serve in online mode: its cluster context
+	// (nodes, base eni-config, ServiceCIDR, version) comes from this API
+	// server, as in a real cluster.
+	s.env, err = framework.StartEnvironment(ctx, framework.EnvironmentOptions{
+		Root: s.root, AssetsDir: assets, Dir: s.dir, ConfigFile: s.configFile,
+		NetguardBinary: s.netguardBin, BypassGroups: []string{bypassGroup}, Logf: logf,
+		NoNetguard: s.serveMissing != nil,
+	})
+	if err != nil {
+		logf("%v", err)
+		return 1
+	}
+	defer func() {
+		if err := s.env.Stop(); err != nil {
+			logf("stopping: %v", err)
 		}
-		defer func() {
-			if err := s.ng.Stop(); err != nil {
-				logf("stopping netguard: %v", err)
-			}
-		}()
-		logf("netguard serve up and webhooks registered in %s", time.Since(start).Round(time.Millisecond))
+	}()
+	s.cp, s.seeder, s.ng = s.env.CP, s.env.Seeder, s.env.Netguard
+	if s.serveMissing != nil {
+		logf("%v: the tests that need it are skipped", s.serveMissing)
 	}
 	return m.Run()
 }
 
-// startNetguard starts `netguard serve --offline` with the e2e config and
-// registers the webhooks.
+// startNetguard starts a new `netguard serve` (online mode, fresh CA and
+// ports) and registers the webhooks with the default policies.
 func (s *suite) startNetguard(ctx context.Context) error {
-	var err error
-	s.ng, err = framework.StartNetguard(ctx, framework.NetguardOptions{
-		Binary:     s.netguardBin,
-		Dir:        filepath.Join(s.dir, "netguard"),
-		ConfigFile: s.configFile,
-	})
-	if err != nil {
-		return err
-	}
-	return framework.RegisterWebhooks(ctx, s.cp.Client, framework.WebhookOptions{
-		URL:          s.ng.URL,
-		CABundle:     s.ng.Certs.CACert,
-		Config:       s.config,
-		BypassGroups: []string{bypassGroup},
-	})
+	err := s.env.StartNetguard(ctx)
+	s.ng = s.env.Netguard
+	return err
 }
 
 // serveAvailable reports (as an error) whether the binary lacks `serve`.

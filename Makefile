@@ -4,7 +4,7 @@ BIN     ?= bin/netguard
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BENCH_CMD = $(GO) test -run '^$$' -bench . -benchmem ./rules/...
 
-.PHONY: all build test vet fmt-check unit parity lint-examples docs bench generate clean
+.PHONY: all build test vet fmt-check unit parity lint-examples docs bench generate clean docker-build chart-lint chart-test
 
 all: build test
 
@@ -51,6 +51,22 @@ bench:
 ## generate: go generate (kube-proxy version tables, docs/rules.md)
 generate:
 	$(GO) generate ./...
+
+## docker-build: the container image (Dockerfile; needs a Docker engine with BuildKit)
+IMAGE ?= ghcr.io/netguard/netguard:$(VERSION)
+docker-build:
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) .
+
+## chart-lint: helm lint --strict charts/netguard (helm built by hack/build-test-binaries.sh unless HELM is set)
+HELM ?= bin/helm
+chart-lint:
+	@[ -x "$(HELM)" ] || hack/build-test-binaries.sh helm
+	$(HELM) lint --strict --kube-version 1.37.2 charts/netguard
+
+## chart-test: the chart on a real kube-apiserver (e2e/chart_test.go)
+chart-test:
+	hack/build-test-binaries.sh
+	$(GO) test -tags e2e -count=1 -run 'TestChart' ./e2e/
 
 clean:
 	rm -rf bin

@@ -185,8 +185,14 @@ func (a *apiSource) Start(ctx context.Context) error {
 		},
 	})
 	if err != nil {
+		// Building the caches needs discovery (is ConfigMap namespaced?).
+		// With the API server unreachable at start that fails; returning
+		// the error used to stop the whole webhook server. Serve with the
+		// configuration file instead, as for any unavailable source.
+		a.log.Error(err, "cluster context caches unavailable; using the configuration file for nodes, ConfigMaps and ServiceCIDRs")
+		a.rebuild(ctx)
 		a.synced.Store(true)
-		return fmt.Errorf("cache: %w", err)
+		return a.loop(ctx, cs)
 	}
 	a.cache = c
 	handler := toolscache.ResourceEventHandlerDetailedFuncs{
@@ -224,6 +230,12 @@ func (a *apiSource) Start(ctx context.Context) error {
 		a.synced.Store(true)
 	}()
 
+	return a.loop(ctx, cs)
+}
+
+// loop re-reads the version every interval and rebuilds the facts (debounced)
+// when a cache changes.
+func (a *apiSource) loop(ctx context.Context, cs kubernetes.Interface) error {
 	versionTick := time.NewTicker(a.interval)
 	defer versionTick.Stop()
 	debounce := time.NewTimer(time.Hour)

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -249,57 +251,183 @@ func TestTLSHandshakeRefusesLegacyClients(t *testing.T) {
 	c.Close()
 }
 
-// requiredPermissions is what netguard needs from the API server (besides
-// authentication): the README's RBAC table. TestRBACMatchesWhatTheCodeReads
-// checks it against the requests cluster.go really makes; the Helm chart's
-// ClusterRole/Role must grant exactly these (chart test: see
-// docs/reliability.md, enabled once charts/netguard exists).
-var requiredPermissions = []string{
-	"list,watch /nodes",
-	"list,watch /configmaps (namespaced)",
-	"list,watch networking.k8s.io/servicecidrs",
+// requiredPermissions is everything netguard asks of the API server
+// besides authentication and discovery: the cluster context (cluster.go:
+// informers list and watch, probes list) and the self-managed certificate
+// mode (internal/certs/rotator.go). Keys are "group/resource verb".
+var requiredPermissions = map[string]string{
+	"/nodes list": "cluster.go", "/nodes watch": "cluster.go",
+	"/configmaps list": "cluster.go (Role per target namespace)", "/configmaps watch": "cluster.go (Role per target namespace)",
+	"networking.k8s.io/servicecidrs list": "cluster.go", "networking.k8s.io/servicecidrs watch": "cluster.go",
+	"/secrets get": "certs (self-managed, one name)", "/secrets update": "certs (self-managed, one name)", "/secrets create": "certs (self-managed)",
+	"admissionregistration.k8s.io/validatingwebhookconfigurations get":    "certs (self-managed, one name)",
+	"admissionregistration.k8s.io/validatingwebhookconfigurations update": "certs (self-managed, one name)",
+	"admissionregistration.k8s.io/mutatingwebhookconfigurations get":      "certs (self-managed, one name)",
+	"admissionregistration.k8s.io/mutatingwebhookconfigurations update":   "certs (self-managed, one name)",
 }
 
-// TestRBACMatchesWhatTheCodeReads derives the resources cluster.go reads
-// (typed-client probes and informer objects: an informer lists and
-// watches) from its source and compares them with requiredPermissions, so
-// that a new read cannot ship without its RBAC row, and no row outlives
-// its read. cluster.go only lists and watches: it never gets, creates,
-// updates or deletes anything.
+// codePermissions derives the API calls from the source: cluster.go's
+// client probes and informer objects (an informer lists and watches), and
+// the typed-client verbs of the certificate rotator.
+func codePermissions(t *testing.T) map[string]bool {
+	t.Helper()
+	read := func(p string) string {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	got := map[string]bool{}
+	cluster := read("cluster.go")
+	for marker, res := range map[string]string{
+		"Nodes()": "/nodes", "&corev1.Node{}": "/nodes", "ConfigMaps(": "/configmaps", "&corev1.ConfigMap{}": "/configmaps",
+		"ServiceCIDRs()": "networking.k8s.io/servicecidrs", "&networkingv1.ServiceCIDR{}": "networking.k8s.io/servicecidrs",
+	} {
+		if strings.Contains(cluster, marker) {
+			got[res+" list"], got[res+" watch"] = true, true
+		}
+	}
+	for _, verb := range []string{".Get(", ".Create(", ".Update(", ".Patch(", ".Delete(", "Pods()", "Secrets("} {
+		if strings.Contains(cluster, verb) {
+			t.Errorf("cluster.go calls %s: add it to requiredPermissions and the chart", verb)
+		}
+	}
+	certs := read(filepath.Join("..", "internal", "certs", "rotator.go"))
+	verbRE := regexp.MustCompile(`(secrets|ValidatingWebhookConfigurations\(\)|MutatingWebhookConfigurations\(\))\.(Get|List|Watch|Create|Update|Patch|Delete)\(`)
+	for _, m := range verbRE.FindAllStringSubmatch(certs, -1) {
+		res := map[string]string{"secrets": "/secrets", "ValidatingWebhookConfigurations()": "admissionregistration.k8s.io/validatingwebhookconfigurations", "MutatingWebhookConfigurations()": "admissionregistration.k8s.io/mutatingwebhookconfigurations"}[m[1]]
+		got[res+" "+strings.ToLower(m[2])] = true
+	}
+	return got
+}
+
+// TestRBACMatchesWhatTheCodeReads: the declared table is exactly what the
+// code calls, so a new read cannot ship without its RBAC row and no row
+// outlives its call.
 func TestRBACMatchesWhatTheCodeReads(t *testing.T) {
-	src, err := os.ReadFile("cluster.go")
+	code := codePermissions(t)
+	for p := range requiredPermissions {
+		if !code[p] {
+			t.Errorf("requiredPermissions has %q, which the code no longer uses", p)
+		}
+	}
+	for p := range code {
+		if _, ok := requiredPermissions[p]; !ok {
+			t.Errorf("the code uses %q, missing from requiredPermissions", p)
+		}
+	}
+}
+
+type chartRule struct {
+	APIGroups     []string `json:"apiGroups"`
+	Resources     []string `json:"resources"`
+	Verbs         []string `json:"verbs"`
+	ResourceNames []string `json:"resourceNames"`
+}
+
+// chartRBAC reads the rules of every ClusterRole and Role in the chart's
+// rbac.yaml without helm: template comments and control lines are dropped
+// and expressions replaced, so conditional rules (self-managed mode) are
+// all included.
+func chartRBAC(t *testing.T) map[string][]chartRule {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "charts", "netguard", "templates", "rbac.yaml"))
+	if err != nil {
+		t.Skipf("chart not present: %v", err)
+	}
+	text := regexp.MustCompile(`(?s)\{\{-? */\*.*?\*/ *-?\}\}`).ReplaceAllString(string(b), "")
+	text = regexp.MustCompile(`(?m)^\s*\{\{[^}]*\}\}\s*$`).ReplaceAllString(text, "")
+	text = regexp.MustCompile(`\{\{[^}]*\}\}`).ReplaceAllString(text, "x")
+	out := map[string][]chartRule{}
+	for _, doc := range strings.Split(text, "\n---") {
+		var obj struct {
+			Kind  string      `json:"kind"`
+			Rules []chartRule `json:"rules"`
+		}
+		if err := sigsyaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatalf("rbac.yaml: %v\n%s", err, doc)
+		}
+		if obj.Kind == "ClusterRole" || obj.Kind == "Role" {
+			out[obj.Kind] = append(out[obj.Kind], obj.Rules...)
+		}
+	}
+	return out
+}
+
+// TestChartRBACIsLeastPrivilege: the chart grants every permission the
+// code needs, and nothing else, except "get" next to "list" on the same
+// resource (list already returns every object in full). No wildcards;
+// secrets and webhook configurations only by name (create cannot be).
+func TestChartRBACIsLeastPrivilege(t *testing.T) {
+	roles := chartRBAC(t)
+	granted := map[string]bool{}
+	for kind, rs := range roles {
+		for _, r := range rs {
+			for _, g := range r.APIGroups {
+				for _, res := range r.Resources {
+					for _, v := range r.Verbs {
+						p := g + "/" + res + " " + v
+						granted[p] = true
+						if g == "*" || res == "*" || v == "*" {
+							t.Errorf("%s grants a wildcard: %+v", kind, r)
+						}
+						if _, ok := requiredPermissions[p]; !ok && !(v == "get" && requiredPermissions[g+"/"+res+" list"] != "") {
+							t.Errorf("%s grants %q, which netguard never uses", kind, p)
+						}
+						if (res == "secrets" || strings.HasSuffix(res, "webhookconfigurations")) && v != "create" && len(r.ResourceNames) == 0 {
+							t.Errorf("%s grants %s on every %s; restrict it with resourceNames", kind, v, res)
+						}
+						if res == "configmaps" && kind != "Role" {
+							t.Errorf("configmaps granted cluster-wide (%s); netguard reads only the target namespaces", kind)
+						}
+					}
+				}
+			}
+		}
+	}
+	for p, why := range requiredPermissions {
+		if !granted[p] {
+			t.Errorf("the chart does not grant %q (needed by %s)", p, why)
+		}
+	}
+}
+
+// TestChartSecurityContext: the container runs as non-root with a read-only
+// root filesystem, no privilege escalation, no capabilities and the runtime
+// seccomp profile.
+func TestChartSecurityContext(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "charts", "netguard", "values.yaml"))
+	if err != nil {
+		t.Skipf("chart not present: %v", err)
+	}
+	var v struct {
+		Pod       corev1.PodSecurityContext `json:"podSecurityContext"`
+		Container corev1.SecurityContext    `json:"securityContext"`
+	}
+	if err := sigsyaml.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	p, c := v.Pod, v.Container
+	if p.RunAsNonRoot == nil || !*p.RunAsNonRoot || p.RunAsUser == nil || *p.RunAsUser == 0 {
+		t.Errorf("pod may run as root: %+v", p)
+	}
+	if p.SeccompProfile == nil || p.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		t.Errorf("seccomp profile %+v", p.SeccompProfile)
+	}
+	if c.AllowPrivilegeEscalation == nil || *c.AllowPrivilegeEscalation || c.ReadOnlyRootFilesystem == nil || !*c.ReadOnlyRootFilesystem || (c.Privileged != nil && *c.Privileged) {
+		t.Errorf("container security context %+v", c)
+	}
+	if c.Capabilities == nil || !slices.Contains(c.Capabilities.Drop, "ALL") || len(c.Capabilities.Add) > 0 {
+		t.Errorf("capabilities %+v", c.Capabilities)
+	}
+	d, err := os.ReadFile(filepath.Join("..", "charts", "netguard", "templates", "deployment.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	code := string(src)
-	resources := map[string]string{
-		"Nodes()": "list,watch /nodes", "&corev1.Node{}": "list,watch /nodes",
-		"ConfigMaps(": "list,watch /configmaps (namespaced)", "&corev1.ConfigMap{}": "list,watch /configmaps (namespaced)",
-		"ServiceCIDRs()": "list,watch networking.k8s.io/servicecidrs", "&networkingv1.ServiceCIDR{}": "list,watch networking.k8s.io/servicecidrs",
-	}
-	used := map[string]bool{}
-	for marker, perm := range resources {
-		if strings.Contains(code, marker) {
-			used[perm] = true
+	for _, want := range []string{"toYaml .Values.podSecurityContext", "toYaml .Values.securityContext"} {
+		if !strings.Contains(string(d), want) {
+			t.Errorf("deployment.yaml does not apply %s", want)
 		}
-	}
-	for _, p := range requiredPermissions {
-		if !used[p] {
-			t.Errorf("requiredPermissions grants %q, which cluster.go no longer reads", p)
-		}
-		delete(used, p)
-	}
-	for p := range used {
-		t.Errorf("cluster.go reads %q, missing from requiredPermissions", p)
-	}
-	for _, verb := range []string{".Get(", ".Create(", ".Update(", ".Patch(", ".Delete(", "Pods()", "Secrets("} {
-		if strings.Contains(code, verb) {
-			t.Errorf("cluster.go calls %s: extend requiredPermissions (and the chart's RBAC)", verb)
-		}
-	}
-	// The chart's ClusterRole/Role must match; enabled once the chart
-	// exists (charts/netguard is being written in parallel).
-	if _, err := os.Stat(filepath.Join("..", "charts", "netguard")); err != nil {
-		t.Log("charts/netguard not present: chart RBAC and securityContext comparison skipped")
 	}
 }

@@ -39,7 +39,12 @@ K8S_LDFLAGS="-s -w \
  -X k8s.io/component-base/version.gitMinor=37 \
  -X k8s.io/component-base/version.gitTreeState=clean"
 HELM_VERSION=v3.22.0
-HELM_LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}"
+# Like helm's own Makefile: stamp the Kubernetes minor of its client modules
+# (client-go v0.37 in hack/tools/helm/go.mod), otherwise `helm template` and
+# `helm lint` assume Kubernetes 1.20 and refuse charts with kubeVersion >=1.30.
+HELM_LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION} \
+ -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37 \
+ -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37"
 
 # Static binaries as upstream ships them; never pick up a go.work; no VCS
 # stamping of the netguard checkout into third-party binaries.

@@ -176,4 +176,3 @@ func deleteService(t *testing.T, ns, name string) {
 		t.Fatal(err)
 	}
 }
-

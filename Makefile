@@ -41,12 +41,33 @@ lint-examples:
 docs:
 	$(GO) run ./cmd/netguard rules -o markdown > docs/rules.md
 
-## bench: run the rule benchmarks and write docs/benchmarks.md
-bench:
+## bench: the rule benchmarks, then the webhook benchmark (bench/: netguard serve vs a no-op webhook at
+## concurrency 1/8/64, 1 MiB objects, cost growth, Kyverno, the real API server); writes docs/benchmarks.md
+## and docs/benchmarks-latency.png. About 10 minutes, plus once the cold builds of kubectl-kyverno and
+## kube-apiserver (5-15 minutes each on 2 busy cores). BENCH_FLAGS passes flags to webhookbench.
+BENCH_FLAGS ?=
+bench: bench-tools
 	@mkdir -p bin
 	$(BENCH_CMD) | tee bin/bench.out
-	$(GO) run ./internal/tools/benchdoc "$(BENCH_CMD)" < bin/bench.out > docs/benchmarks.md
-	@echo "wrote docs/benchmarks.md"
+	cd bench && GOWORK=off $(GO) run ./cmd/webhookbench $(BENCH_FLAGS)
+	$(GO) run ./internal/tools/benchdoc -webhook bin/bench/webhook.md "$(BENCH_CMD)" < bin/bench.out > docs/benchmarks.md
+	@echo "wrote docs/benchmarks.md and docs/benchmarks-latency.png"
+
+## bench-quick: the same with 2 s runs (a few minutes; noisier)
+bench-quick:
+	$(MAKE) bench BENCH_FLAGS="-quick $(BENCH_FLAGS)"
+
+## bench-tools: kubectl-kyverno and Kyverno's in-process engine driver (hack/tools/kyverno), etcd + kube-apiserver (bin/k8s)
+bench-tools: bin/kyverno bin/kyverno-enginebench
+	hack/build-test-binaries.sh k8s
+
+KYVERNO_TOOLS = hack/tools/kyverno/go.mod hack/tools/kyverno/go.sum
+bin/kyverno: $(KYVERNO_TOOLS)
+	cd hack/tools/kyverno && CGO_ENABLED=0 GOWORK=off $(GO) build -ldflags "-s -w" -o $(CURDIR)/bin/kyverno github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno
+bin/kyverno-enginebench: $(KYVERNO_TOOLS) hack/tools/kyverno/enginebench/main.go
+	cd hack/tools/kyverno && CGO_ENABLED=0 GOWORK=off $(GO) build -o $(CURDIR)/bin/kyverno-enginebench ./enginebench
+
+.PHONY: bench-quick bench-tools
 
 ## generate: go generate (kube-proxy version tables, docs/rules.md)
 generate:

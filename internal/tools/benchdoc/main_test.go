@@ -38,3 +38,15 @@ func TestParseAndRender(t *testing.T) {
 		}
 	}
 }
+
+func TestComposePutsWebhookBeforeRules(t *testing.T) {
+	rules := Markdown(Parse(strings.NewReader(sample)), "go", "date", "cmd", 2, "")
+	got := Compose(rules, "## The webhook\n\ntable\n")
+	w, r := strings.Index(got, "## The webhook"), strings.Index(got, rulesHeading)
+	if w < 0 || r < 0 || w > r || !strings.HasPrefix(got, "# netguard benchmarks") {
+		t.Fatalf("webhook at %d, rules at %d:\n%s", w, r, got)
+	}
+	if Compose(rules, "  \n") != rules {
+		t.Error("empty webhook sections changed the document")
+	}
+}

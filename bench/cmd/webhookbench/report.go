@@ -1,0 +1,278 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/netguard/netguard/bench/loadgen"
+)
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// dur renders a duration with 3 significant digits in a fitting unit.
+func dur(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "–"
+	case d >= time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	case d >= 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", ms(d))
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.2f ms", ms(d))
+	case d >= 10*time.Microsecond:
+		return fmt.Sprintf("%.0f µs", float64(d)/1e3)
+	}
+	return fmt.Sprintf("%.1f µs", float64(d)/1e3)
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
+}
+
+// markdown renders the results as the webhook sections of
+// docs/benchmarks.md; png is the plot's path relative to docs/.
+func markdown(r *Results, png string) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("## The webhook: latency, throughput and memory against a no-op webhook and Kyverno\n\n")
+	w("Measured by `bench/cmd/webhookbench` (`make bench`; see `bench/README.md`). netguard is `netguard serve --offline --config %s`; ", r.Config)
+	w("the **baseline** is `bench/cmd/noop-webhook`, the same server stack (controller-runtime webhook server, netguard's TLS settings, ")
+	w("AdmissionReview decoding with `webhook.DecodeReview` and response encoding) answering *allowed* without judging. ")
+	w("Both serve on 127.0.0.1 with a fresh ECDSA certificate; the load generator (`bench/loadgen`) keeps one HTTPS/1.1 connection ")
+	w("per concurrent request alive and runs on the same machine.\n\n")
+	w("- Date: %s\n", r.Date)
+	w("- Machine: %s, %d CPUs, shared with other work (load average %s before the run, %s after)\n", r.CPU, r.CPUs, r.LoadBefore, r.LoadAfter)
+	w("- Go: %s\n", r.GoVersion)
+	mode := "full"
+	if r.Quick {
+		mode = "quick (`make bench-quick`): short runs, noisier"
+	}
+	w("- Mode: %s; %s measured per server and concurrency level after a warm-up, levels and servers alternating\n\n", mode, r.RunFor)
+
+	w("### Targets\n\nRatios are netguard / baseline from the same run.\n\n")
+	w("| Target | Measured | |\n|---|---|---|\n")
+	if len(r.Load) > 0 {
+		var p99s, tps []string
+		okP, okT := true, true
+		for _, l := range r.Load {
+			rp := ratio(float64(l.Netguard.Latency.P99), float64(l.Baseline.Latency.P99))
+			rt := ratio(l.Netguard.Throughput, l.Baseline.Throughput)
+			okP = okP && rp <= 1.10
+			okT = okT && rt >= 0.9
+			p99s = append(p99s, fmt.Sprintf("c=%d: %.2f×", l.Concurrency, rp))
+			tps = append(tps, fmt.Sprintf("c=%d: %.2f×", l.Concurrency, rt))
+		}
+		w("| p99 latency ≤ 1.10× the no-op baseline at every concurrency | %s | %s |\n", strings.Join(p99s, ", "), verdict(okP))
+		w("| throughput ≥ 0.9× the baseline | %s | %s |\n", strings.Join(tps, ", "), verdict(okT))
+	}
+	if k := r.Kyverno; k != nil && k.Skipped == "" && len(k.Families) > 0 {
+		minR, minName := 0.0, ""
+		var parts []string
+		for _, f := range k.Families {
+			base := f.KyvernoEngineCPU
+			if base == 0 {
+				base = f.KyvernoCPU
+			}
+			rr := ratio(float64(base), float64(f.InProcessCPU))
+			parts = append(parts, fmt.Sprintf("%s %.0f×", f.Object, rr))
+			if minName == "" || rr < minR {
+				minR, minName = rr, f.Object
+			}
+		}
+		what := "Kyverno's engine in-process"
+		if k.Families[0].KyvernoEngineCPU == 0 {
+			what = "the Kyverno CLI (marginal cost; the in-process engine did not run)"
+		}
+		w("| a typical object judged ≥ 20× faster than %s | %s | %s |\n", what, strings.Join(parts, ", "), verdict(minR >= 20))
+	} else if k != nil {
+		w("| a typical object judged ≥ 20× faster than Kyverno | not measured: %s | |\n", k.Skipped)
+	}
+	if r.Large != nil {
+		worst, name := time.Duration(0), ""
+		for item, p := range r.Large.Netguard.PerItem {
+			if p.P99 > worst {
+				worst, name = p.P99, item
+			}
+		}
+		w("| 1 MiB ConfigMap review p99 < 10 ms | worst %s (%s) | %s |\n", dur(worst), name, verdict(worst < 10*time.Millisecond))
+	}
+	if len(r.Load) > 0 {
+		last := r.Load[len(r.Load)-1]
+		w("| RSS < 64 MiB at the highest load | %s peak at c=%d (baseline %s) | %s |\n", mib(last.Netguard.PeakRSSBytes), last.Concurrency, mib(last.Baseline.PeakRSSBytes), verdict(last.Netguard.PeakRSSBytes < 64<<20))
+	}
+	w("\n")
+
+	if len(r.Load) > 0 {
+		items := 0
+		for _, c := range r.Checks {
+			if !strings.Contains(c.Item, "(1MiB)") {
+				items++
+			}
+		}
+		w("### Latency and throughput vs load\n\n")
+		w("The typical corpus (`bench/corpus`): %d AdmissionReviews, sent round robin: each object family (Terway `eni-config` and a per-pool override, ", items)
+		w("Flannel `kube-flannel-cfg` valid and broken, kube-proxy `kube-proxy-worker`, an SLB Service and an application Service) plus a ConfigMap netguard does not target, ")
+		w("each as CREATE and UPDATE, each to `/mutate` and `/validate` (the API server calls both hooks). Before the load, every review is sent once and the answers are checked: ")
+		w("netguard judges the targeted objects, denies the broken one, skips the untargeted one; the baseline allows everything.\n\n")
+		w("![latency vs load](%s)\n\n", png)
+		w("| Concurrency | Server | p50 | p90 | p99 | p99.9 | Requests/s | Server CPU/request | Peak RSS | p99 ratio | Throughput ratio | Load avg |\n")
+		w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+		for _, l := range r.Load {
+			row := func(name string, x loadgen.Result, rp, rt string) {
+				w("| %d | %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n", l.Concurrency, name, dur(x.Latency.P50), dur(x.Latency.P90), dur(x.Latency.P99), dur(x.Latency.P999),
+					x.Throughput, dur(x.CPUPerRequest), mib(x.PeakRSSBytes), rp, rt, l.LoadAvg)
+			}
+			row("no-op baseline", l.Baseline, "", "")
+			row("netguard", l.Netguard, fmt.Sprintf("%.2f×", ratio(float64(l.Netguard.Latency.P99), float64(l.Baseline.Latency.P99))),
+				fmt.Sprintf("%.2f×", ratio(l.Netguard.Throughput, l.Baseline.Throughput)))
+		}
+		w("\nErrors: ")
+		var errs []string
+		for _, l := range r.Load {
+			errs = append(errs, fmt.Sprintf("c=%d %d/%d", l.Concurrency, l.Baseline.Errors, l.Netguard.Errors))
+		}
+		w("%s (baseline/netguard).\n\n", strings.Join(errs, ", "))
+
+		first := r.Load[0]
+		w("Per review at concurrency %d (`/validate`; p50 / p99):\n\n", first.Concurrency)
+		w("| Review | netguard | no-op baseline | p50 difference |\n|---|---:|---:|---:|\n")
+		names := make([]string, 0, len(first.Netguard.PerItem))
+		for n := range first.Netguard.PerItem {
+			if strings.Contains(n, "/validate") {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			ng, bl := first.Netguard.PerItem[n], first.Baseline.PerItem[n]
+			w("| %s | %s / %s | %s / %s | %s |\n", strings.TrimSuffix(n, "/validate"), dur(ng.P50), dur(ng.P99), dur(bl.P50), dur(bl.P99), dur(ng.P50-bl.P50))
+		}
+		w("\n")
+	}
+
+	if r.Large != nil {
+		w("### ~1 MiB ConfigMaps\n\nThe largest objects a ConfigMap can hold (valid documents grown as in the rule benchmarks), concurrency 1, %s per server.\n\n", r.RunFor)
+		w("| Review | netguard p50 | netguard p99 | baseline p50 | baseline p99 |\n|---|---:|---:|---:|---:|\n")
+		var names []string
+		for n := range r.Large.Netguard.PerItem {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			ng, bl := r.Large.Netguard.PerItem[n], r.Large.Baseline.PerItem[n]
+			w("| %s | %s | %s | %s | %s |\n", n, dur(ng.P50), dur(ng.P99), dur(bl.P50), dur(bl.P99))
+		}
+		w("\nServer peak RSS during this run: netguard %s, baseline %s.\n\n", mib(r.Large.Netguard.PeakRSSBytes), mib(r.Large.Baseline.PeakRSSBytes))
+	}
+
+	if g := r.Growth; g != nil {
+		w("### Cost growth\n\nIn-process `webhook.Admission.Review` of a CREATE on `/validate` (decode the object, judge, build the response; no HTTP), CPU time per review.\n\n")
+		w("Against the size of the embedded document (valid documents of each family):\n\n| Family |")
+		for _, s := range g.Sizes {
+			w(" %s |", kib(s))
+		}
+		w(" µs per KiB at %s |\n|---|", kib(g.Sizes[len(g.Sizes)-1]))
+		for range g.Sizes {
+			w("---:|")
+		}
+		w("---:|\n")
+		for _, f := range g.Families {
+			w("| %s |", f)
+			for _, c := range g.BySize[f] {
+				w(" %s |", dur(c.CPU))
+			}
+			lastC := g.BySize[f][len(g.BySize[f])-1]
+			w(" %.1f |\n", float64(lastC.CPU)/1e3/float64(g.Sizes[len(g.Sizes)-1]>>10))
+		}
+		w("\nAgainst the number of nodes in the cluster-context cache (typical objects):\n\n| Object |")
+		for _, n := range g.Nodes {
+			w(" %d nodes |", n)
+		}
+		w("\n|---|")
+		for range g.Nodes {
+			w("---:|")
+		}
+		w("\n")
+		for _, o := range g.Objects {
+			w("| %s |", o)
+			for _, c := range g.ByNodes[o] {
+				w(" %s |", dur(c.CPU))
+			}
+			w("\n")
+		}
+		w("\n")
+	}
+
+	if k := r.Kyverno; k != nil {
+		w("### Kyverno\n\n")
+		if k.Skipped != "" {
+			w("Not measured: %s.\n\n", k.Skipped)
+		} else {
+			w("Kyverno %s with `bench/kyverno/policies.yaml`: ClusterPolicies that read the embedded documents with `parse_json` / `parse_yaml` ", k.Version)
+			w("and check a representative subset of netguard's rules (a fraction of what netguard checks, so the comparison flatters Kyverno). ")
+			w("netguard runs with `bench/kyverno/netguard-config.yaml` (the same cluster, target names as globs). CPU time per resource:\n\n")
+			w("- **Kyverno engine**: `hack/tools/kyverno/enginebench`, Kyverno's engine driven in-process as its admission controller drives it (one engine, a policy context per resource and policy, `Validate`).\n")
+			w("- **Kyverno CLI** / **netguard lint**: marginal cost per resource of one `kubectl-kyverno apply` / `netguard lint` invocation over %d copies vs 1 copy (median of %d), so start-up cancels out.\n", k.Copies, k.Reps)
+			w("- **netguard in-process**: `webhook.Admission.Review` (decode, judge, response).\n\n")
+			w("| Object | Kyverno engine | Kyverno CLI | netguard lint | netguard in-process | Kyverno engine / netguard | Kyverno CLI / netguard lint |\n|---|---:|---:|---:|---:|---:|---:|\n")
+			for _, f := range k.Families {
+				w("| %s | %s | %s | %s | %s | %.0f× | %.1f× |\n", f.Object, dur(f.KyvernoEngineCPU), dur(f.KyvernoCPU), dur(f.LintCPU), dur(f.InProcessCPU),
+					ratio(float64(f.KyvernoEngineCPU), float64(f.InProcessCPU)), ratio(float64(f.KyvernoCPU), float64(f.LintCPU)))
+			}
+			if len(k.Families) > 0 {
+				w("\nStart-up (one resource, wall time): Kyverno CLI %s, netguard lint %s.\n", dur(k.Families[0].KyvernoStartup), dur(k.Families[0].LintStartup))
+			}
+			if k.EngineNote != "" {
+				w("\n%s\n", k.EngineNote)
+			}
+			w("\n")
+		}
+	}
+
+	if a := r.APIServer; a != nil {
+		w("### Through the real API server\n\n")
+		if a.Skipped != "" {
+			w("Not measured: %s.\n\n", a.Skipped)
+		} else {
+			w("`kubectl edit`-like UPDATEs of `kube-system/kube-flannel-cfg` (the document changes each time) through etcd + kube-apiserver %s ", a.APIServerVersion)
+			w("(`hack/build-test-binaries.sh`, started by `e2e/framework`), one at a time, %d rounds × %d updates per arm, arms rotating each round: ", a.Rounds, a.UpdatesPerRound)
+			w("no webhooks; the no-op webhook registered exactly as netguard is (mutating + validating, `matchConditions`, `e2e/framework.RegisterWebhooks`); netguard.\n\n")
+			w("| Arm | p50 | p90 | p99 | p50 vs none | p99 vs none |\n|---|---:|---:|---:|---:|---:|\n")
+			for _, x := range []struct {
+				name string
+				p    loadgen.Percentiles
+			}{{"no webhooks", a.Without}, {"no-op webhooks", a.Noop}, {"netguard", a.With}} {
+				w("| %s | %s | %s | %s | %.2f× | %.2f× |\n", x.name, dur(x.p.P50), dur(x.p.P90), dur(x.p.P99),
+					ratio(float64(x.p.P50), float64(a.Without.P50)), ratio(float64(x.p.P99), float64(a.Without.P99)))
+			}
+			w("\nnetguard vs the no-op webhook through the API server: p50 %.2f×, p99 %.2f×.\n\n",
+				ratio(float64(a.With.P50), float64(a.Noop.P50)), ratio(float64(a.With.P99), float64(a.Noop.P99)))
+		}
+	}
+	for _, n := range r.Notes {
+		w("%s\n\n", n)
+	}
+	return b.String()
+}
+
+func kib(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}

@@ -29,6 +29,8 @@ Usage:
   netguard lint [flags] PATH... | -     judge manifests (files, directories, stdin)
   netguard rules [-o text|markdown|json] print the rule catalog
   netguard serve [flags]                 run the admission webhook (HTTPS /validate, /mutate)
+  netguard scan [flags]                  judge the targeted objects already in a cluster (like lint)
+  netguard audit-log [flags] FILE... | - summarize netguard's decisions in a kube-apiserver audit log
   netguard version                       print the version
 
 Run "netguard <command> -h" for the flags of a command.
@@ -51,6 +53,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runRules(args[1:], stdout, stderr)
 	case "serve":
 		return runServe(args[1:])
+	case "scan":
+		return runScan(args[1:], stdout, stderr)
+	case "audit-log":
+		return runAuditLog(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "netguard %s\n", versionString())
 		return 0

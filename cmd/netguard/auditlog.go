@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/netguard/netguard/internal/auditlog"
+	"github.com/netguard/netguard/rules"
+)
+
+const auditLogUsage = `Usage: netguard audit-log [flags] FILE... | -
+
+Summarizes a kube-apiserver audit log (--audit-log-format=json: one
+audit.k8s.io/v1 Event per line; gzip-compressed files are read too) for the
+objects netguard guards: who created, edited or deleted which network
+ConfigMap or Service when, what netguard's webhooks decided (the API server
+records them as audit annotations "<webhook-name>/decision", "rules",
+"denied-rules", "ratcheted-rules", "changes"), which rules fired, what the
+mutation changed, and where a webhook failed open or was unreachable.
+
+Kept: finished write requests (create, update, patch, delete) to ConfigMaps
+the configuration targets (default targets, or --config) and to Services,
+plus any request one of netguard's webhooks annotated. The objects' contents
+(requestObject, responseObject) are never read or printed.
+
+Table columns: TIME (end of the request, UTC), USER, VERB ("(dry-run)" for
+server-side dry runs), OBJECT, CODE (HTTP status), DECISION (denied,
+unreachable, failed-open, mutated, allowed, skipped, not-judged), RULES
+(denied ones marked "!", ratcheted ones "~"), CHANGES.
+
+Exit status: 0 summarized, 2 unreadable input or bad flags.
+
+Flags:
+`
+
+func runAuditLog(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("audit-log", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, auditLogUsage)
+		fs.PrintDefaults()
+	}
+	output := fs.String("o", "table", "output `format`: table or json")
+	since := fs.String("since", "", "only requests at or after `T`: an RFC 3339 time (2026-11-25T20:00:00Z), a date (2026-11-25), or a duration before now (2h, 30m)")
+	configFile := fs.String("config", "", "netguard configuration `file` whose targets select the ConfigMaps (default: the built-in targets)")
+	webhooks := fs.String("webhook", "netguard", "a webhook whose annotations count as netguard's when its name contains this `text`")
+	files, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	if *output != "table" && *output != "json" {
+		fmt.Fprintf(stderr, "netguard audit-log: -o %q: want table or json\n", *output)
+		return 2
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "netguard audit-log: no input: give the audit log file(s), or - for stdin")
+		fs.Usage()
+		return 2
+	}
+	opts := auditlog.Options{Config: rules.DefaultConfig()}
+	if *configFile != "" {
+		if opts.Config, err = rules.LoadConfig(*configFile); err != nil {
+			fmt.Fprintf(stderr, "netguard audit-log: %v\n", err)
+			return 2
+		}
+	}
+	if *since != "" {
+		if opts.Since, err = parseSince(*since, time.Now()); err != nil {
+			fmt.Fprintf(stderr, "netguard audit-log: --since: %v\n", err)
+			return 2
+		}
+	}
+	if w := *webhooks; w != "" {
+		opts.IsNetguardWebhook = func(name string) bool { return strings.Contains(name, w) }
+	}
+
+	var recs []auditlog.Record
+	var st auditlog.Stats
+	for _, name := range files {
+		var r io.Reader = stdin
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				fmt.Fprintf(stderr, "netguard audit-log: %v\n", err)
+				return 2
+			}
+			defer f.Close()
+			r = f
+		}
+		if err := auditlog.ReadEach(r, name, opts, &st, func(rec auditlog.Record) { recs = append(recs, rec) }); err != nil {
+			fmt.Fprintf(stderr, "netguard audit-log: %v\n", err)
+			return 2
+		}
+	}
+	if st.Lines > 0 && st.Malformed == st.Lines {
+		fmt.Fprintf(stderr, "netguard audit-log: no line is a JSON audit event (first: %s); is the log written with --audit-log-format=json?\n", st.FirstMalformed)
+		return 2
+	}
+	if st.Malformed > 0 {
+		fmt.Fprintf(stderr, "netguard audit-log: skipped %d line(s) that are not audit events (first: %s)\n", st.Malformed, st.FirstMalformed)
+	}
+	// several files (rotated logs) are printed in time order
+	if len(files) > 1 {
+		sortByTime(recs)
+	}
+	switch *output {
+	case "json":
+		err = auditlog.WriteJSON(stdout, recs)
+	default:
+		err = auditlog.WriteTable(stdout, recs)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "netguard audit-log: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
+func sortByTime(recs []auditlog.Record) {
+	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.Before(recs[j].Time) })
+}
+
+// parseSince accepts an RFC 3339 time, a date, or a duration before now.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		if d < 0 {
+			return time.Time{}, fmt.Errorf("%q: a duration before now must be positive", s)
+		}
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2026-11-25T20:00:00Z), a date (2026-11-25) nor a duration (2h)", s)
+}

@@ -137,6 +137,19 @@ func (a *Admission) Review(hook Hook, req *admissionv1.AdmissionRequest) (out Ou
 	if req.Kind.Group != "" || req.Kind.Version != "v1" || (req.Kind.Kind != "ConfigMap" && req.Kind.Kind != "Service") {
 		return skip(fmt.Sprintf("kind %s is not judged", gvkString(req.Kind)))
 	}
+	snap := a.Snapshot()
+	if snap.Engine == nil {
+		return skip("no engine configured")
+	}
+	// An object netguard does not target is answered before it is decoded
+	// (most ConfigMap writes, when the webhook is registered without
+	// matchConditions). The request names the object except on a CREATE
+	// with generateName, which is decoded and matched below.
+	if req.Name != "" {
+		if _, ok := snap.Engine.Config().Match(req.Kind.Kind, req.Namespace, req.Name); !ok {
+			return skip("not targeted")
+		}
+	}
 	obj, err := decodeObject(req.Kind.Kind, req.Object.Raw)
 	if err != nil {
 		return skip(fmt.Sprintf("object could not be decoded: %v", err))
@@ -152,10 +165,6 @@ func (a *Admission) Review(hook Hook, req *admissionv1.AdmissionRequest) (out Ou
 		}
 	}
 
-	snap := a.Snapshot()
-	if snap.Engine == nil {
-		return skip("no engine configured")
-	}
 	in := engine.Input{
 		Operation: rules.Operation(req.Operation),
 		Object:    obj,

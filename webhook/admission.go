@@ -171,6 +171,10 @@ func (a *Admission) Review(hook Hook, req *admissionv1.AdmissionRequest) (out Ou
 		OldObject: old,
 		Cluster:   snap.Cluster,
 		NoMutate:  hook == Validating,
+		// The mutating hook returns only the fixes (and their info
+		// findings); validation is the validating hook's job, which the
+		// API server calls with the mutated object.
+		NoValidate: hook == Mutating,
 	}
 	res := snap.Engine.Judge(in)
 	if !res.Judged {

@@ -49,6 +49,10 @@ type Input struct {
 	Cluster *rules.ClusterContext
 	// NoMutate judges the object as written, without the configured fixes.
 	NoMutate bool
+	// NoValidate applies only the configured fixes: Findings then hold just
+	// the mutation rules' info findings. The mutating webhook uses it; the
+	// validating webhook judges the mutated object anyway.
+	NoValidate bool
 }
 
 // Result is the engine's decision about one object.
@@ -146,7 +150,9 @@ func (e *Engine) Judge(in Input) (res Result) {
 			findings = append(findings, r.Findings...)
 		}
 	}
-	findings = append(findings, checker.Validate(req)...)
+	if !in.NoValidate {
+		findings = append(findings, checker.Validate(req)...)
+	}
 	findings = e.config.ApplySeverities(findings)
 
 	secrets := secretValues(in.Object, in.OldObject, res.MutatedConfigMap)

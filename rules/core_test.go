@@ -283,3 +283,13 @@ func TestLineIndexOffsetInvertsPosition(t *testing.T) {
 		t.Error("LineStart")
 	}
 }
+
+func TestYAMLLineIndexBreaksAtALoneCR(t *testing.T) {
+	x := NewYAMLLineIndex("a: 1\rb: 2\r\nc: 3")
+	if x.Lines() != 3 || x.LineText(1) != "a: 1" || x.LineText(2) != "b: 2" || x.LineText(3) != "c: 3" {
+		t.Errorf("lines %d: %q %q %q", x.Lines(), x.LineText(1), x.LineText(2), x.LineText(3))
+	}
+	if NewLineIndex("a: 1\rb: 2").Lines() != 1 {
+		t.Error("the plain index counts only \\n")
+	}
+}

@@ -20,11 +20,18 @@ type runeMark struct{ off, runes int }
 
 const posBlock = 1024
 
-// NewLineIndex indexes text.
-func NewLineIndex(text string) *LineIndex {
+// NewLineIndex indexes text; lines end at '\n' (JSON's and Go's view).
+func NewLineIndex(text string) *LineIndex { return newLineIndex(text, false) }
+
+// NewYAMLLineIndex indexes text the way YAML parsers number lines: a lone
+// '\r' (old Mac line ends) also ends a line, so positions reported by
+// go-yaml map back onto the text.
+func NewYAMLLineIndex(text string) *LineIndex { return newLineIndex(text, true) }
+
+func newLineIndex(text string, loneCR bool) *LineIndex {
 	starts := []int{0}
 	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
+		if text[i] == '\n' || loneCR && text[i] == '\r' && (i+1 == len(text) || text[i+1] != '\n') {
 			starts = append(starts, i+1)
 		}
 	}

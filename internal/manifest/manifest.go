@@ -96,7 +96,7 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	f.Text = data
 	f.crlf = bytes.Contains(data, []byte("\r\n"))
-	f.lines = rules.NewLineIndex(string(data))
+	f.lines = rules.NewYAMLLineIndex(string(data))
 	for i, ch := range splitDocuments(data) {
 		if err := f.parseDocument(i, ch); err != nil {
 			return nil, err

@@ -125,3 +125,17 @@ func TestReportUsesRegisteredSeverity(t *testing.T) {
 	}()
 	r.Add("NOPE", Loc{}, "", "")
 }
+
+func TestReportBoundsFindingsPerRule(t *testing.T) {
+	r := NewReport("ConfigMap", "kube-system", "x")
+	for i := 0; i < MaxFindingsPerRule+250; i++ {
+		r.Add("ZZ001", Loc{Key: "k", Path: "p", Line: i + 1}, "dup", "")
+	}
+	if len(r.Findings) != MaxFindingsPerRule+1 {
+		t.Fatalf("%d findings, want %d + 1 summary", len(r.Findings), MaxFindingsPerRule)
+	}
+	last := r.Findings[len(r.Findings)-1]
+	if last.Severity != Deny || !strings.Contains(last.Message, "250 more ZZ001") || last.Line != 0 {
+		t.Errorf("summary finding %+v", last)
+	}
+}

@@ -21,7 +21,16 @@ type Report struct {
 	Kind     string
 	Object   string // namespace/name
 	Findings []Finding
+
+	perRule map[string]int // findings added per rule
+	summary map[string]int // index of the "N more" finding per rule
 }
+
+// MaxFindingsPerRule bounds the findings one rule reports about one object.
+// A hostile or machine-generated document (200,000 repeated keys) must not
+// turn into 200,000 findings, warnings and log lines: past the bound one
+// summary finding counts the rest.
+const MaxFindingsPerRule = 100
 
 // NewReport starts a report about kind namespace/name.
 func NewReport(kind, namespace, name string) *Report {
@@ -38,6 +47,24 @@ func (r *Report) Add(ruleID string, at Loc, message, hint string) {
 	rule, ok := Lookup(ruleID)
 	if !ok {
 		panic("rules: finding for unregistered rule " + ruleID)
+	}
+	if r.perRule == nil {
+		r.perRule = map[string]int{}
+	}
+	r.perRule[ruleID]++
+	if n := r.perRule[ruleID]; n > MaxFindingsPerRule {
+		more := n - MaxFindingsPerRule
+		msg := fmt.Sprintf("…and %d more %s finding(s) in this object, not shown (netguard reports at most %d per rule); fix the ones above and run netguard again", more, ruleID, MaxFindingsPerRule)
+		if i, ok := r.summary[ruleID]; ok {
+			r.Findings[i].Message = msg
+			return
+		}
+		if r.summary == nil {
+			r.summary = map[string]int{}
+		}
+		r.summary[ruleID] = len(r.Findings)
+		r.Findings = append(r.Findings, Finding{Rule: ruleID, Severity: rule.Severity, Kind: r.Kind, Object: r.Object, Key: at.Key, Message: msg})
+		return
 	}
 	r.Findings = append(r.Findings, Finding{
 		Rule:     ruleID,

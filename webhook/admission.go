@@ -560,16 +560,28 @@ func limit(s string, n int) string {
 
 // limitRunes cuts s to at most n runes, marking the cut.
 func limitRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	// Cut before the n-th rune, without converting the whole string.
+	i, count := 0, 0
+	for count < n-1 {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		count++
+	}
+	if !utf8.ValidString(s[:i]) {
+		return string([]rune(s)[:n-1]) + "…"
+	}
+	return s[:i] + "…"
 }
 
 // sanitize replaces control characters (which would make the API server
 // drop a warning) and invalid UTF-8 by spaces, collapsing runs.
 func sanitize(s string) string {
+	if sanitized(s) {
+		return s
+	}
 	s = strings.ToValidUTF8(s, " ")
 	var b strings.Builder
 	b.Grow(len(s))
@@ -586,6 +598,33 @@ func sanitize(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// sanitized reports whether sanitize would return s unchanged (the common
+// case: valid UTF-8 with single inner ASCII spaces and no control or other
+// space characters), so that it need not be rebuilt.
+func sanitized(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	space := false
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+			continue
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.IsSpace(r):
+			return false
+		}
+		space = false
+	}
+	return true
 }
 
 func objectName(ns, name string) string {

@@ -6,13 +6,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"runtime/pprof"
-	"testing"
+	"syscall"
 	"time"
 
 	"github.com/netguard/netguard/bench/corpus"
@@ -21,6 +23,7 @@ import (
 	"github.com/netguard/netguard/rules/all"
 	"github.com/netguard/netguard/rules/engine"
 	"github.com/netguard/netguard/webhook"
+	admissionv1 "k8s.io/api/admission/v1"
 )
 
 func main() {
@@ -62,21 +65,35 @@ func main() {
 			panic(it.Name)
 		}
 	}
-	var total float64
+	// Per item: CPU time per request of netguard's handler and of a
+	// handler that only decodes the AdmissionReview and answers allowed
+	// (what the no-op baseline does), in-process.
+	noop := func(it corpus.Item) {
+		rev, err := webhook.DecodeReview(it.Body)
+		if err != nil {
+			panic(err)
+		}
+		resp := admissionv1.AdmissionReview{TypeMeta: rev.TypeMeta, Response: &admissionv1.AdmissionResponse{UID: rev.Request.UID, Allowed: true}}
+		if _, err := json.Marshal(resp); err != nil {
+			panic(err)
+		}
+	}
+	var total, totalNoop time.Duration
+	fmt.Printf("%-45s %12s %12s %12s\n", "item", "netguard", "decode-only", "difference")
 	for _, it := range items {
 		if *noTimes {
 			break
 		}
-		r := testing.Benchmark(func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				do(it)
-			}
-		})
-		total += float64(r.NsPerOp())
-		fmt.Printf("%-45s %10.1f µs %8d B/op %6d allocs/op\n", it.Name, float64(r.NsPerOp())/1e3, r.AllocedBytesPerOp(), r.AllocsPerOp())
+		ng := cpuPer(func() { do(it) })
+		nb := cpuPer(func() { noop(it) })
+		total += ng
+		totalNoop += nb
+		fmt.Printf("%-45s %12v %12v %12v\n", it.Name, ng, nb, ng-nb)
 	}
-	fmt.Printf("%-45s %10.1f µs\n", "mean", total/float64(len(items))/1e3)
+	if !*noTimes {
+		n := time.Duration(len(items))
+		fmt.Printf("%-45s %12v %12v %12v\n", "mean", total/n, totalNoop/n, (total-totalNoop)/n)
+	}
 	if *prof != "" {
 		f, _ := os.Create(*prof)
 		pprof.StartCPUProfile(f)
@@ -93,4 +110,23 @@ func main() {
 		pprof.Lookup("allocs").WriteTo(f, 0)
 		f.Close()
 	}
+}
+
+// cpuPer returns the process CPU time per call of f (at least 200ms of CPU).
+func cpuPer(f func()) time.Duration {
+	f()
+	runtime.GC()
+	c0 := cpuTime()
+	n := 0
+	for n < 10 || cpuTime()-c0 < 200*time.Millisecond {
+		f()
+		n++
+	}
+	return ((cpuTime() - c0) / time.Duration(n)).Round(100 * time.Nanosecond)
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

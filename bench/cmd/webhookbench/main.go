@@ -8,6 +8,7 @@
 //	load      the corpus over HTTPS keep-alive at concurrency 1, 8, 64:
 //	          latency percentiles, throughput, server RSS and CPU, both servers
 //	large     the ~1 MiB ConfigMaps at concurrency 1, both servers
+//	cost      in-process CPU per review: netguard's handler vs decode only
 //	growth    in-process time per review vs object size and vs cluster nodes
 //	kyverno   kubectl-kyverno apply vs netguard lint on the same objects
 //	apiserver ConfigMap UPDATE through a real kube-apiserver, with and
@@ -27,9 +28,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-logr/logr"
 	"github.com/netguard/netguard/bench/corpus"
 	"github.com/netguard/netguard/bench/loadgen"
 	"github.com/netguard/netguard/e2e/framework"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 )
 
 // Results is everything one run measured (written as JSON too).
@@ -48,6 +51,7 @@ type Results struct {
 	Load      []LoadPair
 	Large     *LoadPair
 	Growth    *Growth
+	Costs     []CostRow
 	Kyverno   *KyvernoResult
 	APIServer *APIServerResult
 	Notes     []string
@@ -76,11 +80,14 @@ func main() {
 		runFor     = flag.Duration("duration", 10*time.Second, "measured time per concurrency level and server")
 		warmup     = flag.Duration("warmup", time.Second, "unmeasured warm-up before each run")
 		concs      = flag.String("concurrency", "1,8,64", "concurrency levels")
-		phases     = flag.String("phases", "load,large,growth,kyverno,apiserver", "phases to run")
+		phases     = flag.String("phases", "load,large,cost,growth,kyverno,apiserver", "phases to run")
 		kyvernoBin = flag.String("kyverno", "bin/kyverno", "kubectl-kyverno binary (relative to root); the kyverno phase is skipped with a note when missing")
 		config     = flag.String("config", "examples/netguard-config.yaml", "netguard configuration served (relative to root)")
 	)
 	flag.Parse()
+	// envtest and controller-runtime log through this; the benchmark's own
+	// output is its progress lines.
+	ctrllog.SetLogger(logr.Discard())
 	if *quick {
 		*runFor = 2 * time.Second
 		*warmup = 500 * time.Millisecond
@@ -130,6 +137,14 @@ func main() {
 		if err := b.loadPhases(ctx, want["load"], want["large"]); err != nil {
 			fatal(err)
 		}
+	}
+	if want["cost"] {
+		logf("cost: CPU per review in-process, netguard's handler vs a decode-only handler")
+		c, err := b.costs()
+		if err != nil {
+			fatal(err)
+		}
+		res.Costs = c
 	}
 	if want["growth"] {
 		logf("growth: time per review vs object size and cluster nodes (in-process)")

@@ -117,6 +117,11 @@ func markdown(r *Results, png string) string {
 	}
 	w("\n")
 
+	if len(r.Costs) > 0 {
+		writeCosts(w, r)
+	}
+	writeObstacles(w, r)
+
 	if len(r.Load) > 0 {
 		items := 0
 		for _, c := range r.Checks {
@@ -275,4 +280,131 @@ func kib(n int) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// costSummary aggregates the in-process costs of the typical corpus.
+type costSummary struct {
+	netguard, decode time.Duration // mean per review
+	objects          []string
+	validate, mutate map[string]time.Duration // mean netguard cost per object
+	decodeBy         map[string]time.Duration
+}
+
+func summarizeCosts(rows []CostRow) costSummary {
+	cs := costSummary{validate: map[string]time.Duration{}, mutate: map[string]time.Duration{}, decodeBy: map[string]time.Duration{}}
+	nv, nm, nd := map[string]int{}, map[string]int{}, map[string]int{}
+	n := 0
+	for _, c := range rows {
+		if strings.Contains(c.Item, "(1MiB)") {
+			continue
+		}
+		obj := c.Item[:strings.IndexByte(c.Item, '/')]
+		if nd[obj] == 0 {
+			cs.objects = append(cs.objects, obj)
+		}
+		cs.netguard += c.Netguard
+		cs.decode += c.DecodeOnly
+		n++
+		cs.decodeBy[obj] += c.DecodeOnly
+		nd[obj]++
+		if strings.HasSuffix(c.Item, "/validate") {
+			cs.validate[obj] += c.Netguard
+			nv[obj]++
+		} else {
+			cs.mutate[obj] += c.Netguard
+			nm[obj]++
+		}
+	}
+	if n > 0 {
+		cs.netguard /= time.Duration(n)
+		cs.decode /= time.Duration(n)
+	}
+	for _, o := range cs.objects {
+		cs.validate[o] /= time.Duration(max(1, nv[o]))
+		cs.mutate[o] /= time.Duration(max(1, nm[o]))
+		cs.decodeBy[o] /= time.Duration(max(1, nd[o]))
+	}
+	return cs
+}
+
+func writeCosts(w func(string, ...any), r *Results) {
+	cs := summarizeCosts(r.Costs)
+	w("### Where the server's CPU goes\n\n")
+	w("In-process, no TLS and no HTTP server: netguard's `webhook.Handler` (read, decode the review, decode the object, judge, build the response, log, count) ")
+	w("against a handler that only reads and decodes the review and answers *allowed* (the baseline's work). CPU time per review, mean of CREATE and UPDATE:\n\n")
+	w("| Object | `/validate` | `/mutate` | decode only | judging adds (validate) |\n|---|---:|---:|---:|---:|\n")
+	for _, o := range cs.objects {
+		w("| %s | %s | %s | %s | %s |\n", o, dur(cs.validate[o]), dur(cs.mutate[o]), dur(cs.decodeBy[o]), dur(cs.validate[o]-cs.decodeBy[o]))
+	}
+	w("| **mean over the corpus** | %s (both hooks) | | %s | %s |\n\n", dur(cs.netguard), dur(cs.decode), dur(cs.netguard-cs.decode))
+}
+
+// writeObstacles explains, from the measured figures, what keeps the
+// targets that were not met out of reach.
+func writeObstacles(w func(string, ...any), r *Results) {
+	var lines []string
+	if len(r.Load) > 0 && len(r.Costs) > 0 {
+		cs := summarizeCosts(r.Costs)
+		first, last := r.Load[0], r.Load[len(r.Load)-1]
+		add := cs.netguard - cs.decode
+		lines = append(lines, fmt.Sprintf("**Latency and throughput ratios.** The no-op baseline is the HTTPS + AdmissionReview round trip and nothing else: "+
+			"its server spends %s of CPU per request at concurrency %d (%s at %d, where batching on busy connections makes it cheaper), of which decoding the review is %s. "+
+			"netguard has to do that too and then judge: decode the object (and the old one on UPDATE) and parse each embedded document exactly as the component would. "+
+			"That adds %s of CPU per review on average over this corpus (table above; kube-proxy's `config.conf` alone, parsed by sigs.k8s.io/yaml and decoded strictly like kube-proxy, plus yaml.v3 for line numbers, is the most). "+
+			"So netguard's server needs %s per request at concurrency %d against the baseline's %s. "+
+			"With both servers and the load generator on the same 2 cores, throughput is CPU per request, and the ratio cannot approach 0.9 while judging costs more than the round trip it rides on; "+
+			"a p99 within 1.10× at concurrency 1 would need judging to cost under a tenth of the baseline's %s round trip, i.e. less than parsing the embedded document once.",
+			dur(first.Baseline.CPUPerRequest), first.Concurrency, dur(last.Baseline.CPUPerRequest), last.Concurrency, dur(cs.decode), dur(add),
+			dur(last.Netguard.CPUPerRequest), last.Concurrency, dur(last.Baseline.CPUPerRequest), dur(first.Baseline.Latency.P50)))
+		if a := r.APIServer; a != nil && a.Skipped == "" && a.Noop.P50 > 0 {
+			lines = append(lines, fmt.Sprintf("Seen from a client of the API server, where the webhook's cost is paid, the same judging is a small share: "+
+				"an UPDATE takes p50 %s with the no-op webhooks and %s with netguard (%.2f×), against %s without webhooks; calling *any* webhook costs more than netguard's judging (table below).",
+				dur(a.Noop.P50), dur(a.With.P50), ratio(float64(a.With.P50), float64(a.Noop.P50)), dur(a.Without.P50)))
+		}
+	}
+	if g := r.Growth; g != nil && r.Large != nil {
+		var per []string
+		slowest, slowestCPU := "", time.Duration(0)
+		for _, f := range g.Families {
+			c := g.BySize[f][len(g.BySize[f])-1]
+			per = append(per, fmt.Sprintf("%s %s", f, dur(c.CPU)))
+			if c.CPU > slowestCPU {
+				slowest, slowestCPU = f, c.CPU
+			}
+		}
+		yaml := ""
+		if slowest == "kube-proxy" {
+			yaml = "kube-proxy is the slowest because its own decoding path (YAML to JSON, strict typed decode) is reproduced for exact parity and a second YAML parse records line numbers. "
+		}
+		worstBase := time.Duration(0)
+		for _, p := range r.Large.Baseline.PerItem {
+			worstBase = max(worstBase, p.P50)
+		}
+		lines = append(lines, fmt.Sprintf("**1 MiB in 10 ms.** Judging is linear in the document's size (cost growth below), and a valid 1 MiB document costs, in-process, %s of CPU. "+
+			"On this machine even the no-op baseline needs up to %s (p50) just to receive and decode a 1 MiB UPDATE review (the object twice, JSON-escaped). "+
+			"%s"+
+			"No real network ConfigMap comes near 1 MiB (the examples are 0.5-2 KiB, judged in tens of µs); the 1 MiB rows show the webhook stays correct and bounded (no quadratic step), not that it meets 10 ms.",
+			strings.Join(per, ", "), dur(worstBase), yaml))
+	}
+	if k := r.Kyverno; k != nil && k.Skipped == "" && len(k.Families) > 0 && k.Families[0].KyvernoEngineCPU > 0 {
+		lo, hi := 0.0, 0.0
+		for i, f := range k.Families {
+			x := ratio(float64(f.KyvernoEngineCPU), float64(f.InProcessCPU))
+			if i == 0 || x < lo {
+				lo = x
+			}
+			hi = max(hi, x)
+		}
+		lines = append(lines, fmt.Sprintf("**20× faster than Kyverno.** Kyverno's engine does little per resource beyond what netguard must do too: "+
+			"it loads the object into its JSON context and evaluates each rule's JMESPath, parsing the embedded document with `parse_json`/`parse_yaml`. "+
+			"netguard's whole review is %.0f-%.0f× cheaper per object while checking far more (every field, positions, did-you-mean, cluster context); "+
+			"20× would need a typical review to cost about as little as decoding its AdmissionReview.", lo, hi))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	w("### What stands in the way of the targets not met\n\n")
+	for _, l := range lines {
+		w("%s\n\n", l)
+	}
 }

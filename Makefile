@@ -11,8 +11,8 @@ all: build test
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netguard
 
-## test: go vet + gofmt check + unit tests of the main module + parity tests (test/parity)
-test: vet fmt-check unit parity
+## test: go vet + gofmt check + unit tests of the main module + parity tests (test/parity) + e2e tests
+test: vet fmt-check unit parity e2e
 
 vet:
 	$(GO) vet ./...
@@ -30,6 +30,24 @@ parity:
 		echo "cd test/parity && $(GO) test ./..."; \
 		cd test/parity && $(GO) vet ./... && $(GO) test ./...; \
 	else echo "test/parity: not present, skipped"; fi
+
+## test-binaries: kube-apiserver, etcd, kubectl (bin/k8s) and helm (bin/helm) built from source, cached;
+## KUBEBUILDER_ASSETS / HELM override (hack/build-test-binaries.sh, e2e/README.md)
+test-binaries:
+	hack/build-test-binaries.sh
+
+## e2e: the end-to-end tests on a real kube-apiserver with netguard wired in (e2e/README.md)
+E2E_TIMEOUT ?= 20m
+e2e: test-binaries
+	$(GO) vet -tags e2e ./e2e/... ./hack/demo/
+	$(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./e2e/...
+
+## demo: the playground: a real control plane with netguard, ACK-style objects, FAQ edits; Ctrl-C stops it
+demo: test-binaries
+	$(GO) build -o bin/netguard-demo ./hack/demo
+	bin/netguard-demo
+
+.PHONY: test-binaries e2e demo
 
 ## lint-examples: the main job on the shipped examples (exit 1 is expected: some examples are broken on purpose)
 lint-examples:

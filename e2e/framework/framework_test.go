@@ -209,3 +209,23 @@ func TestFindAssetsPrefersACompleteKubebuilderAssets(t *testing.T) {
 		t.Errorf("partial KUBEBUILDER_ASSETS, complete bin/k8s: %q, %v; want %s", got, err, own)
 	}
 }
+
+func TestNodesFromConfig(t *testing.T) {
+	cfg := rules.DefaultConfig()
+	cfg.Cluster.Nodes = []rules.Node{
+		{Name: "cn-hangzhou.10.0.1.15", PodCIDRs: []string{"172.20.1.0/24", "fd00:20:1::/64"}, CPUs: 8, Labels: map[string]string{"terway-config": "eni-config-fixed"}},
+		{Name: "bare"},
+	}
+	nodes := NodesFromConfig(cfg)
+	if len(nodes) != 2 {
+		t.Fatalf("%d nodes", len(nodes))
+	}
+	n := nodes[0]
+	cpu := n.Status.Capacity["cpu"]
+	if n.Name != "cn-hangzhou.10.0.1.15" || n.Spec.PodCIDR != "172.20.1.0/24" || len(n.Spec.PodCIDRs) != 2 || cpu.Value() != 8 || n.Labels["terway-config"] != "eni-config-fixed" {
+		t.Errorf("node %+v", n)
+	}
+	if b := nodes[1]; b.Spec.PodCIDR != "" || len(b.Status.Capacity) != 0 {
+		t.Errorf("a node without facts got some: %+v", b)
+	}
+}

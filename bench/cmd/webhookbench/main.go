@@ -83,6 +83,7 @@ func main() {
 		phases     = flag.String("phases", "load,large,cost,growth,kyverno,apiserver", "phases to run")
 		kyvernoBin = flag.String("kyverno", "bin/kyverno", "kubectl-kyverno binary (relative to root); the kyverno phase is skipped with a note when missing")
 		config     = flag.String("config", "examples/netguard-config.yaml", "netguard configuration served (relative to root)")
+		render     = flag.String("render", "", "only re-render webhook.md and the plot from this results.json (no measurement)")
 	)
 	flag.Parse()
 	// envtest and controller-runtime log through this; the benchmark's own
@@ -112,6 +113,27 @@ func main() {
 	res := &Results{
 		Date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), GoVersion: goVersion(), CPU: cpuModel(), CPUs: runtime.NumCPU(),
 		LoadBefore: loadAvg(), Quick: *quick, RunFor: *runFor, Config: *config,
+	}
+	if *render != "" {
+		b, err := os.ReadFile(*render)
+		if err != nil {
+			fatal(err)
+		}
+		var saved Results
+		if err := json.Unmarshal(b, &saved); err != nil {
+			fatal(err)
+		}
+		if len(saved.Load) > 0 {
+			if err := plotLatency(&saved, abs(*png)); err != nil {
+				fatal(err)
+			}
+		}
+		md := markdown(&saved, relTo(r, abs(*png), filepath.Join(r, "docs")))
+		if err := os.WriteFile(filepath.Join(outDir, "webhook.md"), []byte(md), 0o644); err != nil {
+			fatal(err)
+		}
+		logf("re-rendered %s from %s", filepath.Join(outDir, "webhook.md"), *render)
+		return
 	}
 	want := map[string]bool{}
 	for _, p := range strings.Split(*phases, ",") {

@@ -22,7 +22,7 @@ func plotLatency(r *Results, path string) error {
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.Top, p.Legend.Left = false, false // bottom right: the lines rise to the right
 	p.Add(plotter.NewGrid())
 
 	blue := color.RGBA{R: 31, G: 119, B: 180, A: 255}

@@ -272,7 +272,9 @@ func summarize(e *Event, opts Options) (Record, bool) {
 		return Record{}, false
 	}
 	ref := e.ObjectRef
-	if ref == nil || ref.APIGroup != "" {
+	// Subresources (services/status, written by controllers) are not
+	// edits of the configuration, and netguard never judges them.
+	if ref == nil || ref.APIGroup != "" || ref.Subresource != "" {
 		return Record{}, false
 	}
 	var kind string
@@ -302,9 +304,6 @@ func summarize(e *Event, opts Options) (Record, bool) {
 	rec := Record{
 		Time: t, AuditID: e.AuditID, User: e.User.Username, UserAgent: e.UserAgent, Verb: e.Verb,
 		Kind: kind, Namespace: ref.Namespace, Name: ref.Name,
-	}
-	if ref.Subresource != "" {
-		rec.Kind += "/" + ref.Subresource
 	}
 	if e.ImpersonatedUser != nil && e.ImpersonatedUser.Username != "" {
 		rec.ImpersonatedBy, rec.User = e.User.Username, e.ImpersonatedUser.Username

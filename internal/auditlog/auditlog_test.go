@@ -89,6 +89,10 @@ func craftedLog(t *testing.T) string {
 		"services.validate.netguard.io/decision": "allowed", "services.validate.netguard.io/rules": "SV001",
 		"validation.policy.admission.k8s.io/validation_failure": `[{"message":"contains the secret value hunter2","policy":"no-singlestack","binding":"no-singlestack-binding","expressionIndex":0,"validationActions":["Audit"]}]`,
 	}, nil))
+	// a Service status update by a controller: not kept (a subresource)
+	b.WriteString(event(t, "ResponseComplete", "update", "/api/v1/namespaces/shop/services/api/status", "services", "shop", "api", "system:serviceaccount:kube-system:service-controller", 200, "2026-11-25T15:00:00.5Z", nil, map[string]any{
+		"objectRef": map[string]any{"resource": "services", "namespace": "shop", "name": "api", "apiVersion": "v1", "subresource": "status"},
+	}))
 	// a Deployment: not kept
 	b.WriteString(event(t, "ResponseComplete", "create", "/apis/apps/v1/namespaces/shop/deployments", "deployments", "shop", "web", "frank", 201, "2026-11-25T15:00:01Z", nil, map[string]any{
 		"objectRef": map[string]any{"resource": "deployments", "namespace": "shop", "name": "web", "apiGroup": "apps", "apiVersion": "v1"},
@@ -101,8 +105,8 @@ func TestReadSummarizesNetguardDecisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Lines != 10 || st.Events != 10 || st.Malformed != 0 {
-		t.Errorf("stats %+v, want 10 lines and events, none malformed", st)
+	if st.Lines != 11 || st.Events != 11 || st.Malformed != 0 {
+		t.Errorf("stats %+v, want 11 lines and events, none malformed", st)
 	}
 	type row struct{ user, verb, object, decision, rules string }
 	var got []row

@@ -61,8 +61,8 @@ docs:
 
 ## bench: the rule benchmarks, then the webhook benchmark (bench/: netguard serve vs a no-op webhook at
 ## concurrency 1/8/64, 1 MiB objects, cost growth, Kyverno, the real API server); writes docs/benchmarks.md
-## and docs/benchmarks-latency.png. About 10 minutes, plus once the cold builds of kubectl-kyverno and
-## kube-apiserver (5-15 minutes each on 2 busy cores). BENCH_FLAGS passes flags to webhookbench.
+## and docs/benchmarks-latency.png. About 4 minutes (bench-quick: 2), plus once the cold builds of
+## kubectl-kyverno and kube-apiserver (5-15 minutes each on 2 busy cores). BENCH_FLAGS passes flags to webhookbench.
 BENCH_FLAGS ?=
 bench: bench-tools
 	@mkdir -p bin

@@ -107,5 +107,12 @@ chart-test:
 	hack/build-test-binaries.sh
 	$(GO) test -tags e2e -count=1 -run 'TestChart' ./e2e/
 
+## fuzz: every Go fuzz target for FUZZTIME each (make test runs their seed corpora; docs/reliability.md)
+FUZZTIME ?= 30s
+fuzz:
+	FUZZTIME=$(FUZZTIME) hack/fuzz.sh
+
+.PHONY: fuzz
+
 clean:
 	rm -rf bin

@@ -2,12 +2,15 @@
 // (Terway, Flannel and kube-proxy ConfigMaps, Services) exactly the way the
 // components parse it.
 //
-//	netguard lint [flags] PATH... | -   judge manifests offline
+//	netguard lint [flags] PATH... | -        judge manifests offline
 //	netguard rules [-o text|markdown|json]  print the rule catalog
+//	netguard serve [flags]                  run the admission webhook
+//	netguard scan [flags]                   judge the objects already in a cluster
+//	netguard audit-log FILE...              summarize netguard's decisions from an audit log
 //	netguard version
 //
-// The admission webhook (`netguard serve`) is a later addition; it will share
-// the rule engine with lint.
+// Every command judges with the same rule engine (rules/all), so lint, scan
+// and the webhook can never disagree.
 package main
 
 //go:generate sh -c "go run . rules -o markdown > ../../docs/rules.md"

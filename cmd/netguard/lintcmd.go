@@ -138,14 +138,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch *output {
 	case "json":
-		out := res.Findings
-		if out == nil {
-			out = []lint.Finding{}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(out)
+		writeJSONFindings(stdout, res.Findings)
 	default:
 		writeText(stdout, res)
 	}
@@ -179,4 +172,16 @@ func writeText(w io.Writer, res *lint.Result) {
 	}
 	fmt.Fprintf(w, "netguard: %d file(s), %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
 		res.Files, res.Objects, res.Judged, res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)
+}
+
+// writeJSONFindings prints findings as an indented JSON array ([] when there
+// are none), the -o json output of lint and scan.
+func writeJSONFindings(w io.Writer, fs []lint.Finding) {
+	if fs == nil {
+		fs = []lint.Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(fs)
 }

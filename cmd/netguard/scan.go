@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"time"
 
-	"github.com/netguard/netguard/internal/lint"
 	"github.com/netguard/netguard/internal/scan"
 	"github.com/netguard/netguard/rules"
 	"k8s.io/client-go/kubernetes"
@@ -108,14 +106,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	}
 	switch *output {
 	case "json":
-		out := res.Findings
-		if out == nil {
-			out = []lint.Finding{}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(out)
+		writeJSONFindings(stdout, res.Findings)
 	default:
 		writeScanText(stdout, rc.Host, res)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -323,52 +324,67 @@ func (r *Rotator) inject(ctx context.Context, bundle []byte) error {
 	ar := r.opts.Client.AdmissionregistrationV1()
 	var errs []error
 	if name := r.opts.ValidatingWebhookConfiguration; name != "" {
-		c, err := ar.ValidatingWebhookConfigurations().Get(ctx, name, metav1.GetOptions{})
-		switch {
-		case apierrors.IsNotFound(err):
-		case err != nil:
-			errs = append(errs, fmt.Errorf("reading ValidatingWebhookConfiguration %s: %w", name, err))
-		default:
-			changed := false
+		errs = append(errs, r.syncCABundles(ctx, "ValidatingWebhookConfiguration", name, bundle, func(ctx context.Context) ([]*[]byte, func(context.Context) error, error) {
+			c, err := ar.ValidatingWebhookConfigurations().Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return nil, nil, err
+			}
+			bundles := make([]*[]byte, len(c.Webhooks))
 			for i := range c.Webhooks {
-				if !bytes.Equal(c.Webhooks[i].ClientConfig.CABundle, bundle) {
-					c.Webhooks[i].ClientConfig.CABundle = bundle
-					changed = true
-				}
+				bundles[i] = &c.Webhooks[i].ClientConfig.CABundle
 			}
-			if changed {
-				if _, err := ar.ValidatingWebhookConfigurations().Update(ctx, c, metav1.UpdateOptions{FieldManager: "netguard"}); err != nil {
-					errs = append(errs, fmt.Errorf("updating the caBundle of ValidatingWebhookConfiguration %s: %w", name, err))
-				} else {
-					r.opts.Log.Info("caBundle updated", "validatingwebhookconfiguration", name, "cas", len(parseCerts(bundle)))
-				}
-			}
-		}
+			return bundles, func(ctx context.Context) error {
+				_, err := ar.ValidatingWebhookConfigurations().Update(ctx, c, metav1.UpdateOptions{FieldManager: "netguard"})
+				return err
+			}, nil
+		}))
 	}
 	if name := r.opts.MutatingWebhookConfiguration; name != "" {
-		c, err := ar.MutatingWebhookConfigurations().Get(ctx, name, metav1.GetOptions{})
-		switch {
-		case apierrors.IsNotFound(err):
-		case err != nil:
-			errs = append(errs, fmt.Errorf("reading MutatingWebhookConfiguration %s: %w", name, err))
-		default:
-			changed := false
+		errs = append(errs, r.syncCABundles(ctx, "MutatingWebhookConfiguration", name, bundle, func(ctx context.Context) ([]*[]byte, func(context.Context) error, error) {
+			c, err := ar.MutatingWebhookConfigurations().Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return nil, nil, err
+			}
+			bundles := make([]*[]byte, len(c.Webhooks))
 			for i := range c.Webhooks {
-				if !bytes.Equal(c.Webhooks[i].ClientConfig.CABundle, bundle) {
-					c.Webhooks[i].ClientConfig.CABundle = bundle
-					changed = true
-				}
+				bundles[i] = &c.Webhooks[i].ClientConfig.CABundle
 			}
-			if changed {
-				if _, err := ar.MutatingWebhookConfigurations().Update(ctx, c, metav1.UpdateOptions{FieldManager: "netguard"}); err != nil {
-					errs = append(errs, fmt.Errorf("updating the caBundle of MutatingWebhookConfiguration %s: %w", name, err))
-				} else {
-					r.opts.Log.Info("caBundle updated", "mutatingwebhookconfiguration", name, "cas", len(parseCerts(bundle)))
-				}
-			}
-		}
+			return bundles, func(ctx context.Context) error {
+				_, err := ar.MutatingWebhookConfigurations().Update(ctx, c, metav1.UpdateOptions{FieldManager: "netguard"})
+				return err
+			}, nil
+		}))
 	}
 	return errors.Join(errs...)
+}
+
+// syncCABundles reads one webhook configuration through get (which returns
+// pointers to its webhooks' caBundles and how to write it back), sets every
+// caBundle to bundle and updates the configuration only when one changed.
+func (r *Rotator) syncCABundles(ctx context.Context, kind, name string, bundle []byte,
+	get func(context.Context) ([]*[]byte, func(context.Context) error, error)) error {
+	bundles, update, err := get(ctx)
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading %s %s: %w", kind, name, err)
+	}
+	changed := false
+	for _, b := range bundles {
+		if !bytes.Equal(*b, bundle) {
+			*b = bundle
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := update(ctx); err != nil {
+		return fmt.Errorf("updating the caBundle of %s %s: %w", kind, name, err)
+	}
+	r.opts.Log.Info("caBundle updated", strings.ToLower(kind), name, "cas", len(parseCerts(bundle)))
+	return nil
 }
 
 // CurrentCA returns the CA certificate CertDir's serving certificate chains

@@ -218,6 +218,25 @@ func backdate(validity time.Duration) time.Duration {
 	return min(time.Hour, validity/10)
 }
 
+// NewSelfSigned makes a fresh CA and a serving certificate it signed for
+// hosts (IP addresses or DNS names), both valid for validity, PEM encoded:
+// the same certificates the self-managed mode issues, for tests, the e2e
+// framework and benchmarks.
+func NewSelfSigned(now time.Time, validity time.Duration, hosts ...string) (caPEM, certPEM, keyPEM []byte, err error) {
+	if len(hosts) == 0 {
+		return nil, nil, nil, fmt.Errorf("a serving certificate needs at least one host")
+	}
+	ca, caKey, caPEM, _, err := newCertificateAuthority(now, validity)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	certPEM, keyPEM, err = newServingCertificate(now, now.Add(validity), validity, hosts, ca, caKey)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return caPEM, certPEM, keyPEM, nil
+}
+
 func newCertificateAuthority(now time.Time, validity time.Duration) (*x509.Certificate, crypto.Signer, []byte, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

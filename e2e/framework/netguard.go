@@ -86,7 +86,7 @@ func StartNetguard(ctx context.Context, opts NetguardOptions) (_ *Netguard, err 
 	if err := opts.Certs.WriteTo(n.CertDir); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(3)
+	ports, err := FreePorts(3)
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +223,9 @@ func (n *Netguard) Log() string {
 	return string(b)
 }
 
-// freePorts returns n distinct free TCP ports on 127.0.0.1 (held open until
+// FreePorts returns n distinct free TCP ports on 127.0.0.1 (held open until
 // all are chosen so they differ).
-func freePorts(n int) ([]int, error) {
+func FreePorts(n int) ([]int, error) {
 	var ls []net.Listener
 	defer func() {
 		for _, l := range ls {

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -39,7 +38,7 @@ func startServer(ctx context.Context, name, bin, dir string, extra ...string) (*
 	if err := certs.WriteTo(certDir); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(2)
+	ports, err := framework.FreePorts(2)
 	if err != nil {
 		return nil, err
 	}
@@ -110,23 +109,4 @@ func (s *server) stop() {
 		_ = s.cmd.Process.Kill()
 		<-s.done
 	}
-}
-
-func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }

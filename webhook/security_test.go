@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr"
+	"github.com/netguard/netguard/internal/manifest"
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/all"
 	"github.com/tidwall/gjson"
@@ -39,30 +40,23 @@ func examplesCorpus(t testing.TB) (objs []any) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, doc := range strings.Split(string(data), "\n---") {
-			var obj map[string]any
-			if sigsyaml.Unmarshal([]byte(doc), &obj) != nil || obj == nil {
-				continue
-			}
-			items := []any{obj}
-			if obj["kind"] == "List" {
-				items, _ = obj["items"].([]any)
-			}
-			for _, it := range items {
-				b, _ := json.Marshal(it)
-				switch m, _ := it.(map[string]any); m["kind"] {
-				case "ConfigMap":
-					cm := &corev1.ConfigMap{}
-					if json.Unmarshal(b, cm) == nil {
-						cm.APIVersion, cm.Kind = "v1", "ConfigMap"
-						objs = append(objs, cm)
-					}
-				case "Service":
-					s := &corev1.Service{}
-					if json.Unmarshal(b, s) == nil {
-						s.APIVersion, s.Kind = "v1", "Service"
-						objs = append(objs, s)
-					}
+		mf, err := manifest.Parse(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range mf.Objects {
+			switch o.Kind {
+			case "ConfigMap":
+				cm := &corev1.ConfigMap{}
+				if json.Unmarshal(o.JSON, cm) == nil {
+					cm.APIVersion, cm.Kind = "v1", "ConfigMap"
+					objs = append(objs, cm)
+				}
+			case "Service":
+				s := &corev1.Service{}
+				if json.Unmarshal(o.JSON, s) == nil {
+					s.APIVersion, s.Kind = "v1", "Service"
+					objs = append(objs, s)
 				}
 			}
 		}

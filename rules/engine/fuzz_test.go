@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netguard/netguard/internal/manifest"
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/all"
 	"github.com/netguard/netguard/rules/engine"
 	"github.com/tidwall/gjson"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // The engine-level fuzz targets judge fuzzed objects with every real
@@ -69,8 +69,8 @@ func fuzzConfig() *rules.Config {
 	return c
 }
 
-// exampleObjects decodes every object of examples/ (YAML or JSON, multi-
-// document, kind List).
+// exampleObjects decodes every object of examples/ with lint's manifest
+// reader (YAML or JSON, multi-document, kind List).
 func exampleObjects(t testing.TB) (cms []*corev1.ConfigMap, svcs []*corev1.Service) {
 	t.Helper()
 	root := filepath.Join("..", "..", "examples")
@@ -82,28 +82,21 @@ func exampleObjects(t testing.TB) (cms []*corev1.ConfigMap, svcs []*corev1.Servi
 		if err != nil {
 			return err
 		}
-		for _, doc := range strings.Split(string(data), "\n---") {
-			var obj map[string]any
-			if sigsyaml.Unmarshal([]byte(doc), &obj) != nil || obj == nil {
-				continue
-			}
-			items := []any{obj}
-			if obj["kind"] == "List" {
-				items, _ = obj["items"].([]any)
-			}
-			for _, it := range items {
-				b, _ := json.Marshal(it)
-				switch m, _ := it.(map[string]any); m["kind"] {
-				case "ConfigMap":
-					cm := &corev1.ConfigMap{}
-					if json.Unmarshal(b, cm) == nil {
-						cms = append(cms, cm)
-					}
-				case "Service":
-					s := &corev1.Service{}
-					if json.Unmarshal(b, s) == nil {
-						svcs = append(svcs, s)
-					}
+		f, err := manifest.Parse(path, data)
+		if err != nil {
+			return err
+		}
+		for _, o := range f.Objects {
+			switch o.Kind {
+			case "ConfigMap":
+				cm := &corev1.ConfigMap{}
+				if json.Unmarshal(o.JSON, cm) == nil {
+					cms = append(cms, cm)
+				}
+			case "Service":
+				s := &corev1.Service{}
+				if json.Unmarshal(o.JSON, s) == nil {
+					svcs = append(svcs, s)
 				}
 			}
 		}

@@ -323,9 +323,17 @@ func TestNeverPanics(t *testing.T) {
 		head + "mode: ipvs\nipvs:\n  - scheduler: lc\n", head + "a: &x\n  b: *x\n", strings.Repeat("[", 1000)}
 	for _, in := range inputs {
 		for _, v := range []string{"", "1.20", "1.26", "1.31", "1.50", "garbage"} {
-			rulestest.Judge(New(), rulestest.Case{Object: cm(in), Cluster: ver(v)})
+			// The engine turns a checker panic into an NG001 finding, so a
+			// panic would pass silently unless the finding is asserted away.
+			res := rulestest.Judge(New(), rulestest.Case{Object: cm(in), Cluster: ver(v)})
+			for _, f := range res.Findings {
+				if f.Rule == engine.InternalErrorRule {
+					t.Errorf("version %q, input %.40q: the checker panicked: %s", v, in, f.Message)
+				}
+			}
 		}
 	}
+	// Called directly (no engine to recover), a panic fails the test.
 	New().Validate(nil)
 	New().Validate(&rules.Request{})
 }

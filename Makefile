@@ -93,8 +93,30 @@ generate:
 
 ## docker-build: the container image (Dockerfile; needs a Docker engine with BuildKit)
 IMAGE ?= ghcr.io/netguard/netguard:$(VERSION)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 docker-build:
-	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) .
+	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) \
+		--build-arg CREATED=$$(date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ) -t $(IMAGE) .
+
+## image: the same image without Docker (internal/tools/imagebuild, go-containerregistry): linux/amd64 +
+## linux/arm64 as the OCI layout bin/image (index.json names it $(IMAGE)) and its OCI archive bin/image.tar
+## (ctr -n k8s.io images import bin/image.tar). Reproducible: same commit and Go version, same digest.
+## IMAGE_PLATFORMS narrows the platforms.
+IMAGE_PLATFORMS ?= linux/amd64,linux/arm64
+IMAGE_FLAGS = -name $(IMAGE) -version $(VERSION) -platforms $(IMAGE_PLATFORMS) -out bin/image -archive bin/image.tar
+image: ca-certs
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./internal/tools/imagebuild $(IMAGE_FLAGS)
+
+## image-push: make image, then push it to IMAGE=registry/repo:tag (credentials: docker config / credential helpers)
+image-push: ca-certs
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./internal/tools/imagebuild $(IMAGE_FLAGS) -push $(IMAGE)
+
+## ca-certs: the CA bundle the image carries, from Debian's ca-certificates
+ca-certs:
+	@[ -s /etc/ssl/certs/ca-certificates.crt ] || { apt-get update -qq && apt-get install -y -qq ca-certificates; }
+
+.PHONY: image image-push ca-certs
 
 ## chart-lint: helm lint --strict charts/netguard (helm built by hack/build-test-binaries.sh unless HELM is set)
 HELM ?= bin/helm

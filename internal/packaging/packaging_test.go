@@ -1,6 +1,7 @@
 // Package packaging checks the container image recipe (Dockerfile,
-// .dockerignore) and the Helm chart's static properties without a Docker
-// engine or helm. The chart's rendering is tested against a real API server
+// .dockerignore), its agreement with the image `make image` builds without
+// Docker (internal/image), and the Helm chart's static properties without a
+// Docker engine or helm. The chart's rendering is tested against a real API server
 // in e2e/chart_test.go.
 package packaging
 

@@ -110,20 +110,9 @@ func TestOCIArchiveImportsIntoContainerdUnderItsName(t *testing.T) {
 	c := startContainerd(t)
 	ctx := context.Background()
 	idx := mustIndex(t, fakeBins(), fakeCA, testMeta())
-	layoutDir := filepath.Join(t.TempDir(), "image")
 	const ref = "ghcr.io/netguard/netguard:v1.2.3"
-	if err := WriteLayout(layoutDir, ref, idx); err != nil {
-		t.Fatal(err)
-	}
 	archive := filepath.Join(t.TempDir(), "image.tar")
-	f, err := os.Create(archive)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteArchive(f, layoutDir); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := SaveArchive(archive, ref, idx); err != nil {
 		t.Fatal(err)
 	}
 	// native: the snapshotter that needs no overlay mount, so the test runs

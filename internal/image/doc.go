@@ -19,7 +19,9 @@
 //     org.opencontainers.image.ref.name and io.containerd.image.name so that
 //     `ctr -n k8s.io images import` names it); [WriteArchive] tars such a
 //     directory into the OCI archive that `ctr images import` (containerd
-//     1.6+) and `skopeo copy oci-archive:` read.
+//     1.6+) and `skopeo copy oci-archive:` read; [WriteArchiveFile] does so
+//     into a file atomically, [SaveArchive] goes straight from an index to
+//     such a file.
 //   - [Push] writes an image or index to a registry with the credentials of
 //     authn.DefaultKeychain (the docker config file and credential helpers).
 //   - [SourceDateEpoch] is the reproducible creation time: $SOURCE_DATE_EPOCH,
@@ -45,6 +47,6 @@
 //		User:       "65535:65535",
 //	})
 //	idx, _ := image.Index(img)
-//	_ = image.WriteLayout("/tmp/pause", "registry.k8s.io/pause:test", idx)
-//	_ = image.WriteArchive(f, "/tmp/pause") // ctr -n k8s.io images import f
+//	_ = image.SaveArchive("/tmp/pause.tar", "registry.k8s.io/pause:test", idx)
+//	// ctr -n k8s.io images import /tmp/pause.tar
 package image

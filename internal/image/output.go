@@ -138,6 +138,51 @@ func WriteArchive(w io.Writer, dir string) error {
 	return nil
 }
 
+// SaveArchive writes idx, named ref, as an OCI archive file at path (through
+// a temporary layout directory next to it), replacing path only once the
+// archive is complete. It is WriteLayout + WriteArchive for callers that
+// want only the file, e.g. to `ctr images import` it.
+func SaveArchive(path, ref string, idx v1.ImageIndex) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".layout-")
+	if err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	layoutDir := filepath.Join(tmp, "layout")
+	if err := WriteLayout(layoutDir, ref, idx); err != nil {
+		return err
+	}
+	return WriteArchiveFile(path, layoutDir)
+}
+
+// WriteArchiveFile is WriteArchive into the file path, replaced only once
+// the archive is complete (an interrupted build leaves no truncated file).
+func WriteArchiveFile(path, layoutDir string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".archive-*.tar")
+	if err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if err := WriteArchive(f, layoutDir); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	return nil
+}
+
 func copyFile(w io.Writer, p string) error {
 	f, err := os.Open(p)
 	if err != nil {

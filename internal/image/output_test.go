@@ -142,6 +142,17 @@ func TestArchiveIsTheSameBytesForTheSameLayout(t *testing.T) {
 	if len(names) < 3 || names[0] != "blobs/" || !strings.Contains(strings.Join(names, " "), "index.json oci-layout") {
 		t.Errorf("archive entries %q, want blobs/..., index.json, oci-layout", names)
 	}
+	// SaveArchive: the same bytes, and nothing but the file left behind.
+	out := t.TempDir()
+	if err := SaveArchive(filepath.Join(out, "image.tar"), "ghcr.io/netguard/netguard:v1.2.3", mustIndex(t, fakeBins(), fakeCA, testMeta())); err != nil {
+		t.Fatal(err)
+	}
+	if saved, err := os.ReadFile(filepath.Join(out, "image.tar")); err != nil || !bytes.Equal(saved, a) {
+		t.Errorf("SaveArchive wrote other bytes than WriteLayout + WriteArchive (%v)", err)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 1 {
+		t.Errorf("SaveArchive left %d entries, want only the archive", len(ents))
+	}
 	if err := WriteArchive(&bytes.Buffer{}, t.TempDir()); err == nil {
 		t.Error("an empty directory was archived as an OCI layout")
 	}

@@ -125,7 +125,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote OCI layout %s\n", o.out)
 	if o.archive != "" {
-		if err := writeArchive(o.archive, o.out); err != nil {
+		if err := os.MkdirAll(filepath.Dir(o.archive), 0o755); err != nil {
+			return err
+		}
+		if err := image.WriteArchiveFile(o.archive, o.out); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote OCI archive %s (ctr -n k8s.io images import %s)\n", o.archive, o.archive)
@@ -137,27 +140,6 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "pushed %s\n", o.push)
 	}
 	return nil
-}
-
-// writeArchive writes the archive next to its final name first, so that an
-// interrupted build never leaves a truncated archive behind.
-func writeArchive(path, layout string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".image-*.tar")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := image.WriteArchive(f, layout); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 func report(w io.Writer, idx v1.ImageIndex, ref string, m image.Metadata) error {

@@ -47,7 +47,7 @@ func TestGoBuildUsesTheDockerfileFlags(t *testing.T) {
 // a busy 2-core machine, and a unit test must not fail or stall `make test`
 // for that. NETGUARD_IMAGE_REAL_BUILD=1 waits for the build however long it
 // takes.
-const realBuildBudget = 90 * time.Second
+const realBuildBudget = 45 * time.Second
 
 // The real netguard binary, built twice for this machine's platform, is the
 // same bytes and so the same image digest; the image's binary runs and

@@ -112,11 +112,16 @@ image: ca-certs
 image-push: ca-certs
 	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GO) run ./internal/tools/imagebuild $(IMAGE_FLAGS) -push $(IMAGE)
 
+## image-test: the internal/image tests, waiting for the real cmd/netguard builds that `make unit` skips on a
+## cold build cache (TestRealNetguardBuildAndImageAreReproducible: two builds, same bytes, same digest)
+image-test:
+	NETGUARD_IMAGE_REAL_BUILD=1 $(GO) test -count=1 -timeout 30m ./internal/image/
+
 ## ca-certs: the CA bundle the image carries, from Debian's ca-certificates
 ca-certs:
 	@[ -s /etc/ssl/certs/ca-certificates.crt ] || { apt-get update -qq && apt-get install -y -qq ca-certificates; }
 
-.PHONY: image image-push ca-certs
+.PHONY: image image-push image-test ca-certs
 
 ## chart-lint: helm lint --strict charts/netguard (helm built by hack/build-test-binaries.sh unless HELM is set)
 HELM ?= bin/helm

@@ -40,14 +40,15 @@ func TestGoBuildUsesTheDockerfileFlags(t *testing.T) {
 	}
 }
 
-// realBuildBudget bounds the first compile of cmd/netguard in
+// realBuildBudget bounds each compile of cmd/netguard in
 // TestRealNetguardBuildAndImageAreReproducible. With a warm build cache
-// (`make image` or an earlier run: the flags are the same) it takes seconds;
-// a cold -trimpath build of the Kubernetes dependencies takes many minutes on
-// a busy 2-core machine, and a unit test must not fail or stall `make test`
-// for that. NETGUARD_IMAGE_REAL_BUILD=1 waits for the build however long it
-// takes.
-const realBuildBudget = 45 * time.Second
+// (`make image` or an earlier run: the flags are the same) a build is a
+// link, seconds on an idle machine; a cold -trimpath build of the Kubernetes
+// dependencies takes many minutes on a busy 2-core machine, and a unit test
+// must neither fail nor stall `make test` for that: it skips, saying so.
+// NETGUARD_IMAGE_REAL_BUILD=1 (`make image-test`) waits for the builds as
+// long as the test's -timeout allows.
+const realBuildBudget = 30 * time.Second
 
 // The real netguard binary, built twice for this machine's platform, is the
 // same bytes and so the same image digest; the image's binary runs and
@@ -60,6 +61,10 @@ func TestRealNetguardBuildAndImageAreReproducible(t *testing.T) {
 	budget := realBuildBudget
 	if os.Getenv("NETGUARD_IMAGE_REAL_BUILD") == "1" {
 		budget = 0
+		if d, ok := t.Deadline(); ok {
+			// Two builds must fit before the test binary's own timeout.
+			budget = time.Until(d)/2 - 10*time.Second
+		}
 	}
 	if runtime.GOOS != "linux" {
 		t.Skip("the image is for linux; this test runs the binary it puts in")
@@ -80,8 +85,8 @@ func TestRealNetguardBuildAndImageAreReproducible(t *testing.T) {
 		err := (GoBuild{Dir: root, Package: "./cmd/netguard", Platform: p, Version: "v0.0.0-test", Out: out}).Run(bctx)
 		cancel()
 		if err != nil && bctx.Err() != nil {
-			t.Skipf("go build ./cmd/netguard did not finish within %v (cold build cache on a busy machine); "+
-				"`make image` warms the cache, NETGUARD_IMAGE_REAL_BUILD=1 waits", budget)
+			t.Skipf("go build ./cmd/netguard did not finish within %v (cold build cache or a busy machine); "+
+				"`make image` warms the cache, `make image-test` (NETGUARD_IMAGE_REAL_BUILD=1) waits", budget.Round(time.Second))
 		}
 		if err != nil {
 			t.Fatal(err)

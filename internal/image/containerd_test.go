@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // containerd is a containerd daemon of the test's own: its own root, state
@@ -144,5 +147,88 @@ func TestOCIArchiveImportsIntoContainerdUnderItsName(t *testing.T) {
 	// Two layers, two committed snapshots (plus the header line).
 	if n := strings.Count(snaps, "Committed"); n != 2 {
 		t.Errorf("%d committed snapshots after the import, want 2 (one per layer):\n%s", n, snaps)
+	}
+}
+
+// probe is a static program standing in for netguard inside the image: it
+// prints what the runtime gave it, so the test sees the image's contract
+// from inside a real container.
+const probe = `package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func main() {
+	passwd, _ := os.ReadFile("/etc/passwd")
+	ca, err := os.Stat("/etc/ssl/certs/ca-certificates.crt")
+	tmp, _ := os.Stat("/tmp")
+	nonroot := ""
+	for _, l := range strings.Split(string(passwd), "\n") {
+		if strings.HasPrefix(l, fmt.Sprintf("nonroot:x:%d:", os.Getuid())) {
+			nonroot = l
+		}
+	}
+	fmt.Printf("args=%q uid=%d gid=%d user=%q ca=%v tmp=%v ssl=%s\n",
+		os.Args, os.Getuid(), os.Getgid(), nonroot, err == nil && ca.Size() > 0, tmp.Mode(), os.Getenv("SSL_CERT_FILE"))
+}
+`
+
+// The netguard image, with a probe in place of the netguard binary, runs in
+// containerd (runc): entrypoint and cmd, user 65532:65532 with its passwd
+// entry, the CA bundle, a sticky /tmp and SSL_CERT_FILE as the Dockerfile's
+// distroless base has them.
+func TestNetguardImageRunsInContainerdAsNonroot(t *testing.T) {
+	if _, err := exec.LookPath("runc"); err != nil {
+		t.Skip("runc is not installed (Debian: apt-get install runc)")
+	}
+	c := startContainerd(t)
+	ctx := context.Background()
+	src := t.TempDir()
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module probe\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(probe), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := v1.Platform{OS: "linux", Architecture: runtime.GOARCH}
+	bin := filepath.Join(t.TempDir(), "probe")
+	if err := (GoBuild{Dir: src, Package: ".", Platform: p, Out: bin, Env: []string{"GOFLAGS=-mod=mod", "GOWORK=off"}}).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := NetguardImage(p, data, fakeCA, testMeta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := Index(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ref = "ghcr.io/netguard/netguard:probe"
+	archive := filepath.Join(t.TempDir(), "image.tar")
+	if err := SaveArchive(archive, ref, idx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ctr(ctx, "images", "import", "--snapshotter", "native", archive); err != nil {
+		t.Fatal(err)
+	}
+	// ctr run gives the container its own network namespace with only a
+	// loopback interface: nothing leaves the machine.
+	out, err := c.ctr(ctx, "run", "--rm", "--snapshotter", "native", ref, "probe")
+	if err != nil && (strings.Contains(out, "operation not permitted") || strings.Contains(out, "permission denied")) {
+		t.Skipf("runc cannot start containers here (an unprivileged container?): %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `args=["/usr/local/bin/netguard" "serve"] uid=65532 gid=65532 user="nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin" ca=true tmp=dtrwxrwxrwx ssl=/etc/ssl/certs/ca-certificates.crt`
+	if got := strings.TrimSpace(out); got != want {
+		t.Errorf("inside the container:\n%s\nwant\n%s", got, want)
 	}
 }

@@ -110,6 +110,7 @@ func (c *containerd) ctr(ctx context.Context, args ...string) (string, error) {
 // the layout's annotation, pointing at the multi-platform index, with the
 // layers of this machine's platform unpacked into a snapshot.
 func TestOCIArchiveImportsIntoContainerdUnderItsName(t *testing.T) {
+	t.Parallel() // slow (a daemon, a compile or a sleep); independent of the others
 	c := startContainerd(t)
 	ctx := context.Background()
 	idx := mustIndex(t, fakeBins(), fakeCA, testMeta())
@@ -181,6 +182,7 @@ func main() {
 // entry, the CA bundle, a sticky /tmp and SSL_CERT_FILE as the Dockerfile's
 // distroless base has them.
 func TestNetguardImageRunsInContainerdAsNonroot(t *testing.T) {
+	t.Parallel() // slow (a daemon, a compile or a sleep); independent of the others
 	if _, err := exec.LookPath("runc"); err != nil {
 		t.Skip("runc is not installed (Debian: apt-get install runc)")
 	}

@@ -55,6 +55,7 @@ const realBuildBudget = 30 * time.Second
 // reports the stamped version. One platform keeps it to one compile (the
 // second is a cache hit); -short skips it.
 func TestRealNetguardBuildAndImageAreReproducible(t *testing.T) {
+	t.Parallel() // slow (a daemon, a compile or a sleep); independent of the others
 	if testing.Short() {
 		t.Skip("-short: compiles cmd/netguard")
 	}

@@ -124,6 +124,7 @@ func TestLayoutRefusesToReplaceAnythingButALayoutAndShortNames(t *testing.T) {
 }
 
 func TestArchiveIsTheSameBytesForTheSameLayout(t *testing.T) {
+	t.Parallel() // slow (a daemon, a compile or a sleep); independent of the others
 	archive := func() []byte {
 		dir := filepath.Join(t.TempDir(), "image")
 		if err := WriteLayout(dir, "ghcr.io/netguard/netguard:v1.2.3", mustIndex(t, fakeBins(), fakeCA, testMeta())); err != nil {

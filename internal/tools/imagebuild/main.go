@@ -98,7 +98,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 
 	var bins []image.Binary
 	for _, p := range plats {
-		out, err := filepath.Abs(filepath.Join(o.work, p.OS+"-"+p.Architecture+strings.ReplaceAll("-"+p.Variant, "-", ""), "netguard"))
+		out, err := filepath.Abs(filepath.Join(o.work, strings.ReplaceAll(p.String(), "/", "-"), "netguard"))
 		if err != nil {
 			return err
 		}

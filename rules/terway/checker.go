@@ -60,16 +60,30 @@ func validateBase(req *rules.Request, r *rules.Report) {
 			checkCross(s, docEffective(doc))
 		}
 	}
-	ipStack := func() (string, bool) {
-		if doc == nil {
-			return "", false
-		}
-		m, ok := rules.Get(doc.Root, "ip_stack")
-		if !ok || m.Value.Type != gjson.String {
-			return "", false
-		}
-		return m.Value.Str, true
+	ipStack := func() (string, bool) { return effectiveIPStack(doc) }
+	version := ""
+	if req.Cluster != nil {
+		version = req.Cluster.TerwayVersion
 	}
-	cni := checkCNI(r, data, ipStack)
+	cni := checkCNI(r, data, ipStack, version)
 	checkTopLevel(r, data, cni)
+}
+
+// effectiveIPStack is the ip_stack terwayd runs with: eni_conf's value, or
+// Terway's default "ipv4" when eni_conf sets none or "" (Config.Populate in
+// types/daemon/config.go; daemon/daemon.go at v1.1.0-v1.5.x; before v1.1.0
+// Terway was IPv4-only). ok is false when eni_conf could not be read or its
+// ip_stack is not a string, i.e. the stack is unknown.
+func effectiveIPStack(doc *rules.JSONDoc) (stack string, ok bool) {
+	if doc == nil {
+		return "", false
+	}
+	m, found := rules.Get(doc.Root, "ip_stack")
+	switch {
+	case !found || m.Value.Type == gjson.Null:
+		return stackOrDefault(""), true
+	case m.Value.Type != gjson.String:
+		return "", false
+	}
+	return stackOrDefault(m.Value.Str), true
 }

@@ -80,6 +80,10 @@ func TestRules(t *testing.T) {
 		{Name: "eniip_virtual_type inside eni_conf", Rule: "TW008", Fire: true, Object: eni(`{"eniip_virtual_type": "ipvlan"}`), Contains: []string{"10-terway.conf"}},
 		{Name: "felix_relay_service inside eni_conf", Rule: "TW008", Fire: true, Object: eni(`{"felix_relay_service": "calico-typha"}`)},
 		{Name: "ip_stack in 10-terway.conf while eni_conf has none", Rule: "TW008", Fire: true, Object: baseCM(map[string]string{"eni_conf": `{"max_pool_size": 5}`, "10-terway.conf": `{"cniVersion": "0.4.0", "name": "terway", "type": "terway", "ip_stack": "dual"}`}), Contains: []string{"eni_conf"}},
+		// Upstream shape: terway-multiip.yml v1.1.0-v1.6.0 ships "ip_stack": "ipv4" in 10-terway.conf and none in eni_conf.
+		{Name: "ip_stack in 10-terway.conf equal to the default stack is no misread", Rule: "TW008", Object: baseCM(map[string]string{"eni_conf": `{"max_pool_size": 5}`, "10-terway.conf": `{"cniVersion": "0.3.1", "name": "terway", "type": "terway", "eniip_virtual_type": "Veth", "ip_stack": "ipv4"}`})},
+		{Name: "ip_stack in 10-terway.conf equal to eni_conf's dual is no misread", Rule: "TW008", Object: baseCM(map[string]string{"eni_conf": `{"ip_stack": "dual"}`, "10-terway.conf": `{"type": "terway", "ip_stack": "dual"}`})},
+		{Name: "ip_stack in 10-terway.conf differing from eni_conf's", Rule: "TW008", Fire: true, Object: baseCM(map[string]string{"eni_conf": `{"ip_stack": "dual"}`, "10-terway.conf": `{"type": "terway", "ip_stack": "ipv4"}`}), Contains: []string{`"dual"`}},
 		{Name: "vswitches inside the CNI config", Rule: "TW008", Fire: true, Object: cni(`{"cniVersion": "0.4.0", "name": "terway", "type": "terway", "vswitches": {}}`)},
 		{Name: "top-level keys in their place", Rule: "TW008", Object: baseCM(map[string]string{"in_cluster_loadbalance": "true", "felix_relay_service": "calico-typha"})},
 
@@ -203,6 +207,16 @@ func TestRules(t *testing.T) {
 		{Name: "datapath names are case-insensitive", Rule: "TW042", Object: cni(`{"type": "terway", "eniip_virtual_type": "DataPathV2"}`)},
 		{Name: "ipvlan needs the feature gate", Rule: "TW043", Fire: true, Object: cni(`{"type": "terway", "eniip_virtual_type": "IPVlan"}`), Contains: []string{"ipvlan is unsupported"}},
 		{Name: "veth is fine", Rule: "TW043", Object: cni(vethCNI)},
+		// Upstream shape: terway-cilium.yml v1.1.0-v1.6.0 and the v1.6-v1.12 chart (enableIPvlan) ship "IPVlan".
+		{Name: "ipvlan before the AutoDataPathV2 gate existed is a datapath of its own", Rule: "TW043", Cluster: &rules.ClusterContext{TerwayVersion: "v1.6.0"}, Object: cni(ipvlanCNI),
+			Check: func(t *testing.T, res engineResult) { wantNoMention(t, res, "AutoDataPathV2") }},
+		{Name: "ipvlan while the gate is off by default stays ipvlan", Rule: "TW043", Cluster: &rules.ClusterContext{TerwayVersion: "v1.12.1"}, Object: cni(ipvlanCNI)},
+		{Name: "ipvlan from v1.13.2 runs datapathv2 on new nodes", Rule: "TW043", Fire: true, Cluster: v1132, Object: cni(ipvlanCNI), Contains: []string{"on by default", "datapathv2 instead of IPvlan"},
+			Check: func(t *testing.T, res engineResult) { wantNoMention(t, res, "ipvlan is unsupported") }},
+		{Name: "ipvlan on v1.17.5 is still accepted", Rule: "TW043", Fire: true, Cluster: v1175, Object: cni(ipvlanCNI), Contains: []string{"nodes already running IPvlan keep it"},
+			Check: func(t *testing.T, res engineResult) { wantNoMention(t, res, "ipvlan is unsupported") }},
+		{Name: "ipvlan after v1.17.5 fails without the gate", Rule: "TW043", Fire: true, Cluster: &rules.ClusterContext{TerwayVersion: "v1.18.0"}, Object: cni(ipvlanCNI), Contains: []string{"ipvlan is unsupported"}},
+		{Name: "ipvlan without a version is phrased for every version", Rule: "TW043", Fire: true, Object: cni(ipvlanCNI), Contains: []string{"depends on the Terway version", "before v1.13.2", "--terway-version"}},
 
 		// TW044 CNI types.
 		{Name: "mtu as a string fails pod creation", Rule: "TW044", Fire: true, Object: cni(`{"type": "terway", "mtu": "1500"}`), Contains: []string{`"mtu": 1500`}},
@@ -215,6 +229,7 @@ func TestRules(t *testing.T) {
 		{Name: "auto_mtu as a string is ignored", Rule: "TW045", Fire: true, Object: cni(`{"type": "terway", "auto_mtu": "true"}`)},
 		{Name: "hairpinMode does not exist in terway", Rule: "TW045", Fire: true, Object: cni(`{"type": "terway", "hairpinMode": true}`)},
 		{Name: "ip_stack repeated in the CNI config", Rule: "TW045", Fire: true, Object: baseCM(map[string]string{"10-terway.conf": `{"type": "terway", "ip_stack": "ipv4"}`})},
+		{Name: "ip_stack in the CNI config matching the default is only dead", Rule: "TW045", Fire: true, Object: baseCM(map[string]string{"eni_conf": `{"max_pool_size": 5}`, "10-terway.conf": `{"type": "terway", "ip_stack": "ipv4"}`}), Contains: []string{"harmless", `"ipv4"`}},
 		{Name: "auto_mtu boolean", Rule: "TW045", Object: cni(`{"type": "terway", "auto_mtu": true}`)},
 
 		// TW046 host_stack_cidrs.

@@ -16,6 +16,8 @@ type cniInfo struct {
 	known       bool
 	virtualType string // lowercased eniip_virtual_type ("" when absent or not a string)
 	provider    string // network_policy_provider
+	// terwayVersion is the cluster's Terway version ("" when unknown).
+	terwayVersion string
 }
 
 // cilium reports whether the policy container runs cilium, which
@@ -37,7 +39,7 @@ var cniImpact = map[string]string{
 var unusedENIConfFields = map[string]bool{"version": true, "region_id": true, "prefix": true}
 
 // checkCNI judges 10-terway.conf / 10-terway.conflist of the base config.
-func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string, bool)) *cniInfo {
+func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string, bool), terwayVersion string) *cniInfo {
 	conf, hasConf := data["10-terway.conf"]
 	list, hasList := data["10-terway.conflist"]
 	if !hasConf {
@@ -54,7 +56,7 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 	} else if !hasConf {
 		return nil
 	}
-	info := &cniInfo{key: key}
+	info := &cniInfo{key: key, terwayVersion: terwayVersion}
 	doc, serr := rules.ParseJSONDoc(key, text)
 	if serr != nil {
 		r.Add("TW041", serr.Loc, fmt.Sprintf("%s is not valid JSON (%s): terway-init cannot parse it and fails, so the Terway pods never start", key, serr.Msg),
@@ -175,13 +177,7 @@ func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path
 			r.Add("TW045", loc, fmt.Sprintf("%q is not a Terway setting (Terway has no hairpin option; it is a flannel/bridge plugin field): it is ignored", m.Name),
 				fmt.Sprintf("remove %q", m.Name))
 		case "ip_stack":
-			if eni, ok := eniIPStack(); ok && m.Value.Type == gjson.String && eni == m.Value.Str {
-				r.Add("TW045", loc, fmt.Sprintf("ip_stack in %s is ignored by Terway (it reads ip_stack only from eni_conf, which already says %q)", doc.Key, eni),
-					"remove ip_stack from the CNI config")
-			} else {
-				r.Add("TW008", loc, fmt.Sprintf("ip_stack is set in %s, where Terway ignores it (docs/ipv6.md shows it there by mistake): the stack is decided by eni_conf's ip_stack, so this setting has no effect", doc.Key),
-					fmt.Sprintf("move it into eni_conf: \"ip_stack\": %s", rules.Compact(m.Value)))
-			}
+			checkCNIIPStack(r, doc.Key, m.Value, loc, eniIPStack)
 		case "disable_network_policy", "in_cluster_loadbalance", "felix_relay_service":
 			r.Add("TW008", loc, fmt.Sprintf("%q is set inside %s, where Terway ignores it: it is read from a top-level ConfigMap key", m.Name, doc.Key),
 				fmt.Sprintf("move it to a top-level data key: %s: \"...\" (a quoted string next to eni_conf)", m.Name))
@@ -215,8 +211,7 @@ func checkVirtualType(r *rules.Report, v gjson.Result, loc rules.Loc, info *cniI
 	switch info.virtualType {
 	case "", "veth", "datapathv2":
 	case "ipvlan":
-		r.Add("TW043", loc, `eniip_virtual_type "ipvlan" is only accepted when the AutoDataPathV2 feature gate is on (it then runs datapathv2); otherwise terway-init fails with "ipvlan is unsupported" and the Terway pods never start`,
-			`use "eniip_virtual_type": "datapathv2"`)
+		checkIPvlan(r, v.Str, loc, info.terwayVersion)
 	default:
 		hint := `use "veth" or "datapathv2"`
 		if sug := rules.Suggest(info.virtualType, []string{"veth", "datapathv2", "ipvlan"}); sug != "" {
@@ -238,4 +233,60 @@ func checkProvider(r *rules.Report, v string, loc rules.Loc) {
 	}
 	r.Add("TW022", loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises: Terway silently uses \"iptables\"", rules.Quote(v)),
 		`use "iptables" or "ebpf"`)
+}
+
+// checkCNIIPStack judges ip_stack in the terway plugin, where Terway never
+// reads it (docs/ipv6.md and the v1.1-v1.6 terway-multiip.yml put it
+// there). It is a misread only when it differs from the stack terwayd uses
+// (eni_conf's ip_stack or the default "ipv4"): the operator then believes
+// in a stack that is not the one running. Equal to it, it is merely dead.
+func checkCNIIPStack(r *rules.Report, key string, v gjson.Result, loc rules.Loc, eniIPStack func() (string, bool)) {
+	eni, known := eniIPStack()
+	switch {
+	case !known:
+		r.Add("TW045", loc, fmt.Sprintf("ip_stack in %s is ignored by Terway: it reads ip_stack only from eni_conf", key),
+			"remove ip_stack from the CNI config and set it in eni_conf")
+	case v.Type == gjson.String && stackOrDefault(v.Str) == eni:
+		r.Add("TW045", loc, fmt.Sprintf("ip_stack in %s is ignored by Terway (it reads ip_stack only from eni_conf); it matches the stack terwayd uses, %q, so it is harmless", key, eni),
+			"remove ip_stack from the CNI config")
+	default:
+		r.Add("TW008", loc, fmt.Sprintf("ip_stack is %s in %s, where Terway ignores it (docs/ipv6.md shows it there by mistake): terwayd runs the stack eni_conf decides, %q, so this setting has no effect", rules.Compact(v), key, eni),
+			fmt.Sprintf("move it into eni_conf: \"ip_stack\": %s", rules.Compact(v)))
+	}
+}
+
+// The IPvlan datapath across Terway releases (cmd/terway-cli/cni.go and
+// cni_linux.go switchDataPathV2, pkg/feature/feature.go):
+//   - before v1.8.0 there is no feature gate; IPvlan is a datapath of its own;
+//   - v1.8.0 adds the AutoDataPathV2 gate, off by default: IPvlan stays IPvlan;
+//   - v1.13.2 turns the gate on by default: terway-init runs datapathv2
+//     instead on nodes that have no cilium_net yet (nodes already running
+//     IPvlan keep it);
+//   - after v1.17.5 (master, commit 004646df) IPvlan is gone: with the gate
+//     off terway-init fails with "ipvlan is unsupported".
+var (
+	gateDefaultOn     = rules.Version{Major: 1, Minor: 13, Patch: 2}
+	lastIPvlanRelease = rules.Version{Major: 1, Minor: 17, Patch: 5}
+)
+
+// checkIPvlan says what the cluster's Terway does with eniip_virtual_type
+// "ipvlan"; every message is true for the version judged, and without a
+// version it is phrased so that it holds for all of them.
+func checkIPvlan(r *rules.Report, raw string, loc rules.Loc, version string) {
+	hint := `write "eniip_virtual_type": "datapathv2", which is the datapath that runs`
+	v, err := rules.ParseVersion(version)
+	switch {
+	case version == "" || err != nil:
+		r.Add("TW043", loc, fmt.Sprintf("eniip_virtual_type %s: what runs depends on the Terway version: before v1.13.2 IPvlan is a datapath of its own (by default); from v1.13.2 the AutoDataPathV2 feature gate, on by default, makes terway-init run datapathv2 instead on nodes without cilium_net; Terway builds after v1.17.5 fail with \"ipvlan is unsupported\" when that gate is off", rules.Quote(raw)),
+			"on Terway v1.13.2 or later "+hint+"; pass the Terway version (--terway-version) for a precise verdict")
+	case v.Less(gateDefaultOn):
+		// IPvlan is a supported datapath of its own (no gate before v1.8.0,
+		// the gate off by default until v1.13.2): nothing to say.
+	case !lastIPvlanRelease.Less(v):
+		r.Add("TW043", loc, fmt.Sprintf("eniip_virtual_type %s with Terway %s: the AutoDataPathV2 feature gate is on by default, so terway-init runs datapathv2 instead of IPvlan on nodes without cilium_net (new nodes); nodes already running IPvlan keep it, so the cluster mixes datapaths", rules.Quote(raw), version),
+			hint)
+	default:
+		r.Add("TW043", loc, fmt.Sprintf("eniip_virtual_type %s with Terway %s: IPvlan is no longer a datapath of its own; with the AutoDataPathV2 feature gate (on by default) terway-init runs datapathv2, without it terway-init fails with \"ipvlan is unsupported\" and the Terway pods never start", rules.Quote(raw), version),
+			hint)
+	}
 }

@@ -19,6 +19,9 @@ const goodCNI = `{"cniVersion": "0.4.0", "name": "terway", "capabilities": {"ban
 // vethCNI is a plain veth/iptables 10-terway.conf.
 const vethCNI = `{"cniVersion": "0.4.0", "name": "terway", "eniip_virtual_type": "Veth", "type": "terway"}`
 
+// ipvlanCNI is the 10-terway.conf of terway-cilium.yml (v1.1.0-v1.6.0).
+const ipvlanCNI = `{"cniVersion": "0.3.1", "name": "terway", "type": "terway", "eniip_virtual_type": "IPVlan", "host_stack_cidrs": ["169.254.0.0/16"]}`
+
 // goodENIConf is a clean, realistic legacy-IPAM eni_conf.
 const goodENIConf = `{
   "version": "1",
@@ -115,4 +118,14 @@ func wantColumn(t *testing.T, res engine.Result, rule string, col int) {
 		}
 	}
 	t.Errorf("no %s finding at column %d: %s", rule, col, rulestest.Describe(res.Findings))
+}
+
+// wantNoMention fails when any finding's message or hint mentions s.
+func wantNoMention(t *testing.T, res engine.Result, s string) {
+	t.Helper()
+	for _, f := range res.Findings {
+		if strings.Contains(f.Message, s) || strings.Contains(f.Hint, s) {
+			t.Errorf("%s mentions %q, which is not true for the version judged: %s", f.Rule, s, f.Message)
+		}
+	}
 }

@@ -72,6 +72,10 @@ func TestRules(t *testing.T) {
 		// TW007 removed.
 		{Name: "hot_plug was removed", Rule: "TW007", Fire: true, Object: eni(`{"max_pool_size": 5, "hot_plug": true}`), Contains: []string{"removed"}},
 		{Name: "eni_cap_policy was removed", Rule: "TW007", Fire: true, Object: eni(`{"eni_cap_policy": "preferred"}`)},
+		// Upstream shape: docs/eip.md (v1.8.x) sets enable_eip_pool "true" and enable_eip_migrate true.
+		{Name: "a field the cluster's Terway still reads is not called removed", Rule: "TW007", Cluster: &rules.ClusterContext{TerwayVersion: "v1.8.18"}, Object: eni(`{"enable_eip_pool": "true", "enable_eip_migrate": true}`)},
+		{Name: "a removed field is type-checked where it still exists", Rule: "TW005", Fire: true, Cluster: &rules.ClusterContext{TerwayVersion: "v1.8.18"}, Object: eni(`{"enable_eip_migrate": "true"}`), Contains: []string{`"enable_eip_migrate": true`}},
+		{Name: "a removed field under a later Terway names that version", Rule: "TW007", Fire: true, Cluster: v1166, Object: eni(`{"enable_eip_pool": "true"}`), Contains: []string{"not read by Terway v1.16.6", "until v1.9.6"}},
 		{Name: "current fields are not removed", Rule: "TW007", Object: eni(`{"eni_cap_ratio": 1}`)},
 
 		// TW008 misplaced.

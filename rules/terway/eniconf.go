@@ -83,9 +83,8 @@ func checkENIConf(s *scope) {
 				checkFieldValue(s, m, loc)
 				checkSince(s, m.Name, f, loc)
 			}
-		case removedFields[m.Name] != "":
-			s.r.Add("TW007", loc, fmt.Sprintf("%q was removed from Terway (%s): current Terway silently ignores it", m.Name, removedFields[m.Name]),
-				fmt.Sprintf("delete %q from eni_conf", m.Name))
+		case isRemoved(m.Name):
+			checkRemoved(s, tc, m, loc)
 		case misplacedInENIConf[m.Name] != "":
 			s.r.Add("TW008", loc, fmt.Sprintf("%q is not an eni_conf field: Terway reads it from %s and silently ignores it here, so this setting has no effect", m.Name, misplacedInENIConf[m.Name]),
 				fmt.Sprintf("move %q out of eni_conf to %s", m.Name, misplacedInENIConf[m.Name]))
@@ -354,4 +353,25 @@ func quoteList(ss []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return strings.Join(q, ", ")
+}
+
+func isRemoved(name string) bool { _, ok := removedFields[name]; return ok }
+
+// checkRemoved judges a field Terway once had: a cluster whose Terway
+// still reads it gets it type-checked like any field; otherwise it is
+// silently ignored (TW007), said in words true for the version judged.
+func checkRemoved(s *scope, tc *typeCheck, m rules.Member, loc rules.Loc) {
+	f := removedFields[m.Name]
+	version := clusterTerwayVersion(s)
+	v, err := rules.ParseVersion(version)
+	known := version != "" && err == nil
+	if known && f.liveIn(v) {
+		tc.check(f.t, m.Value, rules.JoinPath("", m.Name), false)
+		return
+	}
+	msg := fmt.Sprintf("%q was removed from Terway (%s): Terway v%s and later silently ignore it", m.Name, f.lifetime(), f.gone)
+	if known {
+		msg = fmt.Sprintf("%q is not read by Terway %s (%s): it is silently ignored", m.Name, version, f.lifetime())
+	}
+	s.r.Add("TW007", loc, msg, fmt.Sprintf("delete %q from eni_conf", m.Name))
 }

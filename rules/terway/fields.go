@@ -1,6 +1,8 @@
 package terway
 
 import (
+	"fmt"
+	"github.com/netguard/netguard/rules"
 	"maps"
 	"slices"
 )
@@ -114,15 +116,45 @@ var eniConfFields = map[string]field{
 	"ipv6_prefix_count":              {t: tInt, since: "1.17.1"},
 }
 
-// removedFields were Config fields once and are silently ignored today.
-var removedFields = map[string]string{
-	"hot_plug":                     "it existed in v1.0",
-	"enable_eip_pool":              "it existed in v1.8.0 and is gone by v1.10.0",
-	"allow_eip_rob":                "it existed in v1.8.0 and is gone by v1.10.0",
-	"enable_eip_migrate":           "it existed in v1.8.0 and is gone by v1.10.0",
-	"wait_trunk_eni":               "it existed in v1.8.0 and is gone by v1.10.0",
-	"disable_security_group_check": "it existed in v1.8.0 and is gone by v1.10.0",
-	"eni_cap_policy":               "it existed in v1.10.0 and is gone by v1.13.2",
+// removedField is a Config field Terway once had: it is read by the
+// releases in [since, gone) and silently ignored by every later one.
+type removedField struct {
+	t     *jtype
+	since string // first release with the field ("" = from the start)
+	gone  string // first release without it
+}
+
+// removedFields were Config fields once (types/config.go, later
+// types/daemon/config.go, checked at every release tag).
+var removedFields = map[string]removedField{
+	"hot_plug":                     {t: tString, gone: "1.1.0"},
+	"enable_eip_pool":              {t: tString, since: "1.1.0", gone: "1.9.6"},
+	"allow_eip_rob":                {t: tString, since: "1.1.0", gone: "1.9.6"},
+	"enable_eip_migrate":           {t: tBool, since: "1.6.0", gone: "1.9.6"},
+	"wait_trunk_eni":               {t: tBool, since: "1.3.0", gone: "1.9.6"},
+	"disable_security_group_check": {t: tBool, since: "1.3.0", gone: "1.9.6"},
+	"eni_cap_policy":               {t: tString, since: "1.2.0", gone: "1.11.1"},
+}
+
+// lifetime says which releases read the field.
+func (f removedField) lifetime() string {
+	if f.since == "" {
+		return fmt.Sprintf("it existed until v%s", f.gone)
+	}
+	return fmt.Sprintf("it existed from v%s until v%s", f.since, f.gone)
+}
+
+// liveIn reports whether Terway version v still reads the field.
+func (f removedField) liveIn(v rules.Version) bool {
+	gone, _ := rules.ParseVersion(f.gone)
+	if !v.Less(gone) {
+		return false
+	}
+	if f.since == "" {
+		return true
+	}
+	since, _ := rules.ParseVersion(f.since)
+	return !v.Less(since)
 }
 
 // backoffKeys are the backoff_override names Terway looks up

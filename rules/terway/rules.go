@@ -27,7 +27,7 @@ func init() {
 			"Terway matches eni_conf keys case-sensitively and silently discards unknown ones, so a typo (max_pool_sise) or a case variant (Max_Pool_Size) makes the setting do nothing. The same holds for backoff_override entries and their fields, and for misspelt rate_limit actions.",
 			`{"max_pool_size": 5}`, `{"Max_Pool_Size": 5}`),
 		rule("TW007", rules.Warn, "eni_conf contains a field Terway removed",
-			"Fields such as hot_plug, enable_eip_pool, allow_eip_rob, enable_eip_migrate, wait_trunk_eni, disable_security_group_check and eni_cap_policy existed once and are silently ignored today; they are not typos, but they do nothing.",
+			"Fields such as hot_plug, enable_eip_pool, allow_eip_rob, enable_eip_migrate, wait_trunk_eni, disable_security_group_check and eni_cap_policy existed once and are silently ignored by later releases; they are not typos, but they do nothing there. With the cluster's Terway version, a release that still reads the field gets it type-checked instead (TW005).",
 			`{"max_pool_size": 5}`, `{"max_pool_size": 5, "hot_plug": true}`),
 		rule("TW008", rules.Deny, "a key is set in the wrong document",
 			"Terway reads in_cluster_loadbalance, disable_network_policy and felix_relay_service as top-level ConfigMap keys, eniip_virtual_type/mtu/host_stack_cidrs... from the terway CNI plugin, and ip_stack only from eni_conf. In the wrong place they are silently ignored, so the operator believes a setting is active that is not. (ip_stack in 10-terway.conf is a misread only when it differs from the stack terwayd uses, eni_conf's value or the default \"ipv4\"; equal to it, it gets TW045.)",

@@ -83,7 +83,7 @@ func checkInClusterLB(r *rules.Report, v string, loc rules.Loc, cni *cniInfo) {
 
 // checkUnknownTopKey judges a data key Terway does not read.
 func checkUnknownTopKey(r *rules.Report, k string, loc rules.Loc) {
-	if _, ok := eniConfFields[k]; ok || removedFields[k] != "" {
+	if _, ok := eniConfFields[k]; ok || isRemoved(k) {
 		r.Add("TW009", loc, fmt.Sprintf("%q is an eni_conf field but is set as a top-level ConfigMap key: Terway reads eni_conf fields only from inside the eni_conf JSON, so this setting has no effect", k),
 			fmt.Sprintf("move it into the eni_conf JSON as %q: <value> (mind the JSON type)", k))
 		return

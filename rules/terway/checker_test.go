@@ -107,6 +107,7 @@ func TestRules(t *testing.T) {
 		// TW012 ip_stack.
 		{Name: "ipv6 passes the control plane but crashes the daemon", Rule: "TW012", Fire: true, Object: eni(`{"ip_stack": "ipv6"}`), Contains: []string{"unsupported ipStack ipv6"}},
 		{Name: "ip_stack is case-sensitive", Rule: "TW012", Fire: true, Object: eni(`{"ip_stack": "IPv4"}`), Contains: []string{`"ip_stack": "ipv4"`}},
+		{Name: "ip_stack is not read by Terway v1.0.x", Rule: "TW018", Fire: true, Cluster: &rules.ClusterContext{TerwayVersion: "v1.0.10.0-g7da5160-aliyun"}, Object: eni(`{"ip_stack": "dual"}`), Contains: []string{"v1.1.0"}},
 		{Name: "dual stack is supported", Rule: "TW012", Object: eni(`{"ip_stack": "dual"}`)},
 
 		// TW013/TW014 security groups.

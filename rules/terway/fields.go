@@ -95,7 +95,7 @@ var eniConfFields = map[string]field{
 	"eni_cap_shift":                  {t: tInt},
 	"vswitch_selection_policy":       {t: tString},
 	"eni_selection_policy":           {t: tString, since: "1.9.6"},
-	"ip_stack":                       {t: tString},
+	"ip_stack":                       {t: tString, since: "1.1.0"},
 	"enable_eni_trunking":            {t: tBool},
 	"enable_erdma":                   {t: tBool, since: "1.8.0"},
 	"custom_stateful_workload_kinds": {t: tStrings},

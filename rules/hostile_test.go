@@ -5,8 +5,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
+
+	"github.com/netguard/netguard/internal/growth"
 )
 
 // Position must equal the naive rune count for any text and offset,
@@ -38,16 +39,18 @@ func TestLineIndexPositionMatchesNaiveCount(t *testing.T) {
 
 // A position on a 1 MiB one-line document is O(1) amortised: 100,000
 // lookups (one per array element) used to take O(n²), tens of seconds.
+// The check compares growth (×8 input), not wall-clock time, so a busy
+// machine cannot fail it.
 func TestLineIndexLongLineIsNotQuadratic(t *testing.T) {
-	text := "[" + strings.Repeat(`"sg-é",`, 150000) + "]"
-	x := NewLineIndex(text)
-	deadline := time.Now().Add(5 * time.Second)
-	for off := 0; off < len(text); off += 7 {
-		x.Position(off)
-		if off%(7*1000) == 0 && time.Now().After(deadline) {
-			t.Fatalf("still at offset %d of %d after 5s", off, len(text))
+	build := func(n int) string { return "[" + strings.Repeat(`"sg-é",`, n) + "]" }
+	lookups := func(text string) {
+		x := NewLineIndex(text)
+		for off := 0; off < len(text); off += 7 {
+			x.Position(off)
 		}
 	}
+	lookups(build(150000))
+	growth.Linear(t, 150000/8, 24, build, lookups)
 }
 
 // Suggest on a 1 MiB unknown key must not run the edit distance against
@@ -57,12 +60,8 @@ func TestSuggestHugeNameIsCheap(t *testing.T) {
 	cands := []string{"max_pool_size", "min_pool_size", "vswitches", "security_group", "kkkkk"}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	start := time.Now()
 	if s := Suggest(name, cands); s != "" {
 		t.Errorf("suggested %q", s)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("Suggest took %v", d)
 	}
 	runtime.ReadMemStats(&after)
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {

@@ -4,29 +4,20 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/netguard/netguard/internal/growth"
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/rulestest"
 )
 
 const hostileHead = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
 
-// validateWithin runs Validate directly (no engine recovery) and fails if
-// it does not return within d.
-func validateWithin(t *testing.T, d time.Duration, text string) []rules.Finding {
-	t.Helper()
+// validateText runs Validate directly (no engine recovery, so a panic fails
+// the test).
+func validateText(text string) []rules.Finding {
 	cm := rulestest.ConfigMap("kube-system", "kube-proxy-worker", map[string]string{ConfigKey: text})
 	req := &rules.Request{Operation: rules.Create, Target: rules.Target{Component: rules.KubeProxy}, ConfigMap: cm, Cluster: &rules.ClusterContext{KubernetesVersion: "1.34"}}
-	done := make(chan []rules.Finding, 1)
-	go func() { done <- New().Validate(req) }()
-	select {
-	case fs := <-done:
-		return fs
-	case <-time.After(d):
-		t.Fatalf("Validate did not return within %v", d)
-		return nil
-	}
+	return New().Validate(req)
 }
 
 func count(fs []rules.Finding, rule string) int {
@@ -44,16 +35,21 @@ func count(fs []rules.Finding, rule string) int {
 // keys in a 1 MiB config.conf took minutes).
 func TestManyRepeatedKeysAndCommentsAreLinear(t *testing.T) {
 	for name, tc := range map[string]struct {
-		text string
-		rule string
-		n    int
+		head, unit string // the text is head + n × unit
+		rule       string
+		n          int // occurrences the rule finds
 	}{
-		"200,000 repeated keys":  {hostileHead + strings.Repeat("x: 1\n", 200000), RuleDuplicateKey, 199999},
-		"50,000 // comments":     {hostileHead + "ipvs:\n" + strings.Repeat("  scheduler: rr // c\n", 50000), RuleSlashComment, 50000},
-		"20,000 repeated blocks": {hostileHead + strings.Repeat("ipvs:\n  scheduler: rr\n  strictARP: true\n", 20000), RuleDuplicateKey, 19999},
+		"200,000 repeated keys":  {hostileHead, "x: 1\n", RuleDuplicateKey, 199999},
+		"50,000 // comments":     {hostileHead + "ipvs:\n", "  scheduler: rr // c\n", RuleSlashComment, 50000},
+		"20,000 repeated blocks": {hostileHead, "ipvs:\n  scheduler: rr\n  strictARP: true\n", RuleDuplicateKey, 19999},
 	} {
+		reps := tc.n
+		if tc.rule == RuleDuplicateKey {
+			reps++ // the first occurrence is not a duplicate
+		}
+		build := func(n int) string { return tc.head + strings.Repeat(tc.unit, n) }
 		t.Run(name, func(t *testing.T) {
-			fs := validateWithin(t, 10*time.Second, tc.text)
+			fs := validateText(build(reps))
 			// Every occurrence is found, but at most MaxFindingsPerRule are
 			// listed and one summary finding counts the rest.
 			if got := count(fs, tc.rule); got != rules.MaxFindingsPerRule+1 {
@@ -67,6 +63,7 @@ func TestManyRepeatedKeysAndCommentsAreLinear(t *testing.T) {
 			if !found {
 				t.Errorf("no summary saying %q", want)
 			}
+			growth.Linear(t, reps/64, 24, build, func(text string) { validateText(text) })
 		})
 	}
 }

@@ -96,6 +96,10 @@ func Scrub(s string, secrets []string) string {
 			forms = append(forms, string(j[1:len(j)-1]))
 		}
 		for _, f := range forms {
+			if len(f) < shortSecret {
+				s = replaceWords(s, f)
+				continue
+			}
 			if strings.Contains(s, f) {
 				s = strings.ReplaceAll(s, f, Redacted)
 			}
@@ -103,6 +107,46 @@ func Scrub(s string, secrets []string) string {
 		}
 	}
 	return s
+}
+
+// shortSecret is the length below which a secret value is replaced only
+// where it stands as a word of its own: a two-letter access key "ak" must not
+// turn "mistake" into "mist<redacted>e", and the word around it reveals
+// nothing of the secret.
+const shortSecret = 8
+
+// replaceWords replaces the occurrences of v in s that are not glued to a
+// letter or digit on either side.
+func replaceWords(s, v string) string {
+	var b strings.Builder
+	for from := 0; ; {
+		i := strings.Index(s[from:], v)
+		if i < 0 {
+			if b.Len() == 0 {
+				return s
+			}
+			b.WriteString(s[from:])
+			return b.String()
+		}
+		i += from
+		end := i + len(v)
+		b.WriteString(s[from:i])
+		if isWordByte(s, i-1) || isWordByte(s, end) {
+			b.WriteString(v)
+		} else {
+			b.WriteString(Redacted)
+		}
+		from = end
+	}
+}
+
+// isWordByte reports whether s[i] exists and is an ASCII letter or digit.
+func isWordByte(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	c := s[i]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // scrubCut redacts a prefix (8 bytes or more) of v that ends where a

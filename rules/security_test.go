@@ -31,3 +31,18 @@ func TestScrubCatchesQuotedAndCutOffSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A short secret (an access key "ak" in a test cluster) is redacted where it
+// stands as a value, not inside unrelated words of the message.
+func TestScrubShortSecretOnlyAsAWord(t *testing.T) {
+	for msg, want := range map[string]string{
+		`access_key is "ak": a mistake`: `access_key is "<redacted>": a mistake`,
+		"ak":                            "<redacted>",
+		"key=ak, again ak.":             "key=<redacted>, again <redacted>.",
+		"take make bake":                "take make bake",
+	} {
+		if got := Scrub(msg, []string{"ak"}); got != want {
+			t.Errorf("Scrub(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}

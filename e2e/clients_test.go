@@ -65,6 +65,7 @@ func TestEveryClientShowsTheDenialReason(t *testing.T) {
 			// The reopened buffer's header carries the cause (kubectl's
 			// editResults.addError); stderr the repeated reasons.
 			head := strings.Join(commentLines(r.Buffers[1]), "\n")
+			t.Logf("the reopened buffer's header:\n%s", head)
 			for _, want := range []string{"# * data[config.conf]: [" + rule + "] " + at + ": ", fix} {
 				if !strings.Contains(head, want) {
 					t.Errorf("the reopened buffer's header lacks %q:\n%s", want, head)

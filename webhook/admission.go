@@ -322,6 +322,10 @@ func warningTexts(denies, ratcheted, warns, infos []rules.Finding, withInfos, ed
 	var texts []string
 	if editor {
 		for _, f := range denies {
+			// kubectl names the object on the next line (`error:
+			// configmaps "NAME" is invalid`); leaving it out here keeps
+			// more of the message within MaxWarningRunes.
+			f.Kind, f.Object = "", ""
 			texts = append(texts, WarningText(f, DeniedMarker))
 		}
 	}
@@ -429,7 +433,7 @@ func causeMessage(f rules.Finding) string {
 }
 
 // WarningText renders a finding as one short warning (kubectl prefixes
-// "Warning: " itself): rule, object, location, message and hint, without
+// "Warning: " itself): rule, object (when set), location, message and hint, without
 // control characters, at most MaxWarningRunes runes.
 func WarningText(f rules.Finding, marker string) string {
 	var b strings.Builder
@@ -437,7 +441,9 @@ func WarningText(f rules.Finding, marker string) string {
 	if marker != "" {
 		b.WriteString(" " + marker)
 	}
-	fmt.Fprintf(&b, " %s %s", f.Kind, f.Object)
+	if obj := strings.TrimSpace(f.Kind + " " + f.Object); obj != "" {
+		b.WriteString(" " + obj)
+	}
 	if w := f.Where(); w != "" {
 		b.WriteString(" " + w)
 	}

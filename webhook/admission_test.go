@@ -175,8 +175,8 @@ func TestRestartAdviceIsDroppedFromDenialsAndKeptForStoredEdits(t *testing.T) {
 func TestKubectlEditDenialRepeatsTheReasonsAsWarnings(t *testing.T) {
 	cm := flannelCM(map[string]string{"deny": "boom", "deny2": "udp", "warn": "x"})
 	denied := []string{
-		"WT001 (denied, not saved) ConfigMap kube-system/kube-flannel-cfg key deny, line 1, col 1 (value): flanneld would crash at start-up with: bad value boom Fix: set deny to something else",
-		"WT002 (denied, not saved) ConfigMap kube-system/kube-flannel-cfg key deny2, line 3, col 5 (Backend.Type): flanneld would refuse backend udp Fix: use vxlan",
+		"WT001 (denied, not saved) key deny, line 1, col 1 (value): flanneld would crash at start-up with: bad value boom Fix: set deny to something else",
+		"WT002 (denied, not saved) key deny2, line 3, col 5 (Backend.Type): flanneld would refuse backend udp Fix: use vxlan",
 	}
 	warn := "WT003 ConfigMap kube-system/kube-flannel-cfg key warn (value): flanneld ignores x Fix: remove it"
 	for _, tc := range []struct {

@@ -105,7 +105,12 @@ func editBuffer(dir string, args []string) error {
 		return err
 	}
 	obj["data"] = data
-	out, err := yaml.Marshal(obj)
+	// `kubectl edit -o json` opens a .json buffer; keep its format.
+	marshal := yaml.Marshal
+	if filepath.Ext(file) == ".json" {
+		marshal = func(v any) ([]byte, error) { return json.MarshalIndent(v, "", "    ") }
+	}
+	out, err := marshal(obj)
 	if err != nil {
 		return err
 	}
@@ -119,9 +124,9 @@ type EditResult struct {
 	Buffers []string
 }
 
-// kubectlEdit runs `kubectl edit configmap NAME -n NS` with the scripted
-// editor applying edit.
-func kubectlEdit(t *testing.T, ns, name string, edit Edit) EditResult {
+// kubectlEdit runs `kubectl edit configmap NAME -n NS [FLAGS...]` with the
+// scripted editor applying edit.
+func kubectlEdit(t *testing.T, ns, name string, edit Edit, flags ...string) EditResult {
 	t.Helper()
 	dir := t.TempDir()
 	spec, err := json.Marshal(edit)
@@ -137,7 +142,7 @@ func kubectlEdit(t *testing.T, ns, name string, edit Edit) EditResult {
 	}
 	ctx := t.Context()
 	r := s.cp.Kubectl(ctx, "", []string{"KUBE_EDITOR=" + self, editorDirEnv + "=" + dir},
-		"edit", "configmap", name, "-n", ns)
+		append([]string{"edit", "configmap", name, "-n", ns}, flags...)...)
 	res := EditResult{KubectlResult: r}
 	for i := 1; ; i++ {
 		b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("buffer-%d.yaml", i)))

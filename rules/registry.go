@@ -31,6 +31,24 @@ type Rule struct {
 	Bad  string
 	// Mutation marks rules that change objects rather than judge them.
 	Mutation bool
+	// RestartAdvice marks info rules that tell the operator to restart the
+	// component so that a stored change takes effect. The advice is wrong
+	// for a change that is denied (nothing was stored), so the webhook
+	// drops these findings from a denial's warnings.
+	RestartAdvice bool
+}
+
+// WithRestartAdvice returns r marked as restart advice.
+func (r Rule) WithRestartAdvice() Rule {
+	r.RestartAdvice = true
+	return r
+}
+
+// IsRestartAdvice reports whether the rule with the given ID is restart
+// advice (false for an unknown ID).
+func IsRestartAdvice(id string) bool {
+	r, ok := Lookup(id)
+	return ok && r.RestartAdvice
 }
 
 var registry = struct {

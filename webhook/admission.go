@@ -67,6 +67,9 @@ const (
 	MaxAnnotationValue = 1024
 	// PreExistingMarker tags ratcheted deny findings returned as warnings.
 	PreExistingMarker = "(pre-existing, not introduced by this edit)"
+	// DeniedMarker tags deny findings repeated as warnings for `kubectl
+	// edit` (see warningTexts).
+	DeniedMarker = "(denied, not saved)"
 )
 
 // Snapshot is what one review is judged with: the engine built from the
@@ -185,10 +188,28 @@ func (a *Admission) Review(hook Hook, req *admissionv1.AdmissionRequest) (out Ou
 	if hook == Mutating {
 		return a.mutateResponse(out, obj, res)
 	}
-	return a.validateResponse(out, snap, in, old, res)
+	return a.validateResponse(out, snap, in, old, res, fromEditor(req))
 }
 
-func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input, old any, res engine.Result) Outcome {
+// EditorFieldManager is the field manager `kubectl edit` writes with (its
+// --field-manager default, k8s.io/kubectl/pkg/cmd/edit/edit.go:104 at
+// v0.37.2).
+const EditorFieldManager = "kubectl-edit"
+
+// fromEditor reports whether the request comes from `kubectl edit`: the
+// request's options (PatchOptions, UpdateOptions or CreateOptions) name its
+// field manager.
+func fromEditor(req *admissionv1.AdmissionRequest) bool {
+	if len(req.Options.Raw) == 0 {
+		return false
+	}
+	var opts struct {
+		FieldManager string `json:"fieldManager"`
+	}
+	return json.Unmarshal(req.Options.Raw, &opts) == nil && opts.FieldManager == EditorFieldManager
+}
+
+func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input, old any, res engine.Result, editor bool) Outcome {
 	findings := res.Findings
 	var ratcheted []rules.Finding
 	if a.Ratcheting && old != nil && res.Denied() {
@@ -208,19 +229,7 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 			infos = append(infos, f)
 		}
 	}
-	var texts []string
-	for _, f := range ratcheted {
-		texts = append(texts, WarningText(f, PreExistingMarker))
-	}
-	for _, f := range warns {
-		texts = append(texts, WarningText(f, ""))
-	}
-	if a.InfoWarnings {
-		for _, f := range infos {
-			texts = append(texts, WarningText(f, ""))
-		}
-	}
-	out.Response.Warnings = LimitWarnings(texts)
+	out.Response.Warnings = LimitWarnings(warningTexts(denies, ratcheted, warns, infos, a.InfoWarnings, editor))
 	out.Rules = ruleIDs(findings)
 	ann := map[string]string{AnnotationRules: joinIDs(out.Rules)}
 	if len(ratcheted) > 0 {
@@ -287,6 +296,54 @@ func (a *Admission) mutateResponse(out Outcome, obj any, res engine.Result) Outc
 	ann[AnnotationRules] = joinIDs(out.Rules)
 	out.Response.AuditAnnotations = limitAnnotations(ann)
 	return out
+}
+
+// warningTexts orders a validating response's warnings: the reasons of a
+// denial (only for `kubectl edit`, see below) first, then the ratcheted
+// pre-existing problems, the warn findings and, when enabled, the info
+// findings. When the edit is denied, restart advice is left out: nothing
+// was stored, so there is nothing to restart for.
+//
+// Why the deny findings are repeated as warnings for `kubectl edit`: for a
+// 422 Invalid, kubectl edit prints only `error: configmaps "NAME" is
+// invalid` and puts the causes into the header of the buffer it reopens
+// (editResults.addError, k8s.io/kubectl/pkg/cmd/util/editor/editoptions.go:839-851
+// at v0.37.2). With -o json it writes no header at all
+// (editPrinterOptions.Complete sets addHeader=false for json, lines 136-142;
+// the header is written only `if o.editPrinterOptions.addHeader`, line 275),
+// so the operator never sees why. Warnings are printed on stderr for every
+// response, denied ones included (the API server adds them before it checks
+// Allowed, k8s.io/apiserver/pkg/admission/plugin/webhook/validating/dispatcher.go:326-332),
+// so they are the one channel that reaches the operator in both modes.
+// Returning 422 Invalid keeps the YAML mode's reopened buffer and the
+// causes that kubectl apply/create print; other clients already show the
+// causes or the message, so they do not get the same text twice.
+func warningTexts(denies, ratcheted, warns, infos []rules.Finding, withInfos, editor bool) []string {
+	var texts []string
+	if editor {
+		for _, f := range denies {
+			// kubectl names the object on the next line (`error:
+			// configmaps "NAME" is invalid`); leaving it out here keeps
+			// more of the message within MaxWarningRunes.
+			f.Kind, f.Object = "", ""
+			texts = append(texts, WarningText(f, DeniedMarker))
+		}
+	}
+	for _, f := range ratcheted {
+		texts = append(texts, WarningText(f, PreExistingMarker))
+	}
+	for _, f := range warns {
+		texts = append(texts, WarningText(f, ""))
+	}
+	if withInfos {
+		for _, f := range infos {
+			if len(denies) > 0 && rules.IsRestartAdvice(f.Rule) {
+				continue
+			}
+			texts = append(texts, WarningText(f, ""))
+		}
+	}
+	return texts
 }
 
 // Ratchet splits the deny findings of an update: those the old object
@@ -376,7 +433,7 @@ func causeMessage(f rules.Finding) string {
 }
 
 // WarningText renders a finding as one short warning (kubectl prefixes
-// "Warning: " itself): rule, object, location, message and hint, without
+// "Warning: " itself): rule, object (when set), location, message and hint, without
 // control characters, at most MaxWarningRunes runes.
 func WarningText(f rules.Finding, marker string) string {
 	var b strings.Builder
@@ -384,7 +441,9 @@ func WarningText(f rules.Finding, marker string) string {
 	if marker != "" {
 		b.WriteString(" " + marker)
 	}
-	fmt.Fprintf(&b, " %s %s", f.Kind, f.Object)
+	if obj := strings.TrimSpace(f.Kind + " " + f.Object); obj != "" {
+		b.WriteString(" " + obj)
+	}
 	if w := f.Where(); w != "" {
 		b.WriteString(" " + w)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -106,9 +107,9 @@ func TestValidateCreateDeniesListingEveryDenyFinding(t *testing.T) {
 	if !reflect.DeepEqual(r.Result, want) {
 		t.Errorf("status:\n got %#v\nwant %#v\nmessage:\n%s", r.Result, want, r.Result.Message)
 	}
+	// No restart advice (WT090) on a denial: nothing was stored.
 	wantWarn := []string{
 		"WT003 ConfigMap kube-system/kube-flannel-cfg key warn (value): flanneld ignores x Fix: remove it",
-		"WT090 ConfigMap kube-system/kube-flannel-cfg key restart: flannel does not re-read its configuration Fix: kubectl -n kube-system delete pod -l app=flannel",
 	}
 	if !reflect.DeepEqual(r.Warnings, wantWarn) {
 		t.Errorf("warnings:\n got %q\nwant %q", r.Warnings, wantWarn)
@@ -119,6 +120,96 @@ func TestValidateCreateDeniesListingEveryDenyFinding(t *testing.T) {
 	}
 	if r.Patch != nil || r.PatchType != nil {
 		t.Errorf("validating hook returned a patch")
+	}
+}
+
+// fieldManager sets the request's options as the API server does for a
+// PATCH with ?fieldManager=NAME.
+func fieldManager(name string) reqOpt {
+	return func(r *admissionv1.AdmissionRequest) {
+		r.Options = runtime.RawExtension{Raw: []byte(`{"kind":"PatchOptions","apiVersion":"meta.k8s.io/v1","fieldManager":"` + name + `"}`)}
+	}
+}
+
+func TestRestartAdviceIsDroppedFromDenialsAndKeptForStoredEdits(t *testing.T) {
+	const restart = "WT090 ConfigMap kube-system/kube-flannel-cfg key restart: flannel does not re-read its configuration Fix: kubectl -n kube-system delete pod -l app=flannel"
+	old := flannelCM(map[string]string{"warn": "x"})
+	for _, tc := range []struct {
+		name        string
+		op          admissionv1.Operation
+		data        map[string]string
+		ratchet     bool
+		wantAllowed bool
+		wantRestart bool
+	}{
+		{name: "allowed update", op: admissionv1.Update, data: map[string]string{"warn": "y"}, wantAllowed: true, wantRestart: true},
+		{name: "allowed create", op: admissionv1.Create, data: map[string]string{"warn": "y"}, wantAllowed: true, wantRestart: true},
+		{name: "denied update", op: admissionv1.Update, data: map[string]string{"warn": "y", "deny": "boom"}},
+		{name: "denied create", op: admissionv1.Create, data: map[string]string{"deny": "boom"}},
+		{name: "denied update with a ratcheted problem", op: admissionv1.Update, ratchet: true, data: map[string]string{"warn": "x", "deny2": "udp"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var o any
+			if tc.op == admissionv1.Update {
+				o = old
+			}
+			r := newAdmission(nil, tc.ratchet).Review(Validating, request(t, tc.op, flannelCM(tc.data), o, fieldManager("kubectl-edit"))).Response
+			if r.Allowed != tc.wantAllowed {
+				t.Fatalf("allowed = %v, want %v", r.Allowed, tc.wantAllowed)
+			}
+			if got := slices.Contains(r.Warnings, restart); got != tc.wantRestart {
+				t.Errorf("restart advice among the warnings = %v, want %v: %q", got, tc.wantRestart, r.Warnings)
+			}
+			if !tc.wantAllowed && !strings.Contains(r.AuditAnnotations["rules"], "WT090") {
+				// The finding still exists: only the warning is dropped.
+				t.Errorf("rules annotation %q lost WT090", r.AuditAnnotations["rules"])
+			}
+		})
+	}
+}
+
+// kubectl edit -o json shows nothing of a 422 Invalid but `error: ... is
+// invalid` (see warningTexts), so a denial of a kubectl edit repeats each
+// deny finding as a warning, first; other clients print the status'
+// causes or message and get no repetition.
+func TestKubectlEditDenialRepeatsTheReasonsAsWarnings(t *testing.T) {
+	cm := flannelCM(map[string]string{"deny": "boom", "deny2": "udp", "warn": "x"})
+	denied := []string{
+		"WT001 (denied, not saved) key deny, line 1, col 1 (value): flanneld would crash at start-up with: bad value boom Fix: set deny to something else",
+		"WT002 (denied, not saved) key deny2, line 3, col 5 (Backend.Type): flanneld would refuse backend udp Fix: use vxlan",
+	}
+	warn := "WT003 ConfigMap kube-system/kube-flannel-cfg key warn (value): flanneld ignores x Fix: remove it"
+	for _, tc := range []struct {
+		name string
+		opts []reqOpt
+		want []string
+	}{
+		{name: "kubectl edit", opts: []reqOpt{fieldManager("kubectl-edit")}, want: append(slices.Clone(denied), warn)},
+		{name: "kubectl edit, dry run", opts: []reqOpt{fieldManager("kubectl-edit"), dryRun}, want: append(slices.Clone(denied), warn)},
+		{name: "kubectl apply", opts: []reqOpt{fieldManager("kubectl-client-side-apply")}, want: []string{warn}},
+		{name: "helm", opts: []reqOpt{fieldManager("helm")}, want: []string{warn}},
+		{name: "no options", want: []string{warn}},
+		{name: "options that are not JSON", opts: []reqOpt{func(r *admissionv1.AdmissionRequest) { r.Options = runtime.RawExtension{Raw: []byte("{")} }}, want: []string{warn}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newAdmission(nil, false).Review(Validating, request(t, admissionv1.Update, cm, flannelCM(nil), tc.opts...)).Response
+			if r.Allowed {
+				t.Fatal("want denied")
+			}
+			if !reflect.DeepEqual(r.Warnings, tc.want) {
+				t.Errorf("warnings:\n got %q\nwant %q", r.Warnings, tc.want)
+			}
+			if len(r.Result.Details.Causes) != 2 || r.Result.Reason != metav1.StatusReasonInvalid {
+				t.Errorf("the status changed: %+v", r.Result)
+			}
+		})
+	}
+	// An allowed kubectl edit gets no "(denied" warning.
+	ok := newAdmission(nil, false).Review(Validating, request(t, admissionv1.Update, flannelCM(map[string]string{"warn": "x"}), flannelCM(nil), fieldManager("kubectl-edit"))).Response
+	for _, w := range ok.Warnings {
+		if strings.Contains(w, DeniedMarker) {
+			t.Errorf("allowed edit warned %q", w)
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ func init() {
 		rules.Rule{ID: "WT002", Title: "second deny key", Severity: rules.Deny, Component: testComponent},
 		rules.Rule{ID: "WT003", Title: "warn key", Severity: rules.Warn, Component: testComponent},
 		rules.Rule{ID: "WT004", Title: "echoes a secret", Severity: rules.Deny, Component: testComponent},
-		rules.Rule{ID: "WT090", Title: "restart advice", Severity: rules.Info, Component: testComponent},
+		rules.Rule{ID: "WT090", Title: "restart advice", Severity: rules.Info, Component: testComponent, RestartAdvice: true},
 		rules.Rule{ID: "WT101", Title: "fixes key fix", Severity: rules.Info, Component: testComponent, Mutation: true},
 		rules.Rule{ID: "WT102", Title: "defaults ipFamilyPolicy", Severity: rules.Info, Component: testComponent, Mutation: true},
 		rules.Rule{ID: "WT020", Title: "service deny", Severity: rules.Deny, Component: testComponent},

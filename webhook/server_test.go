@@ -255,10 +255,8 @@ func TestServerOverTLS(t *testing.T) {
 				Message: "netguard denied ConfigMap kube-system/kube-flannel-cfg: 1 problem the component would not survive:\n" +
 					"1. [WT001] key deny, line 1, col 1 (value): flanneld would crash at start-up with: bad value boom\n   Fix: set deny to something else",
 				Details: &metav1.StatusDetails{Name: "kube-flannel-cfg", Kind: "ConfigMap", Causes: []metav1.StatusCause{{Type: "FieldValueInvalid", Message: "[WT001] line 1, col 1 (value): flanneld would crash at start-up with: bad value boom Fix: set deny to something else", Field: "data[deny]"}}}},
-			Warnings: []string{
-				"WT003 ConfigMap kube-system/kube-flannel-cfg key warn (value): flanneld ignores x Fix: remove it",
-				"WT090 ConfigMap kube-system/kube-flannel-cfg key restart: flannel does not re-read its configuration Fix: kubectl -n kube-system delete pod -l app=flannel",
-			},
+			// no restart advice (WT090) on a denial
+			Warnings:         []string{"WT003 ConfigMap kube-system/kube-flannel-cfg key warn (value): flanneld ignores x Fix: remove it"},
 			AuditAnnotations: map[string]string{"decision": "denied", "rules": "WT001,WT003,WT090", "denied-rules": "WT001"},
 		}
 		if !reflect.DeepEqual(got, want) {

@@ -136,6 +136,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "netguard lint: error: %v\n", e)
 	}
+	for _, n := range res.Notices {
+		fmt.Fprintf(stderr, "netguard lint: notice: %s\n", n)
+	}
 	switch *output {
 	case "json":
 		writeJSONFindings(stdout, res.Findings)
@@ -169,6 +172,8 @@ func writeText(w io.Writer, res *lint.Result) {
 		verdict = "unreadable input"
 	case res.Count(rules.Deny) > 0:
 		verdict = "denied"
+	case len(res.Notices) > 0:
+		verdict = fmt.Sprintf("ok, but %d object(s) with a targeted name were not judged (wrong namespace? see the notice)", len(res.Notices))
 	}
 	fmt.Fprintf(w, "netguard: %d file(s), %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
 		res.Files, res.Objects, res.Judged, res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)

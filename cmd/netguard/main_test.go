@@ -144,3 +144,40 @@ func TestServeIsRoutedAndRejectsBadFlags(t *testing.T) {
 		t.Errorf("usage must list serve: %q", out)
 	}
 }
+
+// What `helm template ./chart | netguard lint -` gives for a chart whose
+// ConfigMaps have no namespace: not a silent "ok" but a notice naming the
+// object and the fix.
+func TestLintNoticesTargetedNamesInUnjudgedNamespaces(t *testing.T) {
+	const chart = `---
+# Source: net/templates/flannel.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kube-flannel-cfg
+data:
+  net-conf.json: |
+    {"Network": "172.20.0.0/16", "Backend": {"Type": "vxlan"}}
+`
+	for _, format := range []string{"text", "json"} {
+		code, out, errs := runCmd(chart, "lint", "-o", format, "-")
+		if code != 0 {
+			t.Errorf("-o %s: exit %d, want 0 (a notice is no finding)\n%s%s", format, code, out, errs)
+		}
+		for _, want := range []string{
+			"netguard lint: notice: -:3:1: ConfigMap default/kube-flannel-cfg was not judged: flannel judges kube-flannel-cfg only in namespace kube-system or kube-flannel",
+			"`netguard lint -n kube-system`",
+		} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("-o %s: stderr lacks %q:\n%s", format, want, errs)
+			}
+		}
+		if format == "text" && (strings.HasSuffix(out, ": ok\n") || !strings.Contains(out, "0 judged") || !strings.Contains(out, "1 object(s) with a targeted name were not judged")) {
+			t.Errorf("summary must not be a plain ok:\n%s", out)
+		}
+	}
+	code, out, errs := runCmd(chart, "lint", "-n", "kube-system", "-")
+	if strings.Contains(errs, "notice") || !strings.Contains(out, "1 judged") {
+		t.Errorf("-n kube-system: exit %d, want kube-flannel-cfg judged without a notice\n%s%s", code, out, errs)
+	}
+}

@@ -105,6 +105,9 @@ type Result struct {
 	Errors []error
 	// Fixed lists the files written by --fix with the number of changes.
 	Fixed []Fixed
+	// Notices are objects with a targeted name in a namespace that is not
+	// judged (nothing about them was checked), in input order.
+	Notices []Notice
 }
 
 // Fixed is a file rewritten by --fix.
@@ -149,6 +152,8 @@ type decoded struct {
 	obj *manifest.Object
 	cm  *corev1.ConfigMap
 	svc *corev1.Service
+	// noNamespace: the manifest gave none; DefaultNamespace was used.
+	noNamespace bool
 }
 
 // Run lints the given paths.
@@ -185,10 +190,12 @@ func Run(paths []string, opts Options) *Result {
 		p := &parsed{file: f, index: i}
 		for _, o := range f.Objects {
 			res.Objects++
-			if o.Namespace == "" {
+			noNamespace := o.Namespace == ""
+			if noNamespace {
 				o.Namespace = ns
 			}
 			d, fs := decode(o)
+			d.noNamespace = noNamespace
 			res.Findings = append(res.Findings, withIndex(fs, i)...)
 			p.objs = append(p.objs, d)
 		}
@@ -215,6 +222,9 @@ func Run(paths []string, opts Options) *Result {
 			}
 			r := eng.Judge(engine.Input{Operation: rules.Create, Object: obj, Cluster: cluster, NoMutate: opts.NoMutate})
 			if !r.Judged {
+				if n, ok := notice(cfg, d); ok {
+					res.Notices = append(res.Notices, n)
+				}
 				continue
 			}
 			res.Judged++

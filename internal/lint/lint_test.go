@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -258,5 +259,71 @@ func TestDefaultNamespaceAppliesToObjectsWithoutOne(t *testing.T) {
 	res := Run([]string{p}, Options{Engine: fakeEngine(), NoMutate: true, DefaultNamespace: "kube-system"})
 	if res.Judged != 1 || len(find(res, "ZZ001")) != 1 {
 		t.Errorf("-n kube-system: judged %d", res.Judged)
+	}
+}
+
+// `helm template ./chart | netguard lint -`: a chart's ConfigMaps usually
+// have no namespace, land in lint's default namespace and are not judged;
+// lint must say so and how to fix it instead of passing silently.
+func TestTargetedNamesOutsideTheJudgedNamespacesAreNoticed(t *testing.T) {
+	cm := func(name, ns string) string {
+		meta := "{name: " + name + "}"
+		if ns != "" {
+			meta = "{name: " + name + ", namespace: " + ns + "}"
+		}
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata: " + meta + "\ndata: {k: v}\n"
+	}
+	for _, tc := range []struct {
+		name, manifest, defaultNS string
+		want                      *Notice // nil: no notice
+		wantJudged                int
+	}{
+		{name: "flannel without namespace, default -n", manifest: strings.Replace(flannelYAML, "  namespace: kube-system\n", "", 1),
+			want: &Notice{Line: 2, Column: 1, Kind: "ConfigMap", Object: "default/kube-flannel-cfg", Component: rules.Flannel, Namespaces: []string{"kube-system", "kube-flannel"}, NoNamespace: true}},
+		{name: "flannel without namespace, -n kube-system", manifest: strings.Replace(flannelYAML, "  namespace: kube-system\n", "", 1), defaultNS: "kube-system", wantJudged: 1},
+		{name: "eni-config without namespace", manifest: cm("eni-config", ""),
+			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "default/eni-config", Component: rules.Terway, Namespaces: []string{"kube-system"}, NoNamespace: true}},
+		{name: "a Terway override in an explicit other namespace", manifest: cm("eni-config-pool-a", "apps"),
+			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/eni-config-pool-a", Component: rules.Terway, Namespaces: []string{"kube-system"}}},
+		{name: "kube-proxy without namespace, -n apps", manifest: cm("kube-proxy", ""), defaultNS: "apps",
+			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/kube-proxy", Component: rules.KubeProxy, Namespaces: []string{"kube-system"}, NoNamespace: true}},
+		{name: "an untargeted name", manifest: cm("coredns", "")},
+		{name: "a Service named like a target (Services are judged in every namespace)", manifest: "apiVersion: v1\nkind: Service\nmetadata: {name: kube-proxy}\nspec: {ports: [{port: 80}]}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := write(t, t.TempDir(), "m.yaml", tc.manifest)
+			res := Run([]string{p}, Options{Engine: fakeEngine(), NoMutate: true, DefaultNamespace: tc.defaultNS})
+			if res.Judged != tc.wantJudged {
+				t.Errorf("judged %d, want %d", res.Judged, tc.wantJudged)
+			}
+			if tc.want == nil {
+				if len(res.Notices) != 0 {
+					t.Errorf("unexpected notices %+v", res.Notices)
+				}
+				return
+			}
+			want := *tc.want
+			want.File = p
+			if len(res.Notices) != 1 || !reflect.DeepEqual(res.Notices[0], want) {
+				t.Fatalf("notices %+v, want [%+v]", res.Notices, want)
+			}
+			if res.ExitCode() != 0 {
+				t.Errorf("exit %d: a notice is not a finding", res.ExitCode())
+			}
+		})
+	}
+}
+
+func TestNoticeSaysHowToHaveTheObjectJudged(t *testing.T) {
+	n := Notice{File: "-", Line: 5, Column: 1, Kind: "ConfigMap", Object: "default/kube-flannel-cfg", Component: rules.Flannel, Namespaces: []string{"kube-system", "kube-flannel"}, NoNamespace: true}
+	want := "-:5:1: ConfigMap default/kube-flannel-cfg was not judged: flannel judges kube-flannel-cfg only in namespace kube-system or kube-flannel, and the manifest gives it no namespace (lint used \"default\"). " +
+		"Lint it in the namespace it is installed into: `netguard lint -n kube-system` (`--namespace`); for a chart, `helm template --namespace kube-system ... | netguard lint -n kube-system -`"
+	if got := n.String(); got != want {
+		t.Errorf("notice:\n got %s\nwant %s", got, want)
+	}
+	n = Notice{File: "m.yaml", Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/eni-config", Component: rules.Terway, Namespaces: []string{"kube-system"}}
+	want = "m.yaml:1:1: ConfigMap apps/eni-config was not judged: terway judges eni-config only in namespace kube-system. If it is meant for kube-system, set metadata.namespace; if terway really runs in apps, add apps to the component's targets namespaces in netguard's configuration"
+	if got := n.String(); got != want {
+		t.Errorf("notice:\n got %s\nwant %s", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package all
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/netguard/netguard/rules"
@@ -58,5 +59,31 @@ func TestEngineHasACheckerForEveryTarget(t *testing.T) {
 		if res.Judged != tc.judged {
 			t.Errorf("%T %v: judged=%v (skipped %q), want %v", tc.obj, tc.obj.(metav1.Object).GetName(), res.Judged, res.Skipped, tc.judged)
 		}
+	}
+}
+
+// The webhook drops restart advice from denials; the marked rules must be
+// exactly the info rules that tell the operator to restart a component.
+func TestRestartAdviceRulesAreTheRestartInfoRules(t *testing.T) {
+	var got []string
+	for _, r := range rules.All() {
+		if r.RestartAdvice {
+			got = append(got, r.ID)
+			if r.Severity != rules.Info {
+				t.Errorf("%s is restart advice with severity %s, want info", r.ID, r.Severity)
+			}
+		}
+	}
+	want := []string{"FL090", "KP090", "TW090"}
+	if !slices.Equal(got, want) {
+		t.Errorf("restart-advice rules = %v, want %v", got, want)
+	}
+	for _, id := range want {
+		if !rules.IsRestartAdvice(id) {
+			t.Errorf("IsRestartAdvice(%s) = false", id)
+		}
+	}
+	if rules.IsRestartAdvice("FL001") || rules.IsRestartAdvice("no such rule") {
+		t.Error("IsRestartAdvice is true for a rule that is not restart advice")
 	}
 }

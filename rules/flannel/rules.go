@@ -201,7 +201,7 @@ func init() {
 			`Backend.Type "vxlan" → "vxlan"`, `Backend.Type "vxlan" → "host-gw"`),
 		r(RuleRestart, rules.Info, "flannel pods must be restarted for the change to take effect",
 			"flanneld reads net-conf.json and the install-cni init container copies cni-conf.json only when the pod starts, so nothing changes until the flannel pods are recreated; a hairpinMode change only applies to pods created afterwards.",
-			"(no change to kube-flannel-cfg)", "(any change to kube-flannel-cfg)"),
+			"(no change to kube-flannel-cfg)", "(any change to kube-flannel-cfg)").WithRestartAdvice(),
 		r(RuleHairpinNotInjected, rules.Warn, "hairpinMode not injected because promiscMode is on",
 			"The hairpin mutation is configured, but the delegate enables promiscMode and bridge refuses both together; netguard leaves the delegate alone, so a pod still cannot reach itself through its own Service unless promiscMode is turned off.",
 			`"delegate": {"isDefaultGateway": true}`, `"delegate": {"promiscMode": true}`),

@@ -161,7 +161,7 @@ func init() {
 	reg(RuleHugeTimeout, "IPVS timeout above the kernel limit", rules.Warn,
 		"The kernel rejects IPVS timeouts above INT_MAX/HZ seconds (about 24.8 days at HZ=1000) with EINVAL for all three at once; kube-proxy only logs `Failed to configure IPVS timeouts` and none is applied.",
 		"ipvs:\n  tcpTimeout: 900s", "ipvs:\n  tcpTimeout: 720h")
-	reg(RuleRestartRequired, "kube-proxy must be restarted to apply the change", rules.Info,
-		"kube-proxy reads config.conf only at start-up (a ConfigMap volume update does not trigger its file watcher); the pods must be deleted, and a bad edit otherwise bites at the next node reboot or pod restart.",
-		"(every change)", "(every change)")
+	rules.Register(rules.Rule{ID: RuleRestartRequired, Title: "kube-proxy must be restarted to apply the change", Severity: rules.Info, Component: rules.KubeProxy,
+		Rationale: "kube-proxy reads config.conf only at start-up (a ConfigMap volume update does not trigger its file watcher); the pods must be deleted, and a bad edit otherwise bites at the next node reboot or pod restart.",
+		Good:      "(every change)", Bad: "(every change)", RestartAdvice: true})
 }

@@ -148,6 +148,6 @@ func init() {
 			`{"credential_path": "/var/addon/token-config"}`, `{"access_key": "LTAI...", "access_secret": "..."}`),
 		rule("TW090", rules.Info, "restart Terway for the change to take effect",
 			"Terway never reloads eni-config: terway-init, terwayd and the policy container read it when the pod starts (only the centralized-IPAM reconcile re-reads some fields). After every change the Terway pods must be restarted — for an override, those on the nodes labelled terway-config=<name>. ENIs already allocated keep their vSwitch and security groups.",
-			`kubectl -n kube-system delete pod -l app=terway-eniip`, `(changing eni-config and waiting)`),
+			`kubectl -n kube-system delete pod -l app=terway-eniip`, `(changing eni-config and waiting)`).WithRestartAdvice(),
 	)
 }

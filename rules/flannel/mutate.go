@@ -60,6 +60,9 @@ func MutateCNIConf(text string, m rules.FlannelMutations) (string, []rules.Chang
 	if version == "" {
 		version = rules.DefaultCNIVersion
 	}
+	// Change descriptions give no restart advice: the mutating hook's
+	// warnings reach the user even when validation then denies the edit,
+	// and restart advice belongs to stored edits (FL090, validating hook).
 	if (m.InjectCNIVersion == nil || *m.InjectCNIVersion) && IsSupportedCNIVersion(version) {
 		if _, present := lastFold(root, "cniVersion"); !present {
 			var name rules.Member
@@ -73,7 +76,7 @@ func MutateCNIConf(text string, m rules.FlannelMutations) (string, []rules.Chang
 			if i, ok := insertAfter(text, root, name, hasName, "cniVersion", val); ok {
 				ins = append(ins, i)
 				changes = append(changes, rules.Change{Rule: RuleInjectCNIVersion, Key: CNIConfKey, Path: "cniVersion", Old: "(absent)", New: val,
-					Description: "kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip a CNI config without cniVersion (`plugin flannel does not support config version \"\"`) and the node goes NotReady; restart the flannel pods to install the fixed file"})
+					Description: "kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip a CNI config without cniVersion (`plugin flannel does not support config version \"\"`) and the node goes NotReady"})
 			}
 		}
 	}
@@ -81,7 +84,7 @@ func MutateCNIConf(text string, m rules.FlannelMutations) (string, []rules.Chang
 		if i, path, ok := hairpinInsertion(text, root, list); ok {
 			ins = append(ins, i)
 			changes = append(changes, rules.Change{Rule: RuleInjectHairpin, Key: CNIConfKey, Path: path, Old: "(absent)", New: "true",
-				Description: "without hairpinMode a pod cannot reach itself through its own Service ClusterIP; applies to pods created after the flannel pods restart (recreate existing pods)"})
+				Description: "without hairpinMode a pod cannot reach itself through its own Service ClusterIP"})
 		}
 	}
 	if len(ins) == 0 {

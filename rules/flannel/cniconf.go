@@ -127,14 +127,21 @@ func (v *validator) installTarget(doc *rules.JSONDoc, root gjson.Result, list bo
 	fv := strings.ToLower(v.flannelVersion)
 	aliyun := strings.Contains(fv, "aliyun")
 	switch {
-	case !list && (cm.Namespace == "kube-flannel" || (v.verOK && !aliyun && !v.ver.Less(rules.Version{Minor: 10}))):
-		why := "the ConfigMap is in namespace kube-flannel, which only the upstream manifests (v0.19+) use"
-		if cm.Namespace != "kube-flannel" {
-			why = fmt.Sprintf("upstream flannel %s manifests", v.flannelVersion)
-		}
+	case !list && cm.Namespace == "kube-flannel":
+		// Only the upstream kube-flannel.yml (v0.19+) and the Helm chart
+		// use this namespace; both copy to 10-flannel.conflist.
 		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
-			"cni-conf.json has the single-plugin form (top-level \"type\"), but "+why+" copy it to /etc/cni/net.d/10-flannel.conflist, where libcni fails with `no 'plugins' key` (≤v1.2) or `no plugin configs found` and the node goes NotReady",
+			"cni-conf.json has the single-plugin form (top-level \"type\"), but the ConfigMap is in namespace kube-flannel, which only the upstream kube-flannel.yml (v0.19+) and the flannel Helm chart use, and both copy it to /etc/cni/net.d/10-flannel.conflist, where libcni fails with `no 'plugins' key` (≤v1.2) or `no plugin configs found` and the node goes NotReady",
 			`use the list form {"name":…,"cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{…}},{"type":"portmap","capabilities":{"portMappings":true}}]}, or make sure the DaemonSet's install-cni copies to 10-flannel.conf`)
+	case !list && v.verOK && !aliyun && !v.ver.Less(rules.Version{Minor: 10}):
+		// In kube-system the file name is not knowable from the
+		// ConfigMap: kube-flannel.yml (v0.10+) copies to .conflist, but
+		// kube-flannel-legacy.yml (image v0.10.0), kube-flannel-aliyun.yml,
+		// minikube.yml and ACK copy to 10-flannel.conf, where this form is
+		// right. Say which is which instead of asserting one.
+		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
+			fmt.Sprintf("cni-conf.json has the single-plugin form (top-level \"type\"), which works only if the DaemonSet's install-cni copies it to a .conf file (as kube-flannel-legacy.yml, kube-flannel-aliyun.yml, minikube.yml and ACK do); the upstream kube-flannel.yml of flannel %s copies it to 10-flannel.conflist, where libcni fails with `no 'plugins' key` (≤v1.2) or `no plugin configs found` and the node goes NotReady", v.flannelVersion),
+			`check the install-cni command of the flannel DaemonSet: with 10-flannel.conflist use the list form {"name":…,"cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{…}},{"type":"portmap","capabilities":{"portMappings":true}}]}; with 10-flannel.conf nothing needs to change`)
 	case list && v.verOK && aliyun && v.ver.Less(rules.Version{Minor: 15}):
 		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
 			fmt.Sprintf("cni-conf.json has the list form (\"plugins\"), but ACK flannel %s copies it to /etc/cni/net.d/10-flannel.conf, where libcni fails with `missing 'type'` (`no 'type'; perhaps this is a .conflist?`) and the node goes NotReady", v.flannelVersion),

@@ -131,7 +131,7 @@ func init() {
 			"The flannel plugin saves each pod's delegate config in dataDir and reads it back on DEL; after a change DEL finds nothing and silently skips the cleanup (leaked IPs and veths). subnetFile must be where flanneld writes subnet.env, otherwise ADD fails.",
 			`"dataDir" unchanged`, `"dataDir": "/var/lib/cni/flannel" → "/var/run/cni/flannel"`),
 		r(RuleCNIInstallTarget, rules.Warn, "cni-conf.json form does not match the install target",
-			"The file name decides how libcni parses it: upstream manifests (namespace kube-flannel, flannel ≥v0.10) copy cni-conf.json to 10-flannel.conflist, where a single-plugin body fails with `no 'plugins' key` (libcni ≤1.2) or `no plugin configs found`; a .conf file with a list body fails with `missing 'type'`.",
+			"The file name decides how libcni parses it: the upstream kube-flannel.yml (flannel ≥v0.10) and the Helm chart copy cni-conf.json to 10-flannel.conflist, where a single-plugin body fails with `no 'plugins' key` (libcni ≤1.2) or `no plugin configs found`; kube-flannel-legacy.yml, kube-flannel-aliyun.yml, minikube.yml and ACK copy it to 10-flannel.conf, where a list body fails with `missing 'type'`. The ConfigMap does not name its target, so the message says which manifests use which file.",
 			"kube-flannel/kube-flannel-cfg with a conflist body",
 			`kube-flannel/kube-flannel-cfg with {"name":"cbr0","type":"flannel"}`),
 		r(RuleDuplicateKey, rules.Warn, "duplicate key in cni-conf.json or net-conf.json",

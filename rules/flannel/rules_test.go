@@ -170,7 +170,8 @@ func TestRules(t *testing.T) {
 			Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"flannel","dataDir":"/var/lib/cni/flannel","delegate":{"isDefaultGateway":true,"hairpinMode":true}}`)},
 		// FL021
 		{Name: "single form in the upstream kube-flannel namespace", Rule: RuleCNIInstallTarget, Fire: true, Object: cfgMap("kube-flannel", ackCNI, upstreamNet), Contains: []string{"10-flannel.conflist"}},
-		{Name: "single form with an upstream flannel version", Rule: RuleCNIInstallTarget, Fire: true, Cluster: v028, Object: single(ackCNI)},
+		{Name: "single form with an upstream flannel version names both install targets", Rule: RuleCNIInstallTarget, Fire: true, Cluster: v028, Object: single(ackCNI),
+			Contains: []string{"works only if the DaemonSet's install-cni copies it to a .conf file", "kube-flannel-legacy.yml", "kube-flannel.yml of flannel v0.28.9 copies it to 10-flannel.conflist"}},
 		{Name: "list form with the ACK v0.11 addon (10-flannel.conf)", Rule: RuleCNIInstallTarget, Fire: true, Cluster: v011ack, Object: cfgMap("kube-system", upstreamCNI, ackNet), Contains: []string{"missing 'type'"}},
 		{Name: "single form on ACK v0.15 flannel", Rule: RuleCNIInstallTarget, Fire: false, Cluster: v015ack, Object: ackCM()},
 		{Name: "no hint without context", Rule: RuleCNIInstallTarget, Fire: false, Object: cfgMap("kube-system", upstreamCNI, upstreamNet)},

@@ -190,7 +190,14 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	}
 	if info.enableIPv4 {
 		nm, ok := get("Network")
-		if !ok || (nm.Value.Type == gjson.String && nm.Value.Str == "") {
+		if (!ok || (nm.Value.Type == gjson.String && nm.Value.Str == "")) && v.ipv6Only(get) {
+			// The Helm chart and Documentation/configuration.md ("IPv6
+			// only") write "EnableIPv4": false; without it flanneld's
+			// ParseConfig keeps EnableIPv4 = true and main.go runs
+			// dual-stack (ipmatch.GetIPFamily).
+			v.r.Add(RuleNetworkMissing, doc.Loc("Network", root), "net-conf.json sets up IPv6 (EnableIPv6 and IPv6Network) without Network, but EnableIPv4 defaults to true, so flanneld runs dual-stack, not IPv6-only: it needs an IPv4 default-route interface (on an IPv6-only node it exits with `failed to get default interface`) and, on nodes that have an IPv4 podCIDR, a Network containing it (≥v0.18: `subnet \"0.0.0.0/0\" specified in the flannel net config doesn't contain ... PodCIDR`); Documentation/configuration.md: Network is mandatory while EnableIPv4 is true",
+				`for an IPv6-only cluster add "EnableIPv4": false (Documentation/configuration.md, "IPv6 only"); for dual stack set "Network" to the IPv4 pod CIDR`)
+		} else if !ok || (nm.Value.Type == gjson.String && nm.Value.Str == "") {
 			v.r.Add(RuleNetworkMissing, doc.Loc("Network", root), "EnableIPv4 is on (the default) but Network is not set: flanneld fails with `please define a correct Network parameter in the flannel config` (etcd mode) or, in kube mode, finds no node PodCIDR inside it (≥v0.18: `subnet \"0.0.0.0/0\" ... doesn't contain ... PodCIDR`, crash-loop)", `set "Network" to the cluster pod CIDR, e.g. "Network": "10.244.0.0/16" (kube-controller-manager --cluster-cidr)`)
 		} else if info.network.IsValid() {
 			v.subnetRules(doc, root, get, info.network, false)
@@ -497,4 +504,22 @@ func (v *validator) clusterChecks(doc *rules.JSONDoc, root gjson.Result, get fun
 			v.r.Add(RuleClusterCIDR, loc, fmt.Sprintf("%s %s differs from the cluster pod CIDR %s: kube-controller-manager allocates node podCIDRs from the cluster CIDR, so nodes may get podCIDRs flannel does not expect", f.name, f.network, same[0]), fmt.Sprintf("set %s to %s, or fix the cluster configuration", f.name, same[0]))
 		}
 	}
+}
+
+// ipv6Only reports a net-conf.json written for IPv6 alone: EnableIPv6 on, an
+// IPv6Network, EnableIPv4 not written at all (it defaults to true), on a
+// flannel version that has dual stack (v0.15+, or unknown).
+func (v *validator) ipv6Only(get func(string) (rules.Member, bool)) bool {
+	if has, _ := v.available(v0_15, rules.Version{}); !has {
+		return false
+	}
+	if _, written := get("EnableIPv4"); written {
+		return false
+	}
+	e, ok := get("EnableIPv6")
+	if !ok || e.Value.Type != gjson.True {
+		return false
+	}
+	_, ok = get("IPv6Network")
+	return ok
 }

@@ -195,6 +195,12 @@ func TestRules(t *testing.T) {
 		{Name: "lowercase keys decode fine", Rule: RuleNetConfType, Fire: false, Object: withNet(`{"network":"10.244.0.0/16","subnetLen":24,"enableIPv6":false,"backend":{"type":"vxlan"}}`)},
 		// FL032
 		{Name: "no Network", Rule: RuleNetworkMissing, Fire: true, Object: withNet(`{"Backend":{"Type":"vxlan"}}`), Contains: []string{"please define a correct Network parameter"}},
+		{Name: "IPv6 config without EnableIPv4 false runs dual-stack", Rule: RuleNetworkMissing, Fire: true, Cluster: v028,
+			Object:   withNet(`{"EnableIPv6":true,"IPv6Network":"fd85:ee78:d8a6:8607::1:0/112","Backend":{"Type":"vxlan"}}`),
+			Contains: []string{"EnableIPv4 defaults to true", "failed to get default interface", `add "EnableIPv4": false`}},
+		{Name: "dual-stack config missing Network keeps the generic advice", Rule: RuleNetworkMissing, Fire: true,
+			Object:   withNet(`{"EnableIPv4":true,"EnableIPv6":true,"IPv6Network":"fd00:10:244::/56","Backend":{"Type":"vxlan"}}`),
+			Contains: []string{"please define a correct Network parameter"}},
 		{Name: "IPv6-only needs no Network", Rule: RuleNetworkMissing, Fire: false, Object: withNet(`{"EnableIPv4":false,"EnableIPv6":true,"IPv6Network":"fd00:10:244::/56","Backend":{"Type":"vxlan"}}`)},
 		// FL033
 		{Name: "host bits set", Rule: RuleNetworkHostBits, Fire: true, Object: withNet(`{"Network":"10.244.1.5/16","Backend":{"Type":"vxlan"}}`), Contains: []string{"10.244.0.0/16"}},

@@ -480,14 +480,7 @@ func (v *validator) clusterChecks(doc *rules.JSONDoc, root gjson.Result, get fun
 				fmt.Sprintf("set %s to the cluster pod CIDR that the node podCIDRs come from (kube-controller-manager --cluster-cidr)", f.name))
 		}
 		// Service CIDRs.
-		for _, s := range c.ServicePrefixes() {
-			if s.Addr().Is4() == f.v6 {
-				continue
-			}
-			if s.Overlaps(f.network) {
-				v.r.Add(RuleServiceOverlap, loc, fmt.Sprintf("%s %s overlaps the Service CIDR %s: pod routes and ClusterIPs collide and traffic to Services or pods is misrouted", f.name, f.network, s), "choose a pod network that overlaps neither the Service CIDR nor the VPC/node CIDR (ACK: plan CIDR blocks before creating the cluster)")
-			}
-		}
+		v.serviceOverlap(loc, f.name, f.network, f.v6, c)
 		// Cluster pod CIDR.
 		var same []netip.Prefix
 		match := false
@@ -503,6 +496,55 @@ func (v *validator) clusterChecks(doc *rules.JSONDoc, root gjson.Result, get fun
 		if len(same) > 0 && !match {
 			v.r.Add(RuleClusterCIDR, loc, fmt.Sprintf("%s %s differs from the cluster pod CIDR %s: kube-controller-manager allocates node podCIDRs from the cluster CIDR, so nodes may get podCIDRs flannel does not expect", f.name, f.network, same[0]), fmt.Sprintf("set %s to %s, or fix the cluster configuration", f.name, same[0]))
 		}
+	}
+}
+
+// serviceOverlap denies pod addresses inside the Service range. flanneld
+// reads net-conf.json only with --kube-subnet-mgr (etcd mode takes its
+// config from etcd), and then it allocates nothing itself: each node's lease
+// is its spec.podCIDR, which must lie inside Network (pkg/subnet/kube
+// AcquireLease). So a Network that merely contains the Service range is no
+// conflict by itself — kube-controller-manager's range allocator occupies
+// the Service range before it hands out podCIDRs (filterOutServiceRange),
+// which is how kops runs Network 100.64.0.0/10 over Services 100.64.0.0/13.
+// Pod addresses collide with ClusterIPs only when Network lies inside the
+// Service range (every podCIDR flannel accepts does too) or when a node's
+// podCIDR overlaps it.
+func (v *validator) serviceOverlap(loc rules.Loc, name string, network netip.Prefix, v6 bool, c *rules.ClusterContext) {
+	for _, s := range c.ServicePrefixes() {
+		if s.Addr().Is4() == v6 || !s.Overlaps(network) {
+			continue
+		}
+		if s.Bits() <= network.Bits() {
+			v.r.Add(RuleServiceOverlap, loc, fmt.Sprintf("%s %s lies inside the Service CIDR %s: every node podCIDR flannel accepts is inside %s, so pod addresses and ClusterIPs collide and traffic to Services or pods is misrouted", name, network, s, name),
+				"choose a pod network disjoint from the Service CIDR and the VPC/node CIDR (ACK: plan CIDR blocks before creating the cluster)")
+			continue
+		}
+		var hits []string
+		for _, n := range c.Nodes {
+			for _, pc := range n.PodCIDRs {
+				p, err := netip.ParsePrefix(strings.TrimSpace(pc))
+				if err != nil || p.Addr().Is4() == v6 {
+					continue
+				}
+				if p.Masked().Overlaps(s) {
+					hits = append(hits, fmt.Sprintf("%s (%s)", n.Name, p.Masked()))
+				}
+			}
+		}
+		if len(hits) == 0 {
+			// Containment alone: the node podCIDRs decide, and none
+			// known overlaps the Service range.
+			continue
+		}
+		sort.Strings(hits)
+		more := ""
+		if len(hits) > 5 {
+			more = fmt.Sprintf(" and %d more", len(hits)-5)
+			hits = hits[:5]
+		}
+		v.r.Add(RuleServiceOverlap, loc, fmt.Sprintf("the podCIDR of node %s%s overlaps the Service CIDR %s (inside %s %s): flannel leases the node's podCIDR as it is, so pod addresses on that node collide with ClusterIPs and traffic to Services or pods is misrouted", strings.Join(hits, ", "), more, s, name, network),
+			"give the node a podCIDR outside the Service CIDR (kube-controller-manager --cluster-cidr disjoint from --service-cluster-ip-range, or its range allocator, which skips the Service range); a Network that only contains the Service range is fine")
 	}
 }
 

@@ -276,8 +276,27 @@ func TestRules(t *testing.T) {
 				c.Nodes = []rules.Node{{Name: "node-a", PodCIDRs: []string{"10.244.1.0/24", "fd00::/64"}}}
 			})},
 		// FL051
-		{Name: "Network overlaps the Service CIDR", Rule: RuleServiceOverlap, Fire: true, Object: withNet(`{"Network":"172.16.0.0/12","Backend":{"Type":"alloc"}}`),
-			Cluster: cluster(func(c *rules.ClusterContext) { c.ServiceCIDRs = []string{"172.21.0.0/20"} })},
+		{Name: "Network inside the Service CIDR", Rule: RuleServiceOverlap, Fire: true, Object: withNet(`{"Network":"172.21.0.0/20","Backend":{"Type":"alloc"}}`),
+			Cluster: cluster(func(c *rules.ClusterContext) { c.ServiceCIDRs = []string{"172.16.0.0/12"} }), Contains: []string{"lies inside the Service CIDR 172.16.0.0/12"}},
+		{Name: "Network equal to the Service CIDR", Rule: RuleServiceOverlap, Fire: true, Object: upstreamCM(),
+			Cluster: cluster(func(c *rules.ClusterContext) { c.ServiceCIDRs = []string{"10.244.0.0/16"} })},
+		{Name: "kops defaults: Network a supernet of the Service CIDR, no node podCIDR in it", Rule: RuleServiceOverlap, Fire: false, Object: cfgMap("kube-system", upstreamCNI, `{"Network":"100.64.0.0/10","Backend":{"Type":"vxlan"}}`),
+			Cluster: cluster(func(c *rules.ClusterContext) {
+				c.ServiceCIDRs = []string{"100.64.0.0/13"}
+				c.PodCIDRs = []string{"100.96.0.0/11"}
+				c.Nodes = []rules.Node{{Name: "node-a", PodCIDRs: []string{"100.96.1.0/24"}}, {Name: "node-b", PodCIDRs: []string{"100.96.2.0/24"}}}
+			})},
+		{Name: "supernet Network and a node podCIDR inside the Service CIDR", Rule: RuleServiceOverlap, Fire: true, Object: cfgMap("kube-system", upstreamCNI, `{"Network":"100.64.0.0/10","Backend":{"Type":"vxlan"}}`),
+			Cluster: cluster(func(c *rules.ClusterContext) {
+				c.ServiceCIDRs = []string{"100.64.0.0/13"}
+				c.Nodes = []rules.Node{{Name: "node-a", PodCIDRs: []string{"100.96.1.0/24"}}, {Name: "node-b", PodCIDRs: []string{"100.64.3.0/24"}}}
+			}), Contains: []string{"node-b (100.64.3.0/24) overlaps the Service CIDR 100.64.0.0/13"}},
+		{Name: "supernet IPv6Network with a node IPv6 podCIDR in the Service CIDR", Rule: RuleServiceOverlap, Fire: true,
+			Object: cfgMap("kube-flannel", upstreamCNI, `{"Network":"10.244.0.0/16","EnableIPv6":true,"IPv6Network":"fd00:10::/48","Backend":{"Type":"vxlan"}}`),
+			Cluster: cluster(func(c *rules.ClusterContext) {
+				c.ServiceCIDRs = []string{"10.96.0.0/12", "fd00:10::/112"}
+				c.Nodes = []rules.Node{{Name: "node-a", PodCIDRs: []string{"10.244.1.0/24", "fd00:10::/64"}}}
+			}), Contains: []string{"node-a (fd00:10::/64)"}},
 		{Name: "disjoint Service CIDR", Rule: RuleServiceOverlap, Fire: false, Object: ackCM(),
 			Cluster: cluster(func(c *rules.ClusterContext) { c.ServiceCIDRs = []string{"192.168.0.0/16", "fd00:1::/112"} })},
 		// FL052

@@ -489,12 +489,15 @@ func (v *validator) clusterChecks(doc *rules.JSONDoc, root gjson.Result, get fun
 				continue
 			}
 			same = append(same, p)
-			if p == f.network {
+			// A Network that contains the cluster CIDR contains every
+			// podCIDR allocated from it (kops: Network 100.64.0.0/10 =
+			// NonMasqueradeCIDR over --cluster-cidr 100.96.0.0/11).
+			if p.Bits() >= f.network.Bits() && f.network.Contains(p.Addr()) {
 				match = true
 			}
 		}
 		if len(same) > 0 && !match {
-			v.r.Add(RuleClusterCIDR, loc, fmt.Sprintf("%s %s differs from the cluster pod CIDR %s: kube-controller-manager allocates node podCIDRs from the cluster CIDR, so nodes may get podCIDRs flannel does not expect", f.name, f.network, same[0]), fmt.Sprintf("set %s to %s, or fix the cluster configuration", f.name, same[0]))
+			v.r.Add(RuleClusterCIDR, loc, fmt.Sprintf("%s %s does not contain the cluster pod CIDR %s: kube-controller-manager allocates node podCIDRs from the cluster CIDR, so nodes may get podCIDRs outside %s (flannel ≥0.18 crash-loops there, older versions route them wrongly)", f.name, f.network, same[0], f.name), fmt.Sprintf("set %s to %s (or a range containing it), or fix the cluster configuration", f.name, same[0]))
 		}
 	}
 }

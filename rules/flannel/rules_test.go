@@ -302,6 +302,10 @@ func TestRules(t *testing.T) {
 		// FL052
 		{Name: "Network differs from cluster CIDR", Rule: RuleClusterCIDR, Fire: true, Object: upstreamCM(),
 			Cluster: cluster(func(c *rules.ClusterContext) { c.PodCIDRs = []string{"172.20.0.0/16"} })},
+		{Name: "kops: Network contains the cluster CIDR", Rule: RuleClusterCIDR, Fire: false, Object: cfgMap("kube-system", upstreamCNI, `{"Network":"100.64.0.0/10","Backend":{"Type":"vxlan"}}`),
+			Cluster: cluster(func(c *rules.ClusterContext) { c.PodCIDRs = []string{"100.96.0.0/11"} })},
+		{Name: "Network inside a larger cluster CIDR", Rule: RuleClusterCIDR, Fire: true, Object: upstreamCM(),
+			Cluster: cluster(func(c *rules.ClusterContext) { c.PodCIDRs = []string{"10.0.0.0/8"} }), Contains: []string{"does not contain the cluster pod CIDR 10.0.0.0/8"}},
 		{Name: "Network equals cluster CIDR", Rule: RuleClusterCIDR, Fire: false, Object: upstreamCM(),
 			Cluster: cluster(func(c *rules.ClusterContext) { c.PodCIDRs = []string{"10.244.0.0/16"} })},
 		// FL053

@@ -122,15 +122,17 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 		}
 		mp := rules.JoinPath(bp, m.Name)
 		if field == "" {
+			if owner := otherBackendField(t, m.Name); owner != "" {
+				// Not a typo: a setting of another backend, left over
+				// by an installer that renders it whatever the type
+				// (RKE fills VNI and Port for host-gw too) or from a
+				// backend switch. flanneld ignores it and runs.
+				v.r.Add(RuleBackendOtherKey, doc.LocAt(mp, m.KeyOffset), fmt.Sprintf("%q is a setting of the %s backend; the %s backend ignores it, so it has no effect (flannel runs normally)", m.Name, owner, t), fmt.Sprintf("remove %q unless you mean to switch Backend.Type to %s", m.Name, owner))
+				continue
+			}
 			hint := fmt.Sprintf("remove it; the %s backend knows: %s", t, strings.Join(names, ", "))
 			if s := didYouMean(m.Name, names); s != "" {
 				hint = s
-			}
-			for other, os := range backends {
-				if _, ok := os.fields[m.Name]; ok && other != t && !strings.EqualFold(m.Name, "Name") {
-					hint += fmt.Sprintf(" (%q belongs to the %s backend)", m.Name, other)
-					break
-				}
 			}
 			v.r.Add(RuleBackendUnknownKey, doc.LocAt(mp, m.KeyOffset), fmt.Sprintf("the %s backend does not know %q and silently ignores it", t, m.Name), hint)
 			continue
@@ -286,4 +288,24 @@ func decodeErrorPrefix(t string) string {
 		return "error decoding VPC backend config"
 	}
 	return "error decoding backend config"
+}
+
+// otherBackendField returns the backend types (sorted, joined with "/")
+// that decode key, when typ does not: flanneld's backends decode their own
+// fields case-insensitively and ignore the rest.
+func otherBackendField(typ, key string) string {
+	var owners []string
+	for name, b := range backends {
+		if name == typ {
+			continue
+		}
+		for f := range b.fields {
+			if strings.EqualFold(f, key) {
+				owners = append(owners, name)
+				break
+			}
+		}
+	}
+	sort.Strings(owners)
+	return strings.Join(owners, "/")
 }

@@ -43,6 +43,7 @@ const (
 	RuleBackendObsolete    = "FL043"
 	RuleBackendField       = "FL044"
 	RuleBackendUnknownKey  = "FL045"
+	RuleBackendOtherKey    = "FL048"
 	RuleNetConfVersionKey  = "FL046"
 	RuleNetConfUnknownKey  = "FL047"
 	RuleNodePodCIDR        = "FL050"
@@ -179,8 +180,11 @@ func init() {
 			"Each backend decodes its own fields from the Backend object and a type error is fatal (`error decoding VXLAN backend config`); ipsec needs a PSK of at least 96 characters (`password is too short`), wireguard a Mode of separate/auto/ipv4/ipv6 (`no valid Mode configured`) and a base64 32-byte PSK, vxlan a VNI in 0–16777215.",
 			`"Backend": {"Type": "vxlan", "VNI": 1, "Port": 8472}`, `"Backend": {"Type": "vxlan", "VNI": "1"}`),
 		r(RuleBackendUnknownKey, rules.Deny, "unknown key in Backend",
-			"Backends ignore keys they do not know, so a typo (`DirectRoute`, `Port` for host-gw) silently loses the setting.",
+			"Backends ignore keys they do not know, so a typo (`DirectRoute`, `VNl`) silently loses the setting. Keys of another backend type (`VNI` with host-gw) are FL048, not this rule.",
 			`"Backend": {"Type": "vxlan", "DirectRouting": true}`, `"Backend": {"Type": "vxlan", "DirectRoute": true}`),
+		r(RuleBackendOtherKey, rules.Warn, "Backend key of another backend type",
+			"Each backend decodes only its own fields from the Backend object and ignores the rest, so a setting of another backend (VNI or Port with host-gw, as RKE renders them for every type) has no effect but breaks nothing. Unlike an unknown key (FL045) it is not a typo, so netguard warns instead of denying.",
+			`"Backend": {"Type": "host-gw"}`, `"Backend": {"Type": "host-gw", "VNI": 1, "Port": 8472}`),
 		r(RuleNetConfVersionKey, rules.Warn, "net-conf.json field not supported by this flannel version",
 			"The field was removed (Networks/IPv6Networks: only v0.20–v0.24) or does not exist yet in the flannel version in use (EnableIPv6/IPv6Network: v0.15+, EnableNFTables: v0.25+); flanneld ignores it.",
 			`"EnableNFTables": false (flannel v0.25+)`, `"Networks": ["10.244.0.0/16"] (flannel v0.25+)`),

@@ -253,8 +253,14 @@ func TestRules(t *testing.T) {
 		{Name: "wireguard with valid PSK and mode", Rule: RuleBackendField, Fire: false, Object: withNet(`{"Network":"10.244.0.0/16","Backend":{"Type":"wireguard","PSK":"` + validWGKey + `","Mode":"auto","PersistentKeepaliveInterval":25}}`)},
 		// FL045
 		{Name: "DirectRoute typo", Rule: RuleBackendUnknownKey, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan","DirectRoute":true}}`), Contains: []string{`did you mean "DirectRouting"`}},
-		{Name: "Port on host-gw", Rule: RuleBackendUnknownKey, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","Backend":{"Type":"host-gw","Port":8472}}`)},
+		{Name: "RKE host-gw with VNI and Port is not a typo", Rule: RuleBackendUnknownKey, Fire: false, Object: withNet(`{"Network":"10.42.0.0/16","Backend":{"Type":"host-gw","VNI":1,"Port":8472}}`)},
+		{Name: "VNl typo on vxlan", Rule: RuleBackendUnknownKey, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan","VNl":1}}`), Contains: []string{`did you mean "VNI"`}},
 		{Name: "AccessKeyID belongs to ali-vpc", Rule: RuleBackendUnknownKey, Fire: false, Cluster: v015ack, Object: withNet(`{"Network":"10.244.0.0/16","Backend":{"Type":"ali-vpc","AccessKeyID":"LTAI5tExample","AccessKeySecret":"s3cr3tValue"}}`)},
+		// FL048
+		{Name: "RKE host-gw keeps the vxlan VNI and Port", Rule: RuleBackendOtherKey, Fire: true, Object: withNet(`{"Network":"10.42.0.0/16","Backend":{"Type":"host-gw","VNI":1,"Port":8472}}`),
+			Contains: []string{`"VNI" is a setting of the vxlan backend; the host-gw backend ignores it`, `"Port" is a setting of the udp/vxlan backend`}},
+		{Name: "vxlan Port is its own field", Rule: RuleBackendOtherKey, Fire: false, Object: withNet(`{"Network":"10.42.0.0/16","Backend":{"Type":"vxlan","VNI":1,"Port":8472}}`)},
+		{Name: "a typo is not another backend's field", Rule: RuleBackendOtherKey, Fire: false, Object: withNet(`{"Network":"10.244.0.0/16","Backend":{"Type":"host-gw","Prot":8472}}`)},
 		// FL046
 		{Name: "Networks after v0.25", Rule: RuleNetConfVersionKey, Fire: true, Cluster: v028, Object: withNet(`{"Network":"10.244.0.0/16","Networks":["10.244.0.0/16"],"Backend":{"Type":"vxlan"}}`), Contains: []string{"removed in flannel v0.25.0"}},
 		{Name: "Networks with unknown version", Rule: RuleNetConfVersionKey, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","Networks":["10.244.0.0/16"],"Backend":{"Type":"vxlan"}}`)},

@@ -109,6 +109,17 @@ var componentTitles = map[rules.Component]string{
 	"netguard":      "netguard itself (manifests and internal errors)",
 }
 
+// duplicateKeyPolicy is the one policy every component's duplicate-key
+// rules follow, derived from what each decoder does.
+const duplicateKeyPolicy = "**Duplicate keys, one policy for every component.** Every decoder involved keeps the *last* copy of a\n" +
+	"repeated key without an error: kube-proxy's strict decode fails on the duplicate and its lenient fallback\n" +
+	"(sigs.k8s.io/yaml, `cmd/kube-proxy/app/options.go` `loadConfig`, unchanged 1.26–1.37) keeps the last value and\n" +
+	"logs one Info line; libcni, the flannel plugin and flanneld (`encoding/json`) and Terway (`sigs.k8s.io/json`)\n" +
+	"keep the last value silently. So the component runs either way, and what matters is whether the copies\n" +
+	"agree: copies that differ are a silent misread (the earlier value a reader sees is not what runs) and are\n" +
+	"denied (KP012, FL026, TW003); identical copies change nothing today and are warned (KP015, FL025, TW004).\n" +
+	"Values are compared as the decoder sees them (YAML 1.1 scalars for kube-proxy, so `yes` equals `true`).\n\n"
+
 // RulesMarkdown renders the catalog as docs/rules.md.
 func RulesMarkdown(rs []rules.Rule) string {
 	var b strings.Builder
@@ -118,6 +129,7 @@ func RulesMarkdown(rs []rules.Rule) string {
 	b.WriteString("configuration file (`rules: {KP020: warn}` or `off`). `deny` rejects the object (the component would crash,\n")
 	b.WriteString("refuse or silently misread it), `warn` is returned as a warning (risky, ignored or ineffective settings), `info`\n")
 	b.WriteString("is advice (what to restart, what netguard changed).\n\n")
+	b.WriteString(duplicateKeyPolicy)
 	var comps []rules.Component
 	byComp := map[rules.Component][]rules.Rule{}
 	for _, r := range rs {

@@ -112,7 +112,11 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 				if seen != nil {
 					if seen[name] {
 						p := sub()
-						v.r.Add(RuleDuplicateKey, doc.LocAt(p, m.KeyOffset), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", p), "remove the duplicate, keeping the value you mean")
+						rule, what := RuleDuplicateKey, "with the same value"
+						if last, _ := v.m.get(val, name); !sameCopies(v.m.members(val), name, last.Value) {
+							rule, what = RuleDuplicateDiffers, "with a different value"
+						}
+						v.r.Add(rule, doc.LocAt(p, m.KeyOffset), fmt.Sprintf("key %s appears more than once in its object %s: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", p, what), "remove the duplicate, keeping the value you mean")
 					}
 					seen[name] = true
 				}
@@ -140,6 +144,20 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 func (v *validator) foldDuplicates(doc *rules.JSONDoc, obj gjson.Result, path string) {
 	for _, m := range v.m.foldDuplicates(obj) {
 		last, _ := v.m.lastFold(obj, m.Name)
-		v.r.Add(RuleDuplicateKey, doc.LocAt(rules.JoinPath(path, m.Name), m.KeyOffset), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
+		rule := RuleDuplicateKey
+		if !rules.SameJSON(m.Value, last.Value) {
+			rule = RuleDuplicateDiffers
+		}
+		v.r.Add(rule, doc.LocAt(rules.JoinPath(path, m.Name), m.KeyOffset), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
 	}
+}
+
+// sameCopies reports whether every member called name equals last.
+func sameCopies(ms []rules.Member, name string, last gjson.Result) bool {
+	for _, m := range ms {
+		if m.Name == name && !rules.SameJSON(m.Value, last) {
+			return false
+		}
+	}
+	return true
 }

@@ -73,6 +73,22 @@ func TestRules(t *testing.T) {
 		{Name: "FAQ scheduler snippet: // ends up in ipvs.scheduler", Rule: RuleSlashComment, Fire: true,
 			Object: cm(strings.Replace(faqScheduler, "  IPv6DualStack: true\n", "  NFTablesProxyMode: true\n", 1)), Cluster: v137,
 			Contains: []string{"//", "line 12", "lc // Set scheduler"}, Check: atLine(RuleSlashComment, 12)},
+		// KP005 vs KP006: a `//` comment in ipvs.scheduler only matters when
+		// kube-proxy reads the ipvs section (issue 10 §2).
+		{Name: "// in ipvs.scheduler while mode is ipvs is denied", Rule: RuleSlashComment, Fire: true,
+			Object: cm(head + "mode: ipvs\nipvs:\n  scheduler: lc // Set scheduler\n"), Cluster: v137, Contains: []string{"can't use the IPVS proxier"}},
+		{Name: "// in ipvs.scheduler while mode is iptables changes nothing: no deny", Rule: RuleSlashComment, Fire: false,
+			Object: cm(head + "mode: iptables\nipvs:\n  scheduler: lc // Set scheduler\n"), Cluster: v137},
+		{Name: "// in ipvs.scheduler while mode is iptables is a warning", Rule: RuleSlashIgnored, Fire: true,
+			Object: cm(head + "mode: iptables\nipvs:\n  scheduler: lc // Set scheduler\n"), Cluster: v137, Contains: []string{"iptables mode", "changes nothing"}},
+		{Name: "// in ipvs.scheduler with a blank mode (iptables through 1.37) is a warning", Rule: RuleSlashIgnored, Fire: true,
+			Object: cm(head + "mode: \"\"\nipvs:\n  scheduler: lc // Set scheduler\n"), Cluster: ver("1.26")},
+		{Name: "// in ipvs.scheduler in ipvs mode is not the ignored-section warning", Rule: RuleSlashIgnored, Fire: false,
+			Object: cm(head + "mode: ipvs\nipvs:\n  scheduler: lc // Set scheduler\n"), Cluster: v137},
+		{Name: "// in nftables mode inside the ipvs section is a warning", Rule: RuleSlashIgnored, Fire: true,
+			Object: cm(head + "mode: nftables\nipvs:\n  scheduler: rr // unused\n"), Cluster: v137},
+		{Name: "// in a value every mode reads stays denied", Rule: RuleSlashComment, Fire: true,
+			Object: cm(head + "mode: iptables\nclientConnection:\n  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf // path\n"), Cluster: v137},
 		{Name: "URL with // is not a comment", Rule: RuleSlashComment, Fire: false,
 			Object: cm(head + "clientConnection:\n  kubeconfig: http://example/kubeconfig\n"), Cluster: v137},
 
@@ -129,6 +145,23 @@ func TestRules(t *testing.T) {
 		{Name: "duplicate mode: last wins", Rule: RuleDuplicateKey, Fire: true,
 			Object: cm(head + "mode: ipvs\nmode: iptables\n"), Cluster: v137, Contains: []string{`"mode"`}, Check: atLine(RuleDuplicateKey, 4)},
 		{Name: "no duplicates", Rule: RuleDuplicateKey, Fire: false, Object: cm(head + "mode: ipvs\n"), Cluster: v137},
+		// One duplicate-key policy (issue 10 §2): the decoder keeps the last
+		// copy; differing copies are denied, identical copies warned.
+		{Name: "duplicate mode with the same value is not denied", Rule: RuleDuplicateKey, Fire: false,
+			Object: cm(head + "mode: ipvs\nmode: ipvs\n"), Cluster: v137},
+		{Name: "duplicate mode with the same value is a warning", Rule: RuleDuplicateSame, Fire: true,
+			Object: cm(head + "mode: ipvs\nmode: ipvs\n"), Cluster: v137, Check: atLine(RuleDuplicateSame, 4)},
+		{Name: "duplicate values compared as YAML 1.1: yes equals true", Rule: RuleDuplicateSame, Fire: true,
+			Object: cm(head + "ipvs:\n  strictARP: yes\n  strictARP: true\n"), Cluster: v137},
+		{Name: "repeated section with different content is denied", Rule: RuleDuplicateKey, Fire: true,
+			Object: cm(head + "ipvs:\n  scheduler: rr\nmode: ipvs\nipvs:\n  strictARP: true\n"), Cluster: v137, Contains: []string{"different value"}},
+		{Name: "three copies, the middle one differs: denied", Rule: RuleDuplicateKey, Fire: true,
+			Object: cm(head + "mode: ipvs\nmode: iptables\nmode: ipvs\n"), Cluster: v137},
+		{Name: "no duplicates, no same-value warning", Rule: RuleDuplicateSame, Fire: false, Object: cm(head + "mode: ipvs\n"), Cluster: v137},
+		{Name: "differing duplicates are not the same-value warning", Rule: RuleDuplicateSame, Fire: false,
+			Object: cm(head + "mode: ipvs\nmode: iptables\n"), Cluster: v137},
+		{Name: "repeated identical section is only a warning", Rule: RuleDuplicateKey, Fire: false,
+			Object: cm(head + "mode: ipvs\nipvs:\n  scheduler: rr\nipvs:\n  scheduler: rr\n"), Cluster: v137},
 
 		// KP013
 		{Name: "second document is ignored", Rule: RuleExtraDoc, Fire: true,

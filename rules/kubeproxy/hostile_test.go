@@ -39,12 +39,12 @@ func TestManyRepeatedKeysAndCommentsAreLinear(t *testing.T) {
 		rule       string
 		n          int // occurrences the rule finds
 	}{
-		"200,000 repeated keys":  {hostileHead, "x: 1\n", RuleDuplicateKey, 199999},
-		"50,000 // comments":     {hostileHead + "ipvs:\n", "  scheduler: rr // c\n", RuleSlashComment, 50000},
-		"20,000 repeated blocks": {hostileHead, "ipvs:\n  scheduler: rr\n  strictARP: true\n", RuleDuplicateKey, 19999},
+		"200,000 repeated keys":  {hostileHead, "x: 1\n", RuleDuplicateSame, 199999},
+		"50,000 // comments":     {hostileHead + "mode: ipvs\nipvs:\n", "  scheduler: rr // c\n", RuleSlashComment, 50000},
+		"20,000 repeated blocks": {hostileHead, "ipvs:\n  scheduler: rr\n  strictARP: true\n", RuleDuplicateSame, 19999},
 	} {
 		reps := tc.n
-		if tc.rule == RuleDuplicateKey {
+		if tc.rule == RuleDuplicateKey || tc.rule == RuleDuplicateSame {
 			reps++ // the first occurrence is not a duplicate
 		}
 		build := func(n int) string { return tc.head + strings.Repeat(tc.unit, n) }

@@ -10,16 +10,18 @@ const (
 	RuleTypeError    = "KP003" // failed to decode: JSON type error / bad duration
 	RuleTypeMeta     = "KP004" // failed to decode: apiVersion / kind
 	RuleSlashComment = "KP005" // `//` used as a comment (decodes into the value)
+	RuleSlashIgnored = "KP006" // `//` inside a setting the configured mode ignores
 	RuleFeatureGate  = "KP020" // failed complete: feature gates
 	RuleLogging      = "KP021" // initialize logging
 	RuleValidation   = "KP022" // failed validate
 
 	// Strict-only problems kube-proxy silently ignores.
-	RuleUnknownField = "KP010" // unknown field (typo, wrong case, newer than the target)
-	RuleRemovedField = "KP011" // field kube-proxy once had / no longer uses
-	RuleDuplicateKey = "KP012" // duplicate key: last wins
-	RuleExtraDoc     = "KP013" // second YAML document ignored
-	RuleOctal        = "KP014" // YAML 1.1 octal number
+	RuleUnknownField  = "KP010" // unknown field (typo, wrong case, newer than the target)
+	RuleRemovedField  = "KP011" // field kube-proxy once had / no longer uses
+	RuleDuplicateKey  = "KP012" // duplicate key with a different value: last wins
+	RuleDuplicateSame = "KP015" // duplicate key with the same value
+	RuleExtraDoc      = "KP013" // second YAML document ignored
+	RuleOctal         = "KP014" // YAML 1.1 octal number
 
 	// Runtime checks kube-proxy's validation misses.
 	RuleIPVSScheduler   = "KP030" // scheduler not in the kernel set
@@ -64,8 +66,9 @@ var Categories = map[string]Category{
 	RuleTypeMeta: CategoryStartup, RuleFeatureGate: CategoryStartup, RuleLogging: CategoryStartup,
 	RuleValidation:   CategoryStartup,
 	RuleUnknownField: CategoryStrict, RuleRemovedField: CategoryStrict, RuleDuplicateKey: CategoryStrict,
-	RuleExtraDoc: CategoryStrict, RuleOctal: CategoryStrict,
-	RuleSlashComment: CategoryRuntime, RuleIPVSScheduler: CategoryRuntime, RuleSubSecond: CategoryRuntime,
+	RuleDuplicateSame: CategoryStrict,
+	RuleExtraDoc:      CategoryStrict, RuleOctal: CategoryStrict,
+	RuleSlashComment: CategoryRuntime, RuleSlashIgnored: CategoryAdvice, RuleIPVSScheduler: CategoryRuntime, RuleSubSecond: CategoryRuntime,
 	RuleHugeTimeout: CategoryRuntime, RuleNodeCIDR: CategoryRuntime,
 	RuleIgnoredSection: CategoryAdvice, RuleMaxPerCoreLow: CategoryAdvice, RuleMaxPerCoreZero: CategoryAdvice,
 	RuleConntrackCap: CategoryAdvice, RuleIPVSDeprecated: CategoryAdvice, RuleDefaultMode: CategoryAdvice,
@@ -95,6 +98,9 @@ func init() {
 	reg(RuleSlashComment, "`//` is not a YAML comment", rules.Deny,
 		"YAML comments start with `#`. Text after `//` becomes part of the value: `scheduler: lc // ...` makes the scheduler the whole string, which the kernel rejects at start-up (`can't use the IPVS proxier`).",
 		"ipvs:\n  scheduler: lc  # Set scheduler to a proper scheduling algorithm.", "ipvs:\n  scheduler: lc // Set scheduler to a proper scheduling algorithm.")
+	reg(RuleSlashIgnored, "`//` inside a setting the proxy mode ignores", rules.Warn,
+		"The text after `//` still ends up in the value, but kube-proxy never reads that value in the configured mode (ipvs.* outside ipvs mode, nftables.* outside nftables mode; a blank mode is iptables through 1.37), so the running proxy is unaffected. It becomes KP005 (deny) as soon as the mode switches.",
+		"mode: iptables\nipvs:\n  scheduler: lc  # only read in ipvs mode", "mode: iptables\nipvs:\n  scheduler: lc // only read in ipvs mode")
 	reg(RuleFeatureGate, "feature gate kube-proxy refuses", rules.Deny,
 		"kube-proxy applies featureGates to its global gate registry before anything else; an unknown gate (removed after GA, e.g. IPv6DualStack since 1.25), a locked gate set to its non-default value, or unmet gate dependencies make it exit: `failed complete: unrecognized feature gate: X`.",
 		"featureGates: {}", "featureGates:\n  IPv6DualStack: true")
@@ -110,9 +116,12 @@ func init() {
 	reg(RuleRemovedField, "field kube-proxy no longer uses", rules.Warn,
 		"Fields that kube-proxy once had and has since removed (udpIdleTimeout, resourceContainer, conntrack.max) or no longer uses (portRange since 1.31) are ignored; they are leftovers, not typos, and can be deleted.",
 		"conntrack:\n  maxPerCore: 32768", "udpIdleTimeout: 250ms")
-	reg(RuleDuplicateKey, "duplicate key in config.conf", rules.Deny,
-		"With a key repeated in one mapping, kube-proxy silently keeps the last value; a repeated section replaces the whole earlier block. An appended edit therefore silently undoes the original setting or vice versa.",
+	reg(RuleDuplicateKey, "duplicate key in config.conf with a different value", rules.Deny,
+		"kube-proxy's strict decode fails on a repeated key and its lenient fallback keeps the last value (a repeated section replaces the whole earlier block), with one Info log line. When the copies differ, the earlier setting a reader sees is silently not what runs: an appended edit undoes the original or vice versa. (netguard's policy for every component: the decoder keeps the last copy, so differing copies are denied and identical copies warned.)",
 		"mode: ipvs", "mode: ipvs\nmode: iptables")
+	reg(RuleDuplicateSame, "duplicate key in config.conf with the same value", rules.Warn,
+		"kube-proxy keeps the last of repeated keys; identical copies change nothing today, but the next edit of only the earlier copy silently has no effect.",
+		"mode: ipvs", "mode: ipvs\nmode: ipvs")
 	reg(RuleExtraDoc, "second YAML document in config.conf", rules.Deny,
 		"kube-proxy reads only the first YAML document of config.conf; settings after a `---` line are silently ignored, without even a log line.",
 		"mode: ipvs", "mode: iptables\n---\nmode: ipvs")

@@ -59,11 +59,18 @@ func (j *judge) structural() {
 			what = "it would break decoding here too once the error above is fixed, or end up inside the value"
 		} else if path, val := scalarOnLine(d, n); path != "" {
 			what = fmt.Sprintf("%s is the string %q, not %q", path, val, strings.TrimSpace(val[:max(0, strings.Index(val, "//"))]))
-			if path == "ipvs.scheduler" {
+			if _, sec := ignoredIn(d, path); path == "ipvs.scheduler" && sec == "" {
 				what += ": kube-proxy would exit at start-up with `can't use the IPVS proxier: ...` (no such kernel scheduler)"
 			}
 		}
-		j.rep.Add(RuleSlashComment, rules.Loc{Key: ConfigKey, Line: n, Column: col, Path: pathOnLine(d, n)},
+		path := pathOnLine(d, n)
+		rule := RuleSlashComment
+		if mode, sec := ignoredIn(d, path); sec != "" {
+			// The value is wrong but never read: the running proxy is unaffected.
+			rule = RuleSlashIgnored
+			what += fmt.Sprintf("; kube-proxy runs in %s mode and does not read the %s section, so today this changes nothing, but it breaks as soon as mode becomes %s", mode, sec, sec)
+		}
+		j.rep.Add(rule, rules.Loc{Key: ConfigKey, Line: n, Column: col, Path: path},
 			fmt.Sprintf("line %d uses `//` as a comment, but YAML comments start with `#`: %s.", n, what),
 			"replace `//` with `#` (with a space before it), or delete the comment")
 	}
@@ -79,9 +86,21 @@ func (j *judge) structural() {
 			fmt.Sprintf("portRange is ignored: kube-proxy has not used it since the userspace proxier was removed (1.26) and stopped validating it in 1.31%s.", j.t.assumedNote()),
 			"delete portRange")
 	}
+	var differs map[int]bool
+	if len(d.duplicates) > 0 {
+		differs = d.pos.duplicateDiffers()
+	}
 	for _, dup := range d.duplicates {
-		j.rep.Add(RuleDuplicateKey, rules.Loc{Key: ConfigKey, Line: dup.Line, Path: dupPath(d, dup)},
-			fmt.Sprintf("key %q is repeated (line %d): kube-proxy silently keeps the last value, and a repeated section replaces the whole earlier block.", dup.Key, dup.Line),
+		loc := rules.Loc{Key: ConfigKey, Line: dup.Line, Path: dupPath(d, dup)}
+		if diff, known := differs[dup.Line]; known && !diff {
+			// Same value: kube-proxy runs what the reader sees.
+			j.rep.Add(RuleDuplicateSame, loc,
+				fmt.Sprintf("key %q is repeated (line %d) with the same value: kube-proxy keeps the last copy, so nothing changes today, but an edit of only the earlier copy will silently have no effect.", dup.Key, dup.Line),
+				"delete the repeated "+dup.Key)
+			continue
+		}
+		j.rep.Add(RuleDuplicateKey, loc,
+			fmt.Sprintf("key %q is repeated (line %d) with a different value: kube-proxy silently keeps the last one (a repeated section replaces the whole earlier block), so the earlier setting a reader sees is not what runs.", dup.Key, dup.Line),
 			"keep one "+dup.Key+" and merge the settings into it")
 	}
 	for _, line := range extraDocuments(d.text) {
@@ -372,4 +391,26 @@ func validationHint(path string, t target) string {
 		return "use a port range like 300-2000, or delete portRange (unused since 1.26)"
 	}
 	return "fix the value as the message says"
+}
+
+// ignoredIn reports the effective mode and the mode section of path when
+// kube-proxy does not read that section in the effective mode (ipvs.* outside
+// ipvs, nftables.* outside nftables; blank means iptables on Linux through
+// 1.37: pkg/proxy/apis/config/v1alpha1 defaults and cmd/kube-proxy/app
+// server_linux.go platformApplyDefaults). sec is "" when the value is read
+// or the config did not decode.
+func ignoredIn(d *decoded, path string) (mode, sec string) {
+	if d.fatal != nil || d.cfg == nil {
+		return "", ""
+	}
+	mode = effectiveMode(string(d.cfg.Mode))
+	if !knownModes[mode] {
+		return mode, "" // an invalid mode is a validation error of its own
+	}
+	for _, s := range []string{"ipvs", "nftables"} {
+		if mode != s && (path == s || strings.HasPrefix(path, s+".") || strings.HasPrefix(path, s+"[")) {
+			return mode, s
+		}
+	}
+	return mode, ""
 }

@@ -15,7 +15,7 @@ func init() {
 			"eni_conf is decoded as strict JSON by terway-init (jq, encoding/json), terwayd and terway-controlplane; comments, trailing commas or single quotes make them fail, and an override with a syntax error fails with \"Invalid JSON Patch\".",
 			`{"max_pool_size": 5, "min_pool_size": 0}`, `{"max_pool_size": 5, // pool size`),
 		rule("TW003", rules.Deny, "eni_conf repeats a key with different values",
-			"Terway's decoder (sigs.k8s.io/json, non-strict) silently keeps the last occurrence of a repeated key; an operator who edits the first one changes nothing.",
+			"Terway's decoder (sigs.k8s.io/json, non-strict) silently keeps the last occurrence of a repeated key; an operator who edits the first one changes nothing. (netguard's policy for every component: the decoder keeps the last copy, so differing copies are denied and identical copies warned.)",
 			`{"max_pool_size": 10}`, `{"max_pool_size": 5, "min_pool_size": 0, "max_pool_size": 10}`),
 		rule("TW004", rules.Warn, "eni_conf repeats a key with the same value",
 			"A repeated key with an identical value is harmless today, but the next edit of only one copy silently has no effect (the last one wins).",

@@ -82,6 +82,9 @@ func checkImmutable(c *svcCtx) {
 			fmt.Sprintf("%s changes from %s to %s, but it is fixed when the %s is created: the CCM reports %q (Warning SyncLoadBalancerFailed) on every sync and never applies the change", s.suffix, quote(ov), quote(nv), c.kind, s.errText),
 			fmt.Sprintf("keep %s: %s; to get a load balancer with %s, create a new Service (or remove the annotation from this one)", s.suffix, quote(ov), quote(nv)))
 	}
+	if c.kind == kindCLB {
+		checkChargeTypeDirection(c)
+	}
 	// id: the load balancer a Service is bound to.
 	o, n := get(c.old, "id"), get(c.svc, "id")
 	switch {
@@ -97,5 +100,36 @@ func checkImmutable(c *svcCtx) {
 		c.r.Add("SV041", at(n.key),
 			fmt.Sprintf("the id annotation (%s) is added to a Service whose %s was created by the CCM: the Service is not moved to the other load balancer and the CCM-created one is not released cleanly", quote(n.value), c.kind),
 			"to reuse an existing load balancer, create a new Service with the id annotation and delete this one")
+	}
+}
+
+// checkChargeTypeDirection judges instance-charge-type on a CLB, which can
+// change in one direction only. The CCM calls
+// ModifyLoadBalancerInstanceChargeType whenever the annotation differs from
+// the live value (kubernetes/cloud-provider-alibaba-cloud
+// pkg/controller/service/clbv1/loadbalancer.go
+// updateInstanceChargeTypeAndInstanceSpec, L451-471 at eeb0ddc), and that API
+// converts pay-by-specification to pay-by-LCU only ("You cannot change the
+// metering method from pay-by-LCU to pay-by-specification", SLB API
+// reference ModifyLoadBalancerInstanceChargeType). A CLB created as
+// PayByCLCU (explicitly, or with the annotation unset since CCM v2.4.0:
+// pkg/model/load_balancer.go IsPayByCLCU treats "" as PayByCLCU) therefore
+// fails every sync once the annotation says PayBySpec.
+func checkChargeTypeDirection(c *svcCtx) {
+	o, n := get(c.old, "instance-charge-type"), get(c.svc, "instance-charge-type")
+	if !strings.EqualFold(n.value, "PayBySpec") || strings.EqualFold(o.value, "PayBySpec") {
+		return
+	}
+	const errText = "updateInstanceChargeTypeAndInstanceSpec error: ModifyLoadBalancerInstanceChargeType rejects PayBySpec"
+	if strings.EqualFold(o.value, "PayByCLCU") {
+		c.r.Add("SV040", at(n.key),
+			fmt.Sprintf("instance-charge-type changes from %s to %s, but a CLB's metering method converts from pay-by-specification to pay-by-LCU only: the CCM calls ModifyLoadBalancerInstanceChargeType on every sync and reports %q (Warning SyncLoadBalancerFailed)", quote(o.value), quote(n.value), errText),
+			fmt.Sprintf("keep instance-charge-type: %s; for a pay-by-specification CLB, create a new Service", quote(o.value)))
+		return
+	}
+	if o.value == "" {
+		c.r.Add("SV041", at(n.key),
+			fmt.Sprintf("instance-charge-type %s is added to a Service whose CLB already exists: CCM v2.4.0 and later create such CLBs as PayByCLCU, which cannot be converted to pay-by-specification, so unless this CLB was created as PayBySpec the CCM reports %q on every sync", quote(n.value), errText),
+			"remove the annotation, or check the CLB's metering method first (it must already be PayBySpec)")
 	}
 }

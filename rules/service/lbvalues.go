@@ -145,6 +145,10 @@ const (
 	modeExact  enumMode = iota // compared / sent as is; the cloud returns canonical values
 	modeFold                   // strings.EqualFold, no trimming
 	modeStrict                 // EqualFold, and anything else is a CCM error
+	// modeCompared: never sent to the cloud API (so creation succeeds) but
+	// compared exactly with the live load balancer on every sync, so any
+	// other value fails every sync (SV036).
+	modeCompared
 )
 
 type enumSpec struct {
@@ -153,9 +157,10 @@ type enumSpec struct {
 	set    bool
 }
 
-func exact(v ...string) enumSpec  { return enumSpec{v, modeExact, true} }
-func fold(v ...string) enumSpec   { return enumSpec{v, modeFold, true} }
-func strict(v ...string) enumSpec { return enumSpec{v, modeStrict, true} }
+func exact(v ...string) enumSpec    { return enumSpec{v, modeExact, true} }
+func fold(v ...string) enumSpec     { return enumSpec{v, modeFold, true} }
+func strict(v ...string) enumSpec   { return enumSpec{v, modeStrict, true} }
+func compared(v ...string) enumSpec { return enumSpec{v, modeCompared, true} }
 
 var onOff = []string{"on", "off"}
 
@@ -169,7 +174,7 @@ var enumKeys = map[string][2]enumSpec{
 	"charge-type":                 {exact("paybytraffic", "paybybandwidth"), {}},
 	"instance-charge-type":        {exact("PayBySpec", "PayByCLCU"), {}},
 	"ip-version":                  {exact("ipv4", "ipv6"), fold("ipv4", "DualStack")},
-	"network-type":                {exact("classic", "vpc"), {}},
+	"network-type":                {compared("classic", "vpc"), {}},
 	"scheduler":                   {exact("rr", "wrr", "wlc", "sch", "tch", "qch"), fold("Wrr", "Rr", "Sch", "Tch", "Qch")},
 	"health-check-type":           {exact("tcp", "http"), fold("TCP", "HTTP")},
 	"health-check-method":         {exact("head", "get"), fold("GET", "HEAD")},
@@ -219,7 +224,7 @@ func checkEnums(c *svcCtx) {
 
 func judgeEnum(c *svcCtx, key, suffix, v string, spec enumSpec) {
 	for _, want := range spec.values {
-		if v == want || (spec.mode != modeExact && strings.EqualFold(v, want)) {
+		if v == want || (spec.mode != modeExact && spec.mode != modeCompared && strings.EqualFold(v, want)) {
 			return
 		}
 	}
@@ -233,7 +238,7 @@ func judgeEnum(c *svcCtx, key, suffix, v string, spec enumSpec) {
 		switch {
 		case suffix == "backend-type":
 			why = "the CCM compares it with == \"eni\", so " + quote(v) + " silently means ECS (node) backends"
-		case spec.mode == modeExact:
+		case spec.mode == modeExact || spec.mode == modeCompared:
 			why = fmt.Sprintf("the CLB controller compares this value exactly (no case folding or trimming) with the canonical value the CLB API returns, so %s never matches: either the API rejects it, or every sync tries to update the load balancer again", quote(v))
 			switch suffix {
 			case "address-type", "ip-version", "network-type":
@@ -252,6 +257,16 @@ func judgeEnum(c *svcCtx, key, suffix, v string, spec enumSpec) {
 		c.r.Add("SV020", at(key),
 			fmt.Sprintf("%s is %s, but the CCM accepts only %s and otherwise fails to build the load-balancer model (Warning SyncLoadBalancerFailed on every sync)", suffix, quote(v), allowed),
 			"use one of "+allowed)
+		return
+	}
+	if spec.mode == modeCompared {
+		// network-type: clbv1/loadbalancer.go BuildLocalModel reads it, the
+		// CreateLoadBalancer call never sends it, and Update (L147-150 at
+		// eeb0ddc) compares it with the live "vpc"/"classic"; the error makes
+		// reconcileLoadBalancerResources return before updateServiceStatus.
+		c.r.Add("SV036", at(key),
+			fmt.Sprintf("%s is %s, not one of %s: the CCM does not send it to the CLB API, so the load balancer is created, but every sync compares it with the live value and fails with \"alicloud: can not change LoadBalancer network type once created\"; the Service never gets its external IP (stays <pending>) and later listener and backend changes report SyncLoadBalancerFailed", suffix, quote(v), allowed),
+			"use one of "+allowed+" (or remove the annotation: an intranet CLB is created in the VPC of the cluster)")
 		return
 	}
 	what := "the CCM passes it to the Alibaba Cloud API unchecked; expect Warning SyncLoadBalancerFailed (InvalidParameter) and no load-balancer change"

@@ -173,10 +173,16 @@ func init() {
 			Good:      lbA + "backend-label: \"pool=web,zone=a\"",
 			Bad:       lbA + "backend-label: \"pool=web, zone=a\"",
 		},
+		rules.Rule{
+			ID: "SV036", Title: "Annotation value the CCM accepts on create but compares with the live load balancer", Severity: rules.Deny, Component: rules.Service,
+			Rationale: "network-type is never sent to the CLB API, so any value creates the load balancer, but every later sync compares it exactly with the live network type (\"vpc\" or \"classic\") and fails with \"can not change LoadBalancer network type once created\": the Service never gets its external IP and later changes are not applied (kubernetes/cloud-provider-alibaba-cloud pkg/controller/service/clbv1/loadbalancer.go Update). The CCM's own docs/usage.md example uses network-type: \"alibaba\".",
+			Good:      lbA + "network-type: vpc",
+			Bad:       lbA + "network-type: alibaba",
+		},
 		// ---- updates ----
 		rules.Rule{
 			ID: "SV040", Title: "Change of a load-balancer attribute fixed at creation", Severity: rules.Deny, Component: rules.Service,
-			Rationale: "address-type, ip-version, network-type, resource-group-id, master-zoneid, slave-zoneid and ip (CLB), ip-version and resource-group-id (NLB), and the id of the load balancer cannot change after creation. The CCM reports \"can not change ... once created\" on every sync and never applies the change. Only real changes are judged.",
+			Rationale: "address-type, ip-version, network-type, resource-group-id, master-zoneid, slave-zoneid and ip (CLB), ip-version and resource-group-id (NLB), and the id of the load balancer cannot change after creation. The CCM reports \"can not change ... once created\" on every sync and never applies the change. A CLB's instance-charge-type converts one way only (PayBySpec to PayByCLCU): back to PayBySpec, ModifyLoadBalancerInstanceChargeType fails on every sync. Only real changes are judged.",
 			Good:      "# address-type unchanged on update",
 			Bad:       "# old: " + lbA + "address-type: internet\n# new: " + lbA + "address-type: intranet",
 		},

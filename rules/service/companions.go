@@ -15,6 +15,7 @@ func checkValues(c *svcCtx) {
 	checkFlags(c)
 	checkLists(c)
 	checkCompanions(c)
+	checkMaskedIDs(c)
 }
 
 // checkCompanions flags annotations that only work together with others

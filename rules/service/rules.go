@@ -179,6 +179,12 @@ func init() {
 			Good:      lbA + "network-type: vpc",
 			Bad:       lbA + "network-type: alibaba",
 		},
+		rules.Rule{
+			ID: "SV037", Title: "Resource ID is masked or an unfilled placeholder", Severity: rules.Deny, Component: rules.Service,
+			Rationale: "Documentation masks IDs (lb-bp1hfycf39bbeb019****) or writes placeholders (${YOUR_CERT_ID}). No Alibaba Cloud resource ID contains '*', '$', '{', '}', '<' or '>', so the CCM cannot find the load balancer, certificate, ACL, vSwitch or security group: the sync fails every time and the Service stays <pending> or its listener is never created.",
+			Good:      lbA + "id: lb-bp1hfycf39bbeb019pg7m",
+			Bad:       lbA + "id: lb-bp1hfycf39bbeb019****",
+		},
 		// ---- updates ----
 		rules.Rule{
 			ID: "SV040", Title: "Change of a load-balancer attribute fixed at creation", Severity: rules.Deny, Component: rules.Service,

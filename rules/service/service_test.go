@@ -283,6 +283,12 @@ func TestRules(t *testing.T) {
 		{Name: "NLB address-type is mutable", Rule: "SV040", Object: nlb(ann(lb+"address-type", "intranet")), Old: nlb(ann(lb+"address-type", "internet"))},
 		{Name: "NLB ip-version change is denied", Rule: "SV040", Fire: true, Object: nlb(ann(lb+"ip-version", "DualStack")), Old: nlb(ann(lb+"ip-version", "ipv4"))},
 		{Name: "NLB ip-version case change is no change", Rule: "SV040", Object: nlb(ann(lb+"ip-version", "DUALSTACK")), Old: nlb(ann(lb+"ip-version", "DualStack"))},
+		// SV037: documentation placeholders left in resource IDs.
+		{Name: "masked load-balancer id is denied", Rule: "SV037", Fire: true, Object: clb(ann(lb+"id", "lb-bp1hfycf39bbeb019****")), Contains: []string{"masked"}},
+		{Name: "unfilled certificate placeholder is denied", Rule: "SV037", Fire: true, Object: clb(ann(lb+"protocol-port", "https:443"), ann(lb+"cert-id", "${YOUR_CERT_ID}")), Contains: []string{"placeholder"}},
+		{Name: "masked vSwitch in NLB zone-maps is denied", Rule: "SV037", Fire: true, Object: nlb(ann(lb+"zone-maps", "cn-hangzhou-k:vsw-i123****,cn-hangzhou-j:vsw-j654321"))},
+		{Name: "real load-balancer id is fine", Rule: "SV037", Object: clb(ann(lb+"id", "lb-bp1hfycf39bbeb019pg7m"))},
+		{Name: "an asterisk in a non-ID annotation is not SV037", Rule: "SV037", Object: clb(ann(lb+"name", "web-****"))},
 		// network-type: never sent on create, compared on every sync.
 		{Name: "network-type outside classic/vpc fails every sync (CCM docs example alibaba)", Rule: "SV036", Fire: true, Object: clb(ann(lb+"network-type", "alibaba")), Contains: []string{"can not change LoadBalancer network type", "<pending>"}},
 		{Name: "network-type vpc is fine", Rule: "SV036", Object: clb(ann(lb+"network-type", "vpc"))},

@@ -1,6 +1,8 @@
 package kubeproxy
 
 import (
+	"fmt"
+
 	sigsyaml "sigs.k8s.io/yaml"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -18,6 +20,21 @@ func (p *yamlPos) duplicateDiffers() map[int]bool {
 	out := map[int]bool{}
 	if p == nil || p.root == nil {
 		return out
+	}
+	// Scalars repeat (the same value pasted many times): convert each
+	// distinct scalar once.
+	memo := map[string]string{}
+	conv := func(n *yaml.Node) string {
+		if n.Kind != yaml.ScalarNode {
+			return asJSON(n)
+		}
+		k := fmt.Sprintf("%d\x00%s\x00%s", n.Style, n.Tag, n.Value)
+		if v, ok := memo[k]; ok {
+			return v
+		}
+		v := asJSON(n)
+		memo[k] = v
+		return v
 	}
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
@@ -42,10 +59,10 @@ func (p *yamlPos) duplicateDiffers() map[int]bool {
 				first[k] = i
 			}
 			for _, idx := range groups {
-				last := asJSON(n.Content[idx[len(idx)-1]+1])
+				last := conv(n.Content[idx[len(idx)-1]+1])
 				differs := false
 				for _, i := range idx[:len(idx)-1] {
-					differs = differs || asJSON(n.Content[i+1]) != last
+					differs = differs || conv(n.Content[i+1]) != last
 				}
 				for _, i := range idx {
 					// go-yaml v2 reports a repeated section at the line

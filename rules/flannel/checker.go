@@ -102,7 +102,7 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 		switch {
 		case val.IsObject():
 			ms := v.m.members(val)
-			var seen map[string]bool
+			var seen, differs map[string]bool
 			if len(ms) > 1 {
 				seen = make(map[string]bool, len(ms))
 			}
@@ -112,8 +112,11 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 				if seen != nil {
 					if seen[name] {
 						p := sub()
+						if differs == nil {
+							differs = copiesDiffer(ms)
+						}
 						rule, what := RuleDuplicateKey, "with the same value"
-						if last, _ := v.m.get(val, name); !sameCopies(v.m.members(val), name, last.Value) {
+						if differs[name] {
 							rule, what = RuleDuplicateDiffers, "with a different value"
 						}
 						v.r.Add(rule, doc.LocAt(p, m.KeyOffset), fmt.Sprintf("key %s appears more than once in its object %s: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", p, what), "remove the duplicate, keeping the value you mean")
@@ -152,12 +155,18 @@ func (v *validator) foldDuplicates(doc *rules.JSONDoc, obj gjson.Result, path st
 	}
 }
 
-// sameCopies reports whether every member called name equals last.
-func sameCopies(ms []rules.Member, name string, last gjson.Result) bool {
+// copiesDiffer reports, per repeated name, whether some copy differs from
+// the last one (the one encoding/json keeps). Linear in the object size.
+func copiesDiffer(ms []rules.Member) map[string]bool {
+	last := make(map[string]rules.Member, len(ms))
 	for _, m := range ms {
-		if m.Name == name && !rules.SameJSON(m.Value, last) {
-			return false
+		last[m.Name] = m
+	}
+	out := map[string]bool{}
+	for _, m := range ms {
+		if l := last[m.Name]; !out[m.Name] && m.KeyOffset != l.KeyOffset {
+			out[m.Name] = !rules.SameJSON(m.Value, l.Value)
 		}
 	}
-	return true
+	return out
 }

@@ -411,6 +411,12 @@ var kpSyntaxMutations = []struct {
 	{"slash-comment-trailing", func(s string) (string, bool) {
 		return replaceLine(s, "clusterCIDR:", func(l string) string { return l + " // the pod CIDR" })
 	}},
+	// issue 10 §2: a `//` remark in a section the mode never reads (the
+	// bases without an ipvs section run iptables or nftables): kube-proxy
+	// starts cleanly, so netguard must not deny (KP006 warns).
+	{"slash-comment-in-unread-ipvs-scheduler", func(s string) (string, bool) {
+		return s + "ipvs:\n  scheduler: lc // Set scheduler to a proper scheduling algorithm.\n", !strings.Contains(s, "\nipvs:") && !strings.Contains(s, "mode: ipvs")
+	}},
 	{"hash-comment-trailing", func(s string) (string, bool) {
 		return replaceLine(s, "clusterCIDR:", func(l string) string { return l + " # the pod CIDR" })
 	}},

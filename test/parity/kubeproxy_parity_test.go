@@ -100,9 +100,16 @@ var kpExceptions = []kpException{
 	},
 	{
 		name: "slash-comment-inside-a-value",
-		ref:  "kube-proxy.md §3.1, §11 #1-#3: `//` is not a YAML comment; `value // text` is read as part of the string value",
-		match: func(text string, _ *kubeproxyconfig.KubeProxyConfiguration) bool {
+		ref:  "kube-proxy.md §3.1, §11 #1-#3: `//` is not a YAML comment; `value // text` is read as part of the string value. Not an excuse inside a section the mode never reads (ipvs.* outside ipvs mode, nftables.* outside nftables mode): netguard must not deny those (KP006, issue 10 §2)",
+		match: func(text string, cfg *kubeproxyconfig.KubeProxyConfiguration) bool {
+			section := ""
 			for _, l := range strings.Split(text, "\n") {
+				if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(l, " ") {
+					section, _, _ = strings.Cut(t, ":")
+				}
+				if (section == "ipvs" || section == "nftables") && cfg != nil && string(cfg.Mode) != section {
+					continue
+				}
 				if k, v, ok := strings.Cut(l, ": "); ok && !strings.HasPrefix(strings.TrimSpace(k), "#") && strings.Contains(v, " //") {
 					return true
 				}

@@ -238,14 +238,3 @@ func truncate(s string, n int) string {
 // Quote renders a string value for a message, truncated and quoted with Go
 // syntax so that invisible characters (trailing newline, NBSP) show.
 func Quote(s string) string { return strconv.Quote(truncate(s, 80)) }
-
-// SameJSON reports whether two JSON values are equal as text once
-// whitespace is removed (how a repeated key's copies are compared by the
-// duplicate-key rules of every component: same text, same decoded value).
-func SameJSON(a, b gjson.Result) bool {
-	var x, y bytes.Buffer
-	if json.Compact(&x, []byte(a.Raw)) != nil || json.Compact(&y, []byte(b.Raw)) != nil {
-		return a.Raw == b.Raw
-	}
-	return bytes.Equal(x.Bytes(), y.Bytes())
-}

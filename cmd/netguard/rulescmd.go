@@ -112,13 +112,14 @@ var componentTitles = map[rules.Component]string{
 // duplicateKeyPolicy is the one policy every component's duplicate-key
 // rules follow, derived from what each decoder does.
 const duplicateKeyPolicy = "**Duplicate keys, one policy for every component.** Every decoder involved keeps the *last* copy of a\n" +
-	"repeated key without an error: kube-proxy's strict decode fails on the duplicate and its lenient fallback\n" +
-	"(sigs.k8s.io/yaml, `cmd/kube-proxy/app/options.go` `loadConfig`, unchanged 1.26–1.37) keeps the last value and\n" +
-	"logs one Info line; libcni, the flannel plugin and flanneld (`encoding/json`) and Terway (`sigs.k8s.io/json`)\n" +
-	"keep the last value silently. So the component runs either way, and what matters is whether the copies\n" +
-	"agree: copies that differ are a silent misread (the earlier value a reader sees is not what runs) and are\n" +
-	"denied (KP012, FL026, TW003); identical copies change nothing today and are warned (KP015, FL025, TW004).\n" +
-	"Values are compared as the decoder sees them (YAML 1.1 scalars for kube-proxy, so `yes` equals `true`).\n\n"
+	"repeated key and the component starts: kube-proxy's strict decode fails on the duplicate and its lenient\n" +
+	"fallback (sigs.k8s.io/yaml, `cmd/kube-proxy/app/options.go` `loadConfig`, unchanged 1.26–1.37) keeps the last\n" +
+	"value and logs one Info line; libcni, the flannel plugin and flanneld (`encoding/json`) and Terway\n" +
+	"(`sigs.k8s.io/json`) keep the last value silently. The last copy is usually the intended edit (appended\n" +
+	"overrides; flannel's own kube-flannel.yml shipped `cniVersion` 0.2.0 then 0.3.1 in 2019 and ran on 0.3.1), so a\n" +
+	"duplicate key is never denied: it is warned, naming the value that wins when the copies differ (KP012, FL025,\n" +
+	"TW003) and as a latent trap when they are identical (KP015, FL025, TW004). Values are compared as the decoder\n" +
+	"sees them (YAML 1.1 scalars for kube-proxy, so `yes` equals `true`).\n\n"
 
 // RulesMarkdown renders the catalog as docs/rules.md.
 func RulesMarkdown(rs []rules.Rule) string {

@@ -102,7 +102,7 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 		switch {
 		case val.IsObject():
 			ms := v.m.members(val)
-			var seen, differs map[string]bool
+			var seen map[string]bool
 			if len(ms) > 1 {
 				seen = make(map[string]bool, len(ms))
 			}
@@ -112,14 +112,7 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 				if seen != nil {
 					if seen[name] {
 						p := sub()
-						if differs == nil {
-							differs = copiesDiffer(ms)
-						}
-						rule, what := RuleDuplicateKey, "with the same value"
-						if differs[name] {
-							rule, what = RuleDuplicateDiffers, "with a different value"
-						}
-						v.r.Add(rule, doc.LocAt(p, m.KeyOffset), fmt.Sprintf("key %s appears more than once in its object %s: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", p, what), "remove the duplicate, keeping the value you mean")
+						v.r.Add(RuleDuplicateKey, doc.LocAt(p, m.KeyOffset), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", p), "remove the duplicate, keeping the value you mean")
 					}
 					seen[name] = true
 				}
@@ -147,26 +140,6 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 func (v *validator) foldDuplicates(doc *rules.JSONDoc, obj gjson.Result, path string) {
 	for _, m := range v.m.foldDuplicates(obj) {
 		last, _ := v.m.lastFold(obj, m.Name)
-		rule := RuleDuplicateKey
-		if !rules.SameJSON(m.Value, last.Value) {
-			rule = RuleDuplicateDiffers
-		}
-		v.r.Add(rule, doc.LocAt(rules.JoinPath(path, m.Name), m.KeyOffset), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
+		v.r.Add(RuleDuplicateKey, doc.LocAt(rules.JoinPath(path, m.Name), m.KeyOffset), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
 	}
-}
-
-// copiesDiffer reports, per repeated name, whether some copy differs from
-// the last one (the one encoding/json keeps). Linear in the object size.
-func copiesDiffer(ms []rules.Member) map[string]bool {
-	last := make(map[string]rules.Member, len(ms))
-	for _, m := range ms {
-		last[m.Name] = m
-	}
-	out := map[string]bool{}
-	for _, m := range ms {
-		if l := last[m.Name]; !out[m.Name] && m.KeyOffset != l.KeyOffset {
-			out[m.Name] = !rules.SameJSON(m.Value, l.Value)
-		}
-	}
-	return out
 }

@@ -27,7 +27,6 @@ const (
 	RuleCNIDirChanged     = "FL020"
 	RuleCNIInstallTarget  = "FL021"
 	RuleDuplicateKey      = "FL025"
-	RuleDuplicateDiffers  = "FL026"
 
 	// net-conf.json (flanneld)
 	RuleNetConfInvalid     = "FL030"
@@ -136,11 +135,8 @@ func init() {
 			"The file name decides how libcni parses it: the upstream kube-flannel.yml (flannel ≥v0.10) and the Helm chart copy cni-conf.json to 10-flannel.conflist, where a single-plugin body fails with `no 'plugins' key` (libcni ≤1.2) or `no plugin configs found`; kube-flannel-legacy.yml, kube-flannel-aliyun.yml, minikube.yml and ACK copy it to 10-flannel.conf, where a list body fails with `missing 'type'`. The ConfigMap does not name its target, so the message says which manifests use which file.",
 			"kube-flannel/kube-flannel-cfg with a conflist body",
 			`kube-flannel/kube-flannel-cfg with {"name":"cbr0","type":"flannel"}`),
-		r(RuleDuplicateKey, rules.Warn, "duplicate key with the same value in cni-conf.json or net-conf.json",
-			"encoding/json keeps the last of duplicate keys (for flanneld's struct fields also across case variants such as `Network`/`network`); identical copies change nothing today, but the next edit of only the earlier copy silently has no effect.",
-			`{"Network":"10.244.0.0/16"}`, `{"Network":"10.244.0.0/16","Network":"10.244.0.0/16"}`),
-		r(RuleDuplicateDiffers, rules.Deny, "duplicate key with a different value in cni-conf.json or net-conf.json",
-			"encoding/json keeps the last of duplicate keys (for flanneld's struct fields also across case variants such as `Network`/`network`), so the earlier value a reader sees is silently not what runs: a silent misread. (netguard's policy for every component: the decoder keeps the last copy, so differing copies are denied and identical copies warned.)",
+		r(RuleDuplicateKey, rules.Warn, "duplicate key in cni-conf.json or net-conf.json",
+			"encoding/json keeps the last of duplicate keys (for flanneld's struct fields also across case variants such as `Network`/`network`), so the earlier value is silently ignored while it looks effective to a reader.",
 			`{"Network":"10.244.0.0/16"}`, `{"Network":"10.244.0.0/16","network":"172.20.0.0/16"}`),
 
 		r(RuleNetConfInvalid, rules.Deny, "net-conf.json is missing or is not a JSON object",

@@ -175,16 +175,10 @@ func TestRules(t *testing.T) {
 		{Name: "list form with the ACK v0.11 addon (10-flannel.conf)", Rule: RuleCNIInstallTarget, Fire: true, Cluster: v011ack, Object: cfgMap("kube-system", upstreamCNI, ackNet), Contains: []string{"missing 'type'"}},
 		{Name: "single form on ACK v0.15 flannel", Rule: RuleCNIInstallTarget, Fire: false, Cluster: v015ack, Object: ackCM()},
 		{Name: "no hint without context", Rule: RuleCNIInstallTarget, Fire: false, Object: cfgMap("kube-system", upstreamCNI, upstreamNet)},
-		// FL025 / FL026: one duplicate-key policy (issue 10 §2): the last copy
-		// wins, differing copies are denied, identical copies warned.
-		{Name: "duplicate Network keys differing in case with different values are denied", Rule: RuleDuplicateDiffers, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","network":"172.20.0.0/16","Backend":{"Type":"alloc"}}`), Contains: []string{"10.244.0.0/16"}},
-		{Name: "duplicate delegate key with a different value is denied", Rule: RuleDuplicateDiffers, Fire: true, Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"flannel","delegate":{"hairpinMode":false,"hairpinMode":true}}`)},
-		{Name: "duplicate delegate key with the same value is only a warning", Rule: RuleDuplicateDiffers, Fire: false, Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"flannel","delegate":{"hairpinMode":true,"hairpinMode":true}}`)},
-		{Name: "duplicate delegate key with the same value warns", Rule: RuleDuplicateKey, Fire: true, Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"flannel","delegate":{"hairpinMode":true,"hairpinMode": true}}`)},
-		{Name: "Network repeated in another case with the same value warns", Rule: RuleDuplicateKey, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","network":"10.244.0.0/16","Backend":{"Type":"alloc"}}`)},
-		{Name: "differing duplicates are not the same-value warning", Rule: RuleDuplicateKey, Fire: false, Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"flannel","delegate":{"hairpinMode":false,"hairpinMode":true}}`)},
+		// FL025
+		{Name: "duplicate Network keys differing in case", Rule: RuleDuplicateKey, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","network":"172.20.0.0/16","Backend":{"Type":"alloc"}}`), Contains: []string{"10.244.0.0/16"}},
+		{Name: "duplicate delegate key", Rule: RuleDuplicateKey, Fire: true, Object: single(`{"name":"cb0","cniVersion":"0.3.1","type":"flannel","delegate":{"hairpinMode":false,"hairpinMode":true}}`)},
 		{Name: "no duplicates", Rule: RuleDuplicateKey, Fire: false, Object: upstreamCM()},
-		{Name: "no duplicates, no deny", Rule: RuleDuplicateDiffers, Fire: false, Object: upstreamCM()},
 
 		// FL030
 		{Name: "missing net-conf.json", Rule: RuleNetConfInvalid, Fire: true, Object: only(CNIConfKey, ackCNI), Contains: []string{"failed to read net conf"}},

@@ -142,25 +142,26 @@ func TestRules(t *testing.T) {
 		{Name: "empty portRange is fine", Rule: RuleRemovedField, Fire: false, Object: cm(head + "portRange: \"\"\n"), Cluster: v137},
 
 		// KP012
-		{Name: "duplicate mode: last wins", Rule: RuleDuplicateKey, Fire: true,
-			Object: cm(head + "mode: ipvs\nmode: iptables\n"), Cluster: v137, Contains: []string{`"mode"`}, Check: atLine(RuleDuplicateKey, 4)},
+		{Name: "duplicate mode: last wins, named in the warning", Rule: RuleDuplicateKey, Fire: true,
+			Object: cm(head + "mode: ipvs\nmode: iptables\n"), Cluster: v137, Contains: []string{`"mode"`, `("iptables")`}, Check: atLine(RuleDuplicateKey, 4)},
 		{Name: "no duplicates", Rule: RuleDuplicateKey, Fire: false, Object: cm(head + "mode: ipvs\n"), Cluster: v137},
 		// One duplicate-key policy (issue 10 §2): the decoder keeps the last
-		// copy; differing copies are denied, identical copies warned.
-		{Name: "duplicate mode with the same value is not denied", Rule: RuleDuplicateKey, Fire: false,
+		// copy and kube-proxy starts, so duplicates warn (KP012 when the
+		// copies differ, naming the winner; KP015 when identical).
+		{Name: "duplicate mode with the same value is not the differing-copies warning", Rule: RuleDuplicateKey, Fire: false,
 			Object: cm(head + "mode: ipvs\nmode: ipvs\n"), Cluster: v137},
 		{Name: "duplicate mode with the same value is a warning", Rule: RuleDuplicateSame, Fire: true,
 			Object: cm(head + "mode: ipvs\nmode: ipvs\n"), Cluster: v137, Check: atLine(RuleDuplicateSame, 4)},
 		{Name: "duplicate values compared as YAML 1.1: yes equals true", Rule: RuleDuplicateSame, Fire: true,
 			Object: cm(head + "ipvs:\n  strictARP: yes\n  strictARP: true\n"), Cluster: v137},
-		{Name: "repeated section with different content is denied", Rule: RuleDuplicateKey, Fire: true,
+		{Name: "repeated section with different content warns", Rule: RuleDuplicateKey, Fire: true,
 			Object: cm(head + "ipvs:\n  scheduler: rr\nmode: ipvs\nipvs:\n  strictARP: true\n"), Cluster: v137, Contains: []string{"different value"}},
-		{Name: "three copies, the middle one differs: denied", Rule: RuleDuplicateKey, Fire: true,
+		{Name: "three copies, the middle one differs: differing-copies warning", Rule: RuleDuplicateKey, Fire: true,
 			Object: cm(head + "mode: ipvs\nmode: iptables\nmode: ipvs\n"), Cluster: v137},
 		{Name: "no duplicates, no same-value warning", Rule: RuleDuplicateSame, Fire: false, Object: cm(head + "mode: ipvs\n"), Cluster: v137},
 		{Name: "differing duplicates are not the same-value warning", Rule: RuleDuplicateSame, Fire: false,
 			Object: cm(head + "mode: ipvs\nmode: iptables\n"), Cluster: v137},
-		{Name: "repeated identical section is only a warning", Rule: RuleDuplicateKey, Fire: false,
+		{Name: "repeated identical section is not the differing-copies warning", Rule: RuleDuplicateKey, Fire: false,
 			Object: cm(head + "mode: ipvs\nipvs:\n  scheduler: rr\nipvs:\n  scheduler: rr\n"), Cluster: v137},
 
 		// KP013
@@ -369,4 +370,29 @@ func TestNeverPanics(t *testing.T) {
 	// Called directly (no engine to recover), a panic fails the test.
 	New().Validate(nil)
 	New().Validate(&rules.Request{})
+}
+
+// TestDuplicateKeysAreNeverDenied is the duplicate-key policy: kube-proxy
+// starts with the last copy (lenient decode), so no duplicate — differing,
+// identical or a whole repeated section — makes netguard deny.
+func TestDuplicateKeysAreNeverDenied(t *testing.T) {
+	for name, text := range map[string]string{
+		"differing scalar":  head + "mode: ipvs\nmode: iptables\n",
+		"identical scalar":  head + "mode: ipvs\nmode: ipvs\n",
+		"differing section": head + "mode: ipvs\nipvs:\n  scheduler: rr\nipvs:\n  strictARP: true\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := rulestest.Judge(New(), rulestest.Case{Object: cm(text), Cluster: ver("1.37")})
+			if rules.HasDeny(res.Findings) {
+				t.Errorf("denied: %s", rulestest.Describe(res.Findings))
+			}
+			warned := false
+			for _, f := range res.Findings {
+				warned = warned || (f.Rule == RuleDuplicateKey || f.Rule == RuleDuplicateSame) && f.Severity == rules.Warn
+			}
+			if !warned {
+				t.Errorf("no duplicate-key warning: %s", rulestest.Describe(res.Findings))
+			}
+		})
+	}
 }

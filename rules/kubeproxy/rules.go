@@ -116,8 +116,8 @@ func init() {
 	reg(RuleRemovedField, "field kube-proxy no longer uses", rules.Warn,
 		"Fields that kube-proxy once had and has since removed (udpIdleTimeout, resourceContainer, conntrack.max) or no longer uses (portRange since 1.31) are ignored; they are leftovers, not typos, and can be deleted.",
 		"conntrack:\n  maxPerCore: 32768", "udpIdleTimeout: 250ms")
-	reg(RuleDuplicateKey, "duplicate key in config.conf with a different value", rules.Deny,
-		"kube-proxy's strict decode fails on a repeated key and its lenient fallback keeps the last value (a repeated section replaces the whole earlier block), with one Info log line. When the copies differ, the earlier setting a reader sees is silently not what runs: an appended edit undoes the original or vice versa. (netguard's policy for every component: the decoder keeps the last copy, so differing copies are denied and identical copies warned.)",
+	reg(RuleDuplicateKey, "duplicate key in config.conf with a different value", rules.Warn,
+		"kube-proxy's strict decode fails on a repeated key and its lenient fallback keeps the last value (a repeated section replaces the whole earlier block), with one Info log line, and starts. The earlier copy a reader sees is not what runs, but the last one is usually the intended edit (appended overrides; upstream manifests have shipped such duplicates), so netguard warns and names the value that wins instead of denying. (One policy for every component: see the duplicate-key note at the top.)",
 		"mode: ipvs", "mode: ipvs\nmode: iptables")
 	reg(RuleDuplicateSame, "duplicate key in config.conf with the same value", rules.Warn,
 		"kube-proxy keeps the last of repeated keys; identical copies change nothing today, but the next edit of only the earlier copy silently has no effect.",

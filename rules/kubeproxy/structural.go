@@ -100,8 +100,8 @@ func (j *judge) structural() {
 			continue
 		}
 		j.rep.Add(RuleDuplicateKey, loc,
-			fmt.Sprintf("key %q is repeated (line %d) with a different value: kube-proxy silently keeps the last one (a repeated section replaces the whole earlier block), so the earlier setting a reader sees is not what runs.", dup.Key, dup.Line),
-			"keep one "+dup.Key+" and merge the settings into it")
+			fmt.Sprintf("key %q is repeated (line %d) with a different value: kube-proxy keeps the last one%s (a repeated section replaces the whole earlier block), so the earlier setting a reader sees is not what runs.", dup.Key, dup.Line, lastValueNote(d, dup)),
+			"keep one "+dup.Key+" with the value you mean (merge the settings of a repeated section into one block)")
 	}
 	for _, line := range extraDocuments(d.text) {
 		j.rep.Add(RuleExtraDoc, rules.Loc{Key: ConfigKey, Line: line},
@@ -413,4 +413,12 @@ func ignoredIn(d *decoded, path string) (mode, sec string) {
 		}
 	}
 	return mode, ""
+}
+
+// lastValueNote names the value kube-proxy keeps for a repeated scalar key.
+func lastValueNote(d *decoded, dup duplicateKey) string {
+	if _, v := d.pos.find(dupPath(d, dup)); v != nil && v.Kind == yamlScalar {
+		return fmt.Sprintf(" (%q)", v.Value)
+	}
+	return ""
 }

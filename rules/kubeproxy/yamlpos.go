@@ -9,6 +9,8 @@ import (
 
 type yamlNode = yaml.Node
 
+const yamlScalar = yaml.ScalarNode
+
 // yamlPos locates JSON paths ("ipvs.scheduler", "nodePortAddresses[1]",
 // "featureGates.IPv6DualStack") in the first document of a YAML text. Lines
 // and columns are 1-based and relative to the text (the config.conf value).

@@ -396,9 +396,10 @@ func validationHint(path string, t target) string {
 // ignoredIn reports the effective mode and the mode section of path when
 // kube-proxy does not read that section in the effective mode (ipvs.* outside
 // ipvs, nftables.* outside nftables; blank means iptables on Linux through
-// 1.37: pkg/proxy/apis/config/v1alpha1 defaults and cmd/kube-proxy/app
-// server_linux.go platformApplyDefaults). sec is "" when the value is read
-// or the config did not decode.
+// 1.37: cmd/kube-proxy/app server_others.go getProxyMode in 1.26-1.28,
+// server_linux.go platformApplyDefaults since 1.29; and Validate checks the
+// ipvs section only when mode is ipvs, pkg/proxy/apis/config/validation
+// since 1.26). sec is "" when the value is read or the config did not decode.
 func ignoredIn(d *decoded, path string) (mode, sec string) {
 	if d.fatal != nil || d.cfg == nil {
 		return "", ""

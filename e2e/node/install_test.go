@@ -13,7 +13,6 @@ import (
 
 	"github.com/netguard/netguard/e2e/node/cluster"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -44,6 +43,11 @@ func TestRealNode(t *testing.T) {
 		fn   func(*testing.T)
 	}{
 		{"1_HelmInstallWithDefaults", stepHelmInstall},
+		{"2_FAQThroughKubectlAndHelm", stepFAQ},
+		{"3_RestartsAndRotationUnderLoad", stepRestartsUnderLoad},
+		{"4_CNIBrokenNetguardStillAnswers", stepCNIBroken},
+		{"5a_HelmUpgradeRuleConfigUnderLoad", stepUpgradeRuleConfig},
+		{"5b_HelmUninstallLeavesNothing", stepUninstall},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, s.fn) {
@@ -254,5 +258,3 @@ func podDiagnostics(t *testing.T) string {
 	}
 	return b.String()
 }
-
-var _ = apierrors.IsNotFound

@@ -1,0 +1,88 @@
+//go:build node && linux
+
+package node
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// stepRestartsUnderLoad: under a steady stream of ConfigMap updates,
+// helm upgrade to a 90 s serving certificate (a rollout), kubectl rollout
+// restart, the deletion of one pod, and at least one certificate rotation:
+// no update fails at the client, none fails open or is rejected by the API
+// server, every one carries netguard's decision in the audit log.
+func stepRestartsUnderLoad(t *testing.T) {
+	before := apiserverWebhookMetrics(t)
+	l := startLoad(t, 8*time.Minute)
+	defer l.stop()
+
+	must(t, helm(t, "upgrade", release, chartDir(), "-n", namespace, "--reuse-values", "--wait", "--timeout", "5m",
+		"--set", "certificates.selfManaged.certValidity=90s", "--set", "certificates.selfManaged.rotationGrace=10s"))
+	readyPods(t, 2)
+	cert0 := servingCert(t)
+
+	must(t, kubectl(t, "rollout", "restart", "deployment/"+release, "-n", namespace))
+	must(t, kubectl(t, "rollout", "status", "deployment/"+release, "-n", namespace, "--timeout=5m"))
+	waitReadyPods(t, 2, 2*time.Minute)
+
+	pods := readyPods(t, 2)
+	must(t, kubectl(t, "delete", "pod", pods[0].Name, "-n", namespace, "--wait=true"))
+	waitReadyPods(t, 2, 2*time.Minute)
+
+	// The serving certificate (90 s) is reissued at 2/3 of its life.
+	waitFor(t, 3*time.Minute, "the serving certificate to rotate", func() bool {
+		return !bytes.Equal(servingCert(t), cert0)
+	})
+	time.Sleep(5 * time.Second) // some reviews with the new certificate
+	updates, errs := l.stop()
+	checkNoDroppedReviews(t, before, updates, errs)
+}
+
+func servingCert(t *testing.T) []byte {
+	t.Helper()
+	s, err := env.c.Client.CoreV1().Secrets(namespace).Get(t.Context(), secretName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Data["tls.crt"]
+}
+
+// waitReadyPods waits until exactly want netguard pods are Running and
+// Ready and none is terminating.
+func waitReadyPods(t *testing.T, want int, timeout time.Duration) {
+	t.Helper()
+	waitFor(t, timeout, "netguard pods Ready", func() bool {
+		list, err := env.c.Client.CoreV1().Pods(namespace).List(t.Context(), metav1.ListOptions{LabelSelector: selector})
+		if err != nil {
+			return false
+		}
+		ready := 0
+		for _, p := range list.Items {
+			if p.DeletionTimestamp != nil {
+				return false
+			}
+			if podReady(&p) {
+				ready++
+			}
+		}
+		return ready == want && len(list.Items) == want
+	})
+}
+
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out after %s waiting for %s\n%s", timeout, what, podDiagnostics(t))
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -26,63 +27,54 @@ type Images struct {
 	Pause, Netguard string
 }
 
-// BuildImages builds the netguard image (./cmd/netguard, with
-// internal/image: the same files and runtime contract as the release) and
-// the pause image (e2e/node/pause) for this machine's platform, and writes
-// each as an OCI archive into dir.
+// BuildImages builds the netguard image exactly as the README's "Install in
+// a cluster" does (`make image`: internal/tools/imagebuild, here for this
+// machine's platform only) and the pause image (e2e/node/pause, with the same
+// library), and writes each as an OCI archive into dir.
 func BuildImages(ctx context.Context, root, dir string, logf func(string, ...any)) (*Images, error) {
-	p := v1.Platform{OS: "linux", Architecture: runtime.GOARCH}
-	created := time.Unix(0, 0).UTC()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	bins := map[string]string{"netguard": "./cmd/netguard", "pause": "./e2e/node/pause"}
-	data := map[string][]byte{}
-	for name, pkg := range bins {
-		t0 := time.Now()
-		out := filepath.Join(dir, name)
-		b := image.GoBuild{Dir: root, Package: pkg, Platform: p, Version: "e2e-node", Out: out}
-		if err := b.Run(ctx); err != nil {
-			return nil, err
-		}
-		var err error
-		if data[name], err = os.ReadFile(out); err != nil {
-			return nil, err
-		}
-		logf("built %s in %s", pkg, time.Since(t0).Round(time.Millisecond))
+	imgs := &Images{Pause: filepath.Join(dir, "pause.tar"), Netguard: filepath.Join(dir, "netguard.tar")}
+	t0 := time.Now()
+	cmd := exec.CommandContext(ctx, "go", "run", "./internal/tools/imagebuild",
+		"-name", NetguardRepo+":"+NetguardImageTag, "-platforms", "linux/"+runtime.GOARCH,
+		"-out", filepath.Join(dir, "netguard-layout"), "-archive", imgs.Netguard, "-work", filepath.Join(dir, "build"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%v: %w\n%s", cmd.Args, err, out)
 	}
-	caCerts, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
-	if err != nil {
-		return nil, fmt.Errorf("CA certificates for the image: %w", err)
+	logf("built the netguard image (internal/tools/imagebuild) in %s", time.Since(t0).Round(time.Millisecond))
+	return imgs, buildPause(ctx, root, dir, imgs.Pause)
+}
+
+func buildPause(ctx context.Context, root, dir, out string) error {
+	p := v1.Platform{OS: "linux", Architecture: runtime.GOARCH}
+	bin := filepath.Join(dir, "pause")
+	if err := (image.GoBuild{Dir: root, Package: "./e2e/node/pause", Platform: p, Out: bin}).Run(ctx); err != nil {
+		return err
 	}
-	ng, err := image.NetguardImage(p, data["netguard"], caCerts, image.Metadata{Version: "e2e-node", Revision: "e2e-node", Created: created})
+	data, err := os.ReadFile(bin)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	pause, err := image.Build(image.Config{
 		Platform:   p,
-		Created:    created,
-		Layers:     [][]image.File{{{Path: "/pause", Mode: 0o755, Data: data["pause"]}}},
+		Created:    time.Unix(0, 0).UTC(),
+		Layers:     [][]image.File{{{Path: "/pause", Mode: 0o755, Data: data}}},
 		Entrypoint: []string{"/pause"},
 		User:       "65535:65535",
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	imgs := &Images{Pause: filepath.Join(dir, "pause.tar"), Netguard: filepath.Join(dir, "netguard.tar")}
-	if err := writeArchive(dir, "pause", PauseImage, pause, imgs.Pause); err != nil {
-		return nil, err
-	}
-	return imgs, writeArchive(dir, "netguard", NetguardRepo+":"+NetguardImageTag, ng, imgs.Netguard)
-}
-
-func writeArchive(dir, name, ref string, img v1.Image, out string) error {
-	idx, err := image.Index(img)
+	idx, err := image.Index(pause)
 	if err != nil {
 		return err
 	}
-	layoutDir := filepath.Join(dir, name+"-layout")
-	if err := image.WriteLayout(layoutDir, ref, idx); err != nil {
+	layoutDir := filepath.Join(dir, "pause-layout")
+	if err := image.WriteLayout(layoutDir, PauseImage, idx); err != nil {
 		return err
 	}
 	f, err := os.Create(out)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-node test (e2e/node, `make test-node`) needs from
-# Debian: containerd (1.6), runc and containernetworking-plugins (bridge,
-# host-local, portmap, loopback in /usr/lib/cni). Nothing is done when they
+# Debian: containerd (1.6), runc, containernetworking-plugins (bridge,
+# host-local, portmap, loopback in /usr/lib/cni) and iptables (kube-proxy). Nothing is done when they
 # are present; without root nothing is installed (the test then skips with
 # the reason).
 set -euo pipefail
@@ -9,6 +9,7 @@ set -euo pipefail
 missing=()
 command -v containerd >/dev/null 2>&1 || missing+=(containerd)
 command -v runc >/dev/null 2>&1 || missing+=(runc)
+command -v iptables-restore >/dev/null 2>&1 || missing+=(iptables)
 for p in bridge host-local portmap loopback; do
 	if [[ ! -x /usr/lib/cni/$p ]]; then
 		missing+=(containernetworking-plugins)
@@ -16,7 +17,7 @@ for p in bridge host-local portmap loopback; do
 	fi
 done
 if ((${#missing[@]} == 0)); then
-	echo "node-deps: containerd, runc and the CNI plugins are installed"
+	echo "node-deps: containerd, runc, the CNI plugins and iptables are installed"
 	exit 0
 fi
 if [[ $(id -u) != 0 ]]; then

@@ -11,9 +11,9 @@ import (
 	"syscall"
 )
 
-// DebianPackages provide containerd, runc and the CNI plugins;
+// DebianPackages provide containerd, runc, the CNI plugins and iptables;
 // hack/node-deps.sh installs them with apt-get.
-const DebianPackages = "containerd runc containernetworking-plugins"
+const DebianPackages = "containerd runc containernetworking-plugins iptables"
 
 // CNIBinDir is where Debian's containernetworking-plugins put the plugins.
 const CNIBinDir = "/usr/lib/cni"
@@ -31,7 +31,7 @@ func Preflight() string {
 		}
 	}
 	var missing []string
-	for _, b := range []string{"containerd", "containerd-shim-runc-v2", "runc", "ctr", "nsenter", "ip", "sleep"} {
+	for _, b := range []string{"containerd", "containerd-shim-runc-v2", "runc", "ctr", "iptables-restore", "nsenter", "ip", "sleep"} {
 		if _, err := exec.LookPath(b); err != nil {
 			missing = append(missing, b)
 		}

@@ -5,6 +5,10 @@ package node
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,8 +16,11 @@ import (
 )
 
 // stepRestartsUnderLoad: under a steady stream of ConfigMap updates,
-// helm upgrade to a 90 s serving certificate (a rollout), kubectl rollout
-// restart, the deletion of one pod, and at least one certificate rotation:
+// helm upgrade to a 90 s serving certificate with an extra host name (a
+// rollout; the new name makes netguard reissue the certificate, a lifetime
+// change alone would wait for the old one's renewal), kubectl rollout
+// restart, the deletion of one pod, and at least one renewal at 2/3 of
+// the 90 s:
 // no update fails at the client, none fails open or is rejected by the API
 // server, every one carries netguard's decision in the audit log.
 func stepRestartsUnderLoad(t *testing.T) {
@@ -22,9 +29,14 @@ func stepRestartsUnderLoad(t *testing.T) {
 	defer l.stop()
 
 	must(t, helm(t, "upgrade", release, chartDir(), "-n", namespace, "--reuse-values", "--wait", "--timeout", "5m",
-		"--set", "certificates.selfManaged.certValidity=90s", "--set", "certificates.selfManaged.rotationGrace=10s"))
+		"--set", "certificates.selfManaged.certValidity=90s", "--set", "certificates.selfManaged.rotationGrace=10s",
+		"--set", "certificates.extraHosts={netguard.rotation.test}"))
 	readyPods(t, 2)
+	waitFor(t, time.Minute, "a serving certificate for the extra host", func() bool {
+		return strings.Contains(certInfo(t, servingCert(t)), "netguard.rotation.test")
+	})
 	cert0 := servingCert(t)
+	t.Logf("serving certificate after the upgrade: %s", certInfo(t, cert0))
 
 	must(t, kubectl(t, "rollout", "restart", "deployment/"+release, "-n", namespace))
 	must(t, kubectl(t, "rollout", "status", "deployment/"+release, "-n", namespace, "--timeout=5m"))
@@ -38,9 +50,24 @@ func stepRestartsUnderLoad(t *testing.T) {
 	waitFor(t, 3*time.Minute, "the serving certificate to rotate", func() bool {
 		return !bytes.Equal(servingCert(t), cert0)
 	})
+	t.Logf("renewed serving certificate: %s", certInfo(t, servingCert(t)))
 	time.Sleep(5 * time.Second) // some reviews with the new certificate
 	updates, errs := l.stop()
 	checkNoDroppedReviews(t, before, updates, errs)
+}
+
+// certInfo describes a PEM certificate: names and lifetime.
+func certInfo(t *testing.T, pemCert []byte) string {
+	t.Helper()
+	b, _ := pem.Decode(pemCert)
+	if b == nil {
+		t.Fatal("tls.crt is not PEM")
+	}
+	c, err := x509.ParseCertificate(b.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("names %v, valid %s from %s", c.DNSNames, c.NotAfter.Sub(c.NotBefore), c.NotBefore.Format(time.TimeOnly))
 }
 
 func servingCert(t *testing.T) []byte {

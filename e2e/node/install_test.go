@@ -143,13 +143,33 @@ func checkHardening(t *testing.T, p *corev1.Pod) {
 
 func checkPDB(t *testing.T) {
 	t.Helper()
-	pdb, err := env.c.Client.PolicyV1().PodDisruptionBudgets(namespace).Get(t.Context(), release, metav1.GetOptions{})
-	if err != nil {
-		t.Fatalf("the chart's PodDisruptionBudget: %v", err)
+	var last string
+	ok := poll(t, 30*time.Second, func() bool {
+		pdb, err := env.c.Client.PolicyV1().PodDisruptionBudgets(namespace).Get(t.Context(), release, metav1.GetOptions{})
+		if err != nil {
+			last = err.Error()
+			return false
+		}
+		last = fmt.Sprintf("minAvailable %v, healthy %d, disruptions allowed %d", pdb.Spec.MinAvailable, pdb.Status.CurrentHealthy, pdb.Status.DisruptionsAllowed)
+		return pdb.Spec.MinAvailable != nil && pdb.Spec.MinAvailable.IntValue() == 1 && pdb.Status.CurrentHealthy == 2 && pdb.Status.DisruptionsAllowed == 1
+	})
+	if !ok {
+		t.Errorf("the chart's PodDisruptionBudget: %s; want minAvailable 1, 2 healthy, 1 disruption allowed", last)
 	}
-	if pdb.Spec.MinAvailable == nil || pdb.Spec.MinAvailable.IntValue() != 1 || pdb.Status.CurrentHealthy != 2 || pdb.Status.DisruptionsAllowed != 1 {
-		t.Errorf("PDB: minAvailable %v, healthy %d, disruptions allowed %d; want 1, 2, 1", pdb.Spec.MinAvailable, pdb.Status.CurrentHealthy, pdb.Status.DisruptionsAllowed)
+}
+
+// poll reports whether cond became true within timeout.
+func poll(t *testing.T, timeout time.Duration, cond func() bool) bool {
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
+	return true
 }
 
 // checkSelfManagedCA: netguard created its Secret, and the CA in it is in

@@ -4,7 +4,6 @@ package node
 
 import (
 	"bytes"
-	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -103,13 +102,7 @@ func waitReadyPods(t *testing.T, want int, timeout time.Duration) {
 
 func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), timeout)
-	defer cancel()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("timed out after %s waiting for %s\n%s", timeout, what, podDiagnostics(t))
-		case <-time.After(500 * time.Millisecond):
-		}
+	if !poll(t, timeout, cond) {
+		t.Fatalf("timed out after %s waiting for %s\n%s", timeout, what, podDiagnostics(t))
 	}
 }

@@ -38,7 +38,7 @@ func faqHelmBroken(t *testing.T) {
 		t.Fatalf("want the install rejected:\n%s", r)
 	}
 	t.Logf("%s", r)
-	for _, want := range []string{`admission webhook "` + validateHook + `" denied the request`, "kube-flannel-cfg", "[FL001]", "Fix:"} {
+	for _, want := range []string{`admission webhook "` + validateHook + `" denied the request`, "kube-flannel-cfg", "[FL001] key cni-conf.json, line 6, col 20", "not valid JSON", "Fix: fix the JSON syntax"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("helm's error lacks %q", want)
 		}

@@ -30,7 +30,9 @@ func stepRestartsUnderLoad(t *testing.T) {
 	must(t, helm(t, "upgrade", release, chartDir(), "-n", namespace, "--reuse-values", "--wait", "--timeout", "5m",
 		"--set", "certificates.selfManaged.certValidity=90s", "--set", "certificates.selfManaged.rotationGrace=10s",
 		"--set", "certificates.extraHosts={netguard.rotation.test}"))
-	readyPods(t, 2)
+	// helm --wait returns once replicas - maxUnavailable (1) pods are
+	// Ready: the rollout may still be replacing the second one.
+	waitReadyPods(t, 2, 3*time.Minute)
 	waitFor(t, time.Minute, "a serving certificate for the extra host", func() bool {
 		return strings.Contains(certInfo(t, servingCert(t)), "netguard.rotation.test")
 	})

@@ -38,6 +38,7 @@ func stepUpgradeRuleConfig(t *testing.T) {
 	defer l.stop()
 	must(t, helm(t, "upgrade", release, chartDir(), "-n", namespace, "--reuse-values", "--wait", "--timeout", "5m",
 		"--set", "config.rules.FL014=warn"))
+	waitReadyPods(t, 2, 3*time.Minute)
 	t0 := time.Now()
 	waitFor(t, 3*time.Minute, "FL014 to be a warning", func() bool { return dryRunCreate(t, bothModes()) == nil })
 	t.Logf("the new rule configuration took effect %s after helm upgrade returned", time.Since(t0).Round(time.Second))

@@ -67,6 +67,9 @@ func stepHelmInstall(t *testing.T) {
 		t.Fatalf("%s\n%s", r, podDiagnostics(t))
 	}
 	t.Logf("helm install --wait took %s", time.Since(t0).Round(time.Millisecond))
+	// --wait is satisfied by replicas - maxUnavailable (1) Ready pods.
+	waitReadyPods(t, 2, 2*time.Minute)
+	t.Logf("both replicas Ready %s after helm install started", time.Since(t0).Round(time.Millisecond))
 	pods := readyPods(t, 2)
 	nodes := map[string]bool{}
 	for _, p := range pods {

@@ -3,6 +3,7 @@
 package node
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -45,6 +46,7 @@ func stepCNIBroken(t *testing.T) {
 	}
 
 	waitDenied(t, 30*time.Second)
+	probeDenials(t, 20*time.Second)
 	fix := framework.Edit{Replace: []framework.Replacement{{Key: "cni-conf.json", Old: `"hairpinMode": true`, New: `"hairpinMode": false`}}}
 	if r := kubectlEdit(t, "kube-system", "kube-flannel-cfg", fix); r.err != nil || !strings.Contains(r.stdout, "edited") {
 		t.Fatalf("want the operator's fix of kube-flannel-cfg accepted:\n%s", r)
@@ -67,4 +69,30 @@ func restoreCNI(t *testing.T) {
 	if err := env.c.WaitNodesReady(t.Context(), 3*time.Minute); err != nil {
 		t.Errorf("after restoring the CNI: %v", err)
 	}
+}
+
+// probeDenials sends a dry-run create of a broken kube-flannel-cfg every
+// 250 ms for d: each must be denied by netguard. One that is not was
+// admitted unchecked (fail open: the API server could not reach netguard
+// through its Service).
+func probeDenials(t *testing.T, d time.Duration) {
+	t.Helper()
+	denied, other := 0, []string{}
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+		err := dryRunCreate(t, brokenFlannel())
+		if err != nil && strings.Contains(err.Error(), `admission webhook "`+validateHook+`" denied the request`) {
+			denied++
+			continue
+		}
+		other = append(other, fmt.Sprintf("%s: %v", time.Now().Format(time.TimeOnly), err))
+	}
+	t.Logf("with the CNI broken: %d of %d probes denied by netguard through its Service", denied, denied+len(other))
+	if len(other) > 0 {
+		t.Errorf("%d probes not judged by netguard:\n%s\n%s", len(other), strings.Join(other, "\n"), endpointDiagnostics(t))
+	}
+}
+
+func endpointDiagnostics(t *testing.T) string {
+	r := kubectl(t, "get", "endpointslices,pods", "-n", namespace, "-o", "wide")
+	return r.stdout + r.stderr
 }

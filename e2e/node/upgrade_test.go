@@ -13,9 +13,12 @@ import (
 )
 
 // bothModes is a kube-flannel-cfg with hairpinMode and promiscMode: FL014,
-// deny by default.
+// deny by default. In kube-flannel (also targeted): kube-system has the faq
+// release's kube-flannel-cfg, and an accepted dry-run create would fail
+// there with AlreadyExists.
 func bothModes() *corev1.ConfigMap {
 	cm := brokenFlannel()
+	cm.Namespace = "kube-flannel"
 	cm.Data["cni-conf.json"] = `{"name": "cbr0", "cniVersion": "0.3.1", "plugins": [{"type": "flannel", "delegate": {"hairpinMode": true, "promiscMode": true, "isDefaultGateway": true}}, {"type": "portmap", "capabilities": {"portMappings": true}}]}`
 	return cm
 }
@@ -30,6 +33,7 @@ func dryRunCreate(t *testing.T, cm *corev1.ConfigMap) error {
 // load: FL014 stops denying once netguard reloaded its configuration, and
 // no review is dropped.
 func stepUpgradeRuleConfig(t *testing.T) {
+	must(t, kubectl(t, "create", "namespace", "kube-flannel"))
 	if err := dryRunCreate(t, bothModes()); err == nil || !strings.Contains(err.Error(), "[FL014]") {
 		t.Fatalf("before the upgrade: want FL014 to deny, got %v", err)
 	}
@@ -84,7 +88,7 @@ func stepUninstall(t *testing.T) {
 		list, err := c.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
 		return err == nil && len(list.Items) == 0
 	})
-	if err := dryRunCreate(t, brokenFlannel()); err != nil {
+	if err := dryRunCreate(t, bothModes()); err != nil {
 		t.Errorf("after uninstall the API server still rejects: %v", err)
 	}
 	if _, err := c.CoreV1().Secrets(namespace).Get(ctx, secretName, metav1.GetOptions{}); err != nil {

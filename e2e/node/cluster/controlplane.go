@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -147,5 +146,3 @@ func (c *Cluster) waitHealthy(ctx context.Context, p *Process, url string) error
 func kubeletKubeconfigUser(name string) (string, []string) {
 	return "system:node:" + name, []string{"system:nodes"}
 }
-
-func yamlList(items []string) string { return "[" + strings.Join(items, ", ") + "]" }

@@ -12,7 +12,8 @@ build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netguard
 
 ## test: go vet + gofmt check + unit tests of the main module + parity tests (test/parity) + e2e tests
-test: vet fmt-check unit parity e2e
+## + the real-node test (skips with the reason when the machine cannot run a node)
+test: vet fmt-check unit parity e2e test-node
 
 vet:
 	$(GO) vet ./...
@@ -47,7 +48,19 @@ demo: test-binaries
 	$(GO) build -o bin/netguard-demo ./hack/demo
 	bin/netguard-demo
 
-.PHONY: test-binaries e2e demo
+## test-node: the real-node test (e2e/node): a cluster (kubelet on containerd + runc, kube-proxy, bridge CNI)
+## in network namespaces of its own, `helm install` of charts/netguard, the FAQ, restarts under load, a broken
+## pod network, upgrade, uninstall. Root only: otherwise the Debian packages and the node binaries are not
+## installed/built and the test skips with the reason.
+NODE_TIMEOUT ?= 30m
+test-node:
+	hack/node-deps.sh
+	@if [ "$$(id -u)" = 0 ]; then hack/build-test-binaries.sh && hack/build-test-binaries.sh node; \
+	else echo "test-node: not root, node binaries not built (the test skips)"; fi
+	$(GO) vet -tags node ./e2e/node/...
+	$(GO) test -tags node -count=1 -v -timeout $(NODE_TIMEOUT) ./e2e/node/
+
+.PHONY: test-binaries e2e demo test-node
 
 ## lint-examples: the main job on the shipped examples (exit 1 is expected: some examples are broken on purpose)
 lint-examples:

@@ -7,7 +7,12 @@
 #   bin/k8s/etcd            go.etcd.io/etcd/server/v3             (hack/tools/go.mod)
 #   bin/helm                helm.sh/helm/v3/cmd/helm              (hack/tools/helm/go.mod)
 #
-# Usage: hack/build-test-binaries.sh [k8s|helm|all]   (default: all)
+# and, for the real-node test (e2e/node, `make test-node`) only:
+#
+#   bin/k8s/kubelet, kube-controller-manager, kube-scheduler, kube-proxy
+#                           k8s.io/kubernetes/cmd/...             (hack/tools/go.mod)
+#
+# Usage: hack/build-test-binaries.sh [k8s|helm|node|all]   (default: all = k8s + helm)
 #
 # Cache: a binary is rebuilt only when it is missing or older than its tools
 # module's go.mod/go.sum. Go's build cache makes a rebuild take seconds; the
@@ -18,6 +23,8 @@
 #                       those are used and no control-plane binary is built.
 #   HELM                path of a helm binary to use instead of building one
 #                       ($KUBEBUILDER_ASSETS/helm is used too when present).
+#   NODE_ASSETS         if set and it holds the four node binaries, those are
+#                       used and none is built (target node).
 #   BIN_DIR             output directory (default: <repo>/bin).
 #
 # Prints, as its last line, the directory the e2e tests should use as
@@ -147,16 +154,47 @@ build_helm() {
 	go_build "$TOOLS/helm" "$BIN_DIR" "$HELM_LDFLAGS" helm=helm.sh/helm/v3/cmd/helm
 }
 
+NODE_BINARIES=(kubelet kube-controller-manager kube-scheduler kube-proxy)
+
+# build_node: the node's binaries, same module, same version stamp as
+# kube-apiserver. Built in one go invocation (the three control-plane ones
+# share most packages; kubelet brings its own). Prints their directory.
+build_node() {
+	local b todo=()
+	if [[ -n ${NODE_ASSETS:-} ]]; then
+		for b in "${NODE_BINARIES[@]}"; do
+			[[ -x $NODE_ASSETS/$b ]] || todo+=("$b")
+		done
+		if ((${#todo[@]} == 0)); then
+			log "using NODE_ASSETS=$NODE_ASSETS (nothing to build)"
+			ASSETS=$NODE_ASSETS
+			return 0
+		fi
+		log "NODE_ASSETS=$NODE_ASSETS lacks ${todo[*]}; building into $K8S_DIR"
+		todo=()
+	fi
+	ASSETS=$K8S_DIR
+	for b in "${NODE_BINARIES[@]}"; do
+		fresh "$K8S_DIR/$b" "$TOOLS/go.mod" "$TOOLS/go.sum" || todo+=("$b=k8s.io/kubernetes/cmd/$b")
+	done
+	if ((${#todo[@]} == 0)); then
+		log "$K8S_DIR: node binaries are up to date"
+		return 0
+	fi
+	go_build "$TOOLS" "$K8S_DIR" "$K8S_LDFLAGS" "${todo[@]}"
+}
+
 ASSETS=$K8S_DIR
 case $WHAT in
 k8s) build_k8s ;;
 helm) build_helm ;;
+node) build_node ;;
 all)
 	build_k8s
 	build_helm
 	;;
 *)
-	echo "usage: $0 [k8s|helm|all]" >&2
+	echo "usage: $0 [k8s|helm|node|all]" >&2
 	exit 2
 	;;
 esac

@@ -13,7 +13,7 @@ build:
 
 ## test: go vet + gofmt check + unit tests of the main module + parity tests (test/parity) + e2e tests
 ## + the real-node test (skips with the reason when the machine cannot run a node)
-test: vet fmt-check unit parity e2e test-node
+test: node-deps vet fmt-check unit parity e2e test-node
 
 vet:
 	$(GO) vet ./...
@@ -53,14 +53,18 @@ demo: test-binaries
 ## pod network, upgrade, uninstall. Root only: otherwise the Debian packages and the node binaries are not
 ## installed/built and the test skips with the reason.
 NODE_TIMEOUT ?= 30m
-test-node:
-	hack/node-deps.sh
+test-node: node-deps
 	@if [ "$$(id -u)" = 0 ]; then hack/build-test-binaries.sh && hack/build-test-binaries.sh node; \
 	else echo "test-node: not root, node binaries not built (the test skips)"; fi
 	$(GO) vet -tags node ./e2e/node/...
 	$(GO) test -tags node -count=1 -v -timeout $(NODE_TIMEOUT) ./e2e/node/
 
-.PHONY: test-binaries e2e demo test-node
+## node-deps: the Debian packages of the real-node test (containerd, runc, CNI plugins, iptables), first in
+## `make test` so that the containerd tests of internal/image run too (root only; skipped otherwise)
+node-deps:
+	hack/node-deps.sh
+
+.PHONY: test-binaries e2e demo test-node node-deps
 
 ## lint-examples: the main job on the shipped examples (exit 1 is expected: some examples are broken on purpose)
 lint-examples:

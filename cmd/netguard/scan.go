@@ -3,20 +3,19 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
 	"github.com/netguard/netguard/internal/scan"
 	"github.com/netguard/netguard/rules"
+	"github.com/spf13/cobra"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-const scanUsage = `Usage: netguard scan [--kubeconfig FILE] [--context NAME] [--config FILE] [-o text|json]
-
-Lists the objects netguard targets that already exist in a cluster — the
+const scanLong = `Lists the objects netguard targets that already exist in a cluster — the
 ConfigMaps of the configured names and namespaces (eni-config and its
 eni-config-* overrides, kube-flannel-cfg, kube-proxy[-worker|-master]) and,
 when targets.services is enabled, Services in every namespace — and judges
@@ -37,101 +36,129 @@ Needs list on configmaps (targeted namespaces), services, nodes, and get on
 servicecidrs; a missing permission for nodes or servicecidrs falls back to
 --config.
 
+Output formats as lint: text, json, sarif, junit.
+
 Exit status: 0 nothing denied, 1 something denied, 2 error (no cluster,
-bad flags, a list call refused).
+bad flags, a list call refused).`
 
-Flags:
-`
+const scanExample = `  # Judge the objects in the current kubeconfig context
+  netguard scan
 
-func runScan(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, scanUsage)
-		fs.PrintDefaults()
+  # Another context, with a configuration file (targets, cluster facts)
+  netguard scan --context prod -c netguard.yaml
+
+  # Only what would be denied, as JSON
+  netguard scan --min-severity deny -o json`
+
+type scanFlags struct {
+	kubeconfig, configFile string
+	contexts               []string
+	output                 *enumValue
+	timeout                time.Duration
+	restart                bool
+	filter                 *severityFilter
+}
+
+func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
+	f := &scanFlags{output: newEnum("text", findingFormats...)}
+	cmd := &cobra.Command{
+		Use:     "scan [flags]",
+		Short:   "Judge the targeted objects already in a cluster (like lint)",
+		Long:    scanLong,
+		Example: scanExample,
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return exitCode(runScan(f, stdout, stderr))
+		},
 	}
-	kubeconfig := fs.String("kubeconfig", "", "kubeconfig `file` (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
-	kubeContext := fs.String("context", "", "kubeconfig `context` to use (default: the current context)")
-	configFile := fs.String("config", "", "netguard configuration `file` (targets, rule overrides, cluster facts)")
-	output := fs.String("o", "text", "output `format`: text or json (lint's)")
-	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this `duration`")
-	restart := fs.Bool("restart-advice", false, "also report the xx090 restart advice")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	fl := cmd.Flags()
+	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
+	_ = cmd.MarkFlagFilename("kubeconfig")
+	fl.StringArrayVar(&f.contexts, "context", nil, "kubeconfig context to use (default: the current context)")
+	_ = cmd.RegisterFlagCompletionFunc("context", completeContexts(&f.kubeconfig))
+	addConfigFlag(cmd, &f.configFile, "netguard configuration file (targets, rule overrides, cluster facts)")
+	addOutputFlag(cmd, f.output)
+	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up after this duration")
+	fl.BoolVar(&f.restart, "restart-advice", false, "also report the xx090 restart advice")
+	f.filter = addSeverityFlags(cmd)
+	return cmd
+}
+
+// completeContexts completes --context with the contexts of the kubeconfig.
+func completeContexts(kubeconfig *string) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		loading := clientcmd.NewDefaultClientConfigLoadingRules()
+		if *kubeconfig != "" {
+			loading.ExplicitPath = *kubeconfig
 		}
-		return 2
+		raw, err := loading.Load()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var names []cobra.Completion
+		for n := range raw.Contexts {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return names, cobra.ShellCompDirectiveNoFileComp
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "netguard scan: unexpected arguments %q\n", fs.Args())
-		return 2
+}
+
+func runScan(f *scanFlags, stdout, stderr io.Writer) int {
+	out := newFindingWriter("scan", f.output.String(), f.filter, stdout, stderr)
+	if len(f.contexts) > 1 {
+		return out.fail(errors.New("--context: give one context (several are not supported yet)"))
 	}
-	if *output != "text" && *output != "json" {
-		fmt.Fprintf(stderr, "netguard scan: -o %q: want text or json\n", *output)
-		return 2
+	kubeContext := ""
+	if len(f.contexts) == 1 {
+		kubeContext = f.contexts[0]
 	}
 	cfg := rules.DefaultConfig()
-	if *configFile != "" {
+	if f.configFile != "" {
 		var err error
-		if cfg, err = rules.LoadConfig(*configFile); err != nil {
-			fmt.Fprintf(stderr, "netguard scan: %v\n", err)
-			return 2
+		if cfg, err = rules.LoadConfig(f.configFile); err != nil {
+			return out.fail(err)
 		}
 	}
 	loading := clientcmd.NewDefaultClientConfigLoadingRules()
-	if *kubeconfig != "" {
-		loading.ExplicitPath = *kubeconfig
+	if f.kubeconfig != "" {
+		loading.ExplicitPath = f.kubeconfig
 	}
-	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loading, &clientcmd.ConfigOverrides{CurrentContext: *kubeContext}).ClientConfig()
+	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loading, &clientcmd.ConfigOverrides{CurrentContext: kubeContext}).ClientConfig()
 	if err != nil {
-		fmt.Fprintf(stderr, "netguard scan: no cluster to scan: %v\n", err)
-		return 2
+		return out.fail(fmt.Errorf("no cluster to scan: %w", err))
 	}
 	rc.UserAgent = "netguard-scan/" + versionString()
 	rc.Timeout = 30 * time.Second
 	c, err := kubernetes.NewForConfig(rc)
 	if err != nil {
-		fmt.Fprintf(stderr, "netguard scan: %v\n", err)
-		return 2
+		return out.fail(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
 	defer cancel()
-	res, err := scan.Run(ctx, c, scan.Options{Config: cfg, KeepRestartAdvice: *restart})
+	res, err := scan.Run(ctx, c, scan.Options{Config: cfg, KeepRestartAdvice: f.restart})
 	if err != nil {
-		fmt.Fprintf(stderr, "netguard scan: %v\n", err)
-		return 2
+		return out.fail(err)
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(stderr, "netguard scan: note: %s\n", n)
 	}
-	switch *output {
-	case "json":
-		writeJSONFindings(stdout, res.Findings)
-	default:
-		writeScanText(stdout, rc.Host, res)
-	}
+	out.write(res.Findings, nil, func(w io.Writer) { writeScanText(w, rc.Host, res, out) })
 	return res.ExitCode()
 }
 
 // writeScanText prints findings like lint (one line per finding, the hint
 // below), located as namespace/kind/name[key]:line:col, then a summary.
-func writeScanText(w io.Writer, host string, res *scan.Result) {
+func writeScanText(w io.Writer, host string, res *scan.Result, out *findingWriter) {
 	for _, f := range res.Findings {
+		if !out.keep(f.Severity) {
+			continue
+		}
 		loc := f.File
 		if f.Line > 0 {
 			loc += fmt.Sprintf(":%d:%d", f.Line, f.Column)
 		}
-		fmt.Fprintf(w, "%s: %s %s %s %s", loc, f.Rule, f.Severity, f.Kind, f.Object)
-		if f.Key != "" {
-			fmt.Fprintf(w, " %s", f.Key)
-		}
-		if f.Path != "" && f.Path != f.Key {
-			fmt.Fprintf(w, " (%s)", f.Path)
-		}
-		fmt.Fprintf(w, ": %s\n", f.Message)
-		if f.Hint != "" {
-			fmt.Fprintf(w, "    hint: %s\n", f.Hint)
-		}
+		writeFindingLine(w, loc, f, out.color)
 	}
 	verdict := "ok"
 	if res.Count(rules.Deny) > 0 {

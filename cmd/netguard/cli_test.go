@@ -32,7 +32,7 @@ func TestUnknownFlagIsOneLineWithPointerToHelp(t *testing.T) {
 
 func TestBadOutputFormatNamesTheValidOnes(t *testing.T) {
 	code, _, errOut := runCmd("", "lint", "-o", "yaml", "-")
-	if code != 2 || !strings.Contains(errOut, `"yaml"`) || !strings.Contains(errOut, "want text") {
+	if code != 2 || !strings.Contains(errOut, `"yaml"`) || !strings.Contains(errOut, "want text, json, sarif or junit") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

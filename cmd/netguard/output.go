@@ -6,12 +6,13 @@ import (
 	"os"
 
 	"github.com/netguard/netguard/internal/lint"
+	"github.com/netguard/netguard/internal/report"
 	"github.com/netguard/netguard/rules"
 	"golang.org/x/term"
 )
 
 // findingFormats are the -o values of lint and scan.
-var findingFormats = []string{"text", "json"}
+var findingFormats = []string{"text", "json", "sarif", "junit"}
 
 // findingWriter prints the outcome of lint or scan in the chosen format. The
 // machine formats always print one valid document, even when the command
@@ -60,9 +61,18 @@ func (o *findingWriter) document(findings []lint.Finding, errs []error) {
 			kept = append(kept, f)
 		}
 	}
+	run := report.Run{Command: o.command, Version: buildInfo().Version, Findings: kept, Errors: errs, Rules: catalog()}
+	var err error
 	switch o.format {
 	case "json":
 		writeJSONFindings(o.stdout, append(kept, errorFindings(errs)...))
+	case "sarif":
+		err = report.WriteSARIF(o.stdout, run)
+	case "junit":
+		err = report.WriteJUnit(o.stdout, run)
+	}
+	if err != nil {
+		fmt.Fprintf(o.stderr, "netguard %s: writing the report: %v\n", o.command, err)
 	}
 }
 

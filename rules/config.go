@@ -151,9 +151,14 @@ func (c *Config) applyDefaults() {
 }
 
 // ParseConfig reads a configuration file. Unknown fields are errors: a typo
-// in netguard's own configuration must not silently disable a rule.
+// in netguard's own configuration must not silently disable a rule. Mistakes
+// found in the YAML itself (unknown fields, unknown rule IDs, unquoted
+// versions and severities) are a *ConfigError with lines and columns.
 func ParseConfig(data []byte) (*Config, error) {
 	c := &Config{}
+	if probs := checkConfigYAML(data); len(probs) > 0 {
+		return nil, &ConfigError{Problems: probs}
+	}
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := yaml.UnmarshalStrict(data, c); err != nil {
 			return nil, fmt.Errorf("netguard config: %w", err)
@@ -173,6 +178,10 @@ func LoadConfig(file string) (*Config, error) {
 		return nil, fmt.Errorf("netguard config: %w", err)
 	}
 	c, err := ParseConfig(data)
+	if ce, ok := err.(*ConfigError); ok {
+		ce.File = file
+		return nil, ce
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}

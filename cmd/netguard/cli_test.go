@@ -46,7 +46,7 @@ func TestGoStyleSingleDashLongFlagsStillWork(t *testing.T) {
 	// The file's own error proves -config was read as --config and not as
 	// -c onfig.
 	for _, flag := range []string{"-config", "--config", "-c"} {
-		if code, _, errOut := runCmd(badDataCM, "lint", flag, cfg, "-"); code != 2 || !strings.Contains(errOut, cfg+": ") || !strings.Contains(errOut, "KP9999") {
+		if code, _, errOut := runCmd(badDataCM, "lint", flag, cfg, "-"); code != 2 || !strings.Contains(errOut, cfg+":2:3: ") || !strings.Contains(errOut, "KP9999") {
 			t.Errorf("lint %s: exit %d, stderr %q", flag, code, errOut)
 		}
 	}
@@ -145,5 +145,29 @@ func TestServeAcceptsTheChartsFlags(t *testing.T) {
 	}
 	if got := serve.Flags().Lookup("zap-log-level").Value.String(); got != "debug" {
 		t.Errorf("--zap-log-level = %q", got)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	_ = os.WriteFile(good, []byte("cluster:\n  kubernetesVersion: \"1.30\"\nrules:\n  KP030: \"off\"\n"), 0o644)
+	_ = os.WriteFile(bad, []byte("cluster:\n  kubernetesVersion: 1.30\nrules:\n  KP030: off\n  KP03: warn\n"), 0o644)
+	code, out, errOut := runCmd("", "config", "validate", good)
+	if code != 0 || out != good+": valid\n" || errOut != "" {
+		t.Errorf("valid file: exit %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runCmd("", "config", "validate", good, bad)
+	if code != 2 || !strings.Contains(out, good+": valid") {
+		t.Errorf("bad file: exit %d, stdout %q", code, out)
+	}
+	for _, want := range []string{bad + ":2:22: ", `kubernetesVersion: "1.30"`, bad + ":4:10: ", `KP030: "off"`, bad + ":5:3: ", "did you mean KP003?"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code, _, _ := runCmd("", "config", "validate"); code != 2 {
+		t.Errorf("no file: exit %d", code)
 	}
 }

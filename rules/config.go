@@ -21,11 +21,27 @@ import (
 //	  KP020: "off"
 //	targets: {...}      # which objects are judged
 //	mutations: {...}    # which fixes are applied
+//	exceptions:         # per-object waivers (the netguard.io/ignore annotation)
+//	  nonWaivable: [KP020]
 type Config struct {
-	Cluster   ClusterContext      `json:"cluster,omitempty"`
-	Rules     map[string]Severity `json:"rules,omitempty"`
-	Targets   Targets             `json:"targets,omitempty"`
-	Mutations Mutations           `json:"mutations,omitempty"`
+	Cluster    ClusterContext      `json:"cluster,omitempty"`
+	Rules      map[string]Severity `json:"rules,omitempty"`
+	Targets    Targets             `json:"targets,omitempty"`
+	Mutations  Mutations           `json:"mutations,omitempty"`
+	Exceptions Exceptions          `json:"exceptions,omitempty"`
+}
+
+// Exceptions configures the per-object waivers: an object annotated
+// netguard.io/ignore: "KP036,KP090" with a netguard.io/ignore-reason has
+// the findings of those rules waived, except for the rules listed here.
+type Exceptions struct {
+	// NonWaivable rules are never waived by an annotation ("*": none is).
+	NonWaivable []string `json:"nonWaivable,omitempty"`
+}
+
+// Waivable reports whether the annotation may waive a rule.
+func (e Exceptions) Waivable(ruleID string) bool {
+	return !slices.Contains(e.NonWaivable, ruleID) && !slices.Contains(e.NonWaivable, "*")
 }
 
 // NameSet selects ConfigMaps by namespace and name (names may be glob
@@ -205,6 +221,11 @@ func (c *Config) Validate() error {
 		}
 		if sev != Deny && sev != Warn && sev != Info && sev != Off {
 			errs = append(errs, fmt.Sprintf("rules.%s: severity %q must be deny, warn, info or off", id, sev))
+		}
+	}
+	for _, id := range c.Exceptions.NonWaivable {
+		if _, ok := Lookup(id); !ok && id != "*" && len(All()) > 0 {
+			errs = append(errs, fmt.Sprintf("exceptions.nonWaivable: %s: unknown rule ID", id))
 		}
 	}
 	if c.Cluster.KubernetesVersion != "" {

@@ -171,3 +171,16 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("no file: exit %d", code)
 	}
 }
+
+func TestLintHonoursIgnoreAnnotationUnlessNonWaivable(t *testing.T) {
+	code, out, _ := runCmd("", "lint", "testdata/kube-proxy-ignored.yaml")
+	if code != 0 || !strings.Contains(out, "NG004 warn") || !strings.Contains(out, "waived KP030 (1 finding: deny)") || strings.Contains(out, "KP030 deny") {
+		t.Errorf("waived: exit %d\n%s", code, out)
+	}
+	cfg := filepath.Join(t.TempDir(), "cfg.yaml")
+	_ = os.WriteFile(cfg, []byte("exceptions:\n  nonWaivable: [KP030]\n"), 0o644)
+	code, out, _ = runCmd("", "lint", "-c", cfg, "testdata/kube-proxy-ignored.yaml")
+	if code != 1 || !strings.Contains(out, "KP030 deny") || !strings.Contains(out, "NG005 warn") {
+		t.Errorf("non-waivable: exit %d\n%s", code, out)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,5 +183,62 @@ func TestLintHonoursIgnoreAnnotationUnlessNonWaivable(t *testing.T) {
 	code, out, _ = runCmd("", "lint", "-c", cfg, "testdata/kube-proxy-ignored.yaml")
 	if code != 1 || !strings.Contains(out, "KP030 deny") || !strings.Contains(out, "NG005 warn") {
 		t.Errorf("non-waivable: exit %d\n%s", code, out)
+	}
+}
+
+// closedLoopbackURL is an address on 127.0.0.1 where nothing listens: a
+// connection is refused at once.
+func closedLoopbackURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "https://" + addr
+}
+
+func TestScanSeveralContextsReportsEachIntoOneDocument(t *testing.T) {
+	server := closedLoopbackURL(t)
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	_ = os.WriteFile(kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: `+server+`, insecure-skip-tls-verify: true}
+users:
+- name: u
+  user: {token: t}
+contexts:
+- name: prod
+  context: {cluster: c, user: u}
+- name: staging
+  context: {cluster: c, user: u}
+current-context: prod
+`), 0o600)
+	for _, args := range [][]string{{"--context", "prod", "--context", "staging"}, {"--all-contexts"}} {
+		code, out, errOut := runCmd("", append([]string{"scan", "--kubeconfig", kubeconfig, "--timeout", "20s", "-o", "json"}, args...)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (no cluster answers)", args, code)
+		}
+		var fs []map[string]any
+		if err := json.Unmarshal([]byte(out), &fs); err != nil || len(fs) != 2 {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		if !strings.HasPrefix(fs[0]["message"].(string), "context prod: ") || !strings.HasPrefix(fs[1]["message"].(string), "context staging: ") {
+			t.Errorf("%v: errors %v", args, fs)
+		}
+		if !strings.Contains(errOut, "netguard scan: context prod: ") || !strings.Contains(errOut, "netguard scan: context staging: ") {
+			t.Errorf("%v: stderr %q", args, errOut)
+		}
+	}
+	code, _, errOut := runCmd("", "scan", "--kubeconfig", kubeconfig, "--all-contexts", "--context", "prod")
+	if code != 2 || !strings.Contains(errOut, "exclude each other") {
+		t.Errorf("--all-contexts with --context: exit %d %q", code, errOut)
+	}
+	code, out, _ := runCmd("", "scan", "--kubeconfig", kubeconfig, "--context", "prod", "--context", "nope", "--timeout", "20s")
+	if code != 2 || !strings.Contains(out, "netguard: context nope: error: no cluster to scan") || !strings.Contains(out, "netguard: 2 context(s), 2 failed") {
+		t.Errorf("unknown context in text: exit %d\n%s", code, out)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/netguard/netguard/internal/lint"
 	"github.com/netguard/netguard/internal/scan"
 	"github.com/netguard/netguard/rules"
 	"github.com/spf13/cobra"
@@ -48,11 +49,16 @@ const scanExample = `  # Judge the objects in the current kubeconfig context
   netguard scan --context prod -c netguard.yaml
 
   # Only what would be denied, as JSON
-  netguard scan --min-severity deny -o json`
+  netguard scan --min-severity deny -o json
+
+  # A fleet: several clusters at once, one report (findings located as context/namespace/kind/name[key])
+  netguard scan --context prod-hz --context prod-sh -o sarif > fleet.sarif
+  netguard scan --all-contexts --quiet`
 
 type scanFlags struct {
 	kubeconfig, configFile string
 	contexts               []string
+	allContexts            bool
 	output                 *enumValue
 	timeout                time.Duration
 	restart                bool
@@ -74,7 +80,8 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
 	_ = cmd.MarkFlagFilename("kubeconfig")
-	fl.StringArrayVar(&f.contexts, "context", nil, "kubeconfig context to use (default: the current context)")
+	fl.StringArrayVar(&f.contexts, "context", nil, "kubeconfig context to use (default: the current context); repeat it to scan several clusters concurrently into one report")
+	fl.BoolVar(&f.allContexts, "all-contexts", false, "scan every context of the kubeconfig concurrently, into one report")
 	_ = cmd.RegisterFlagCompletionFunc("context", completeContexts(&f.kubeconfig))
 	addConfigFlag(cmd, &f.configFile, "netguard configuration file (targets, rule overrides, cluster facts)")
 	addOutputFlag(cmd, f.output)
@@ -106,13 +113,6 @@ func completeContexts(kubeconfig *string) cobra.CompletionFunc {
 
 func runScan(f *scanFlags, stdout, stderr io.Writer) int {
 	out := newFindingWriter("scan", f.output.String(), f.filter, stdout, stderr)
-	if len(f.contexts) > 1 {
-		return out.fail(errors.New("--context: give one context (several are not supported yet)"))
-	}
-	kubeContext := ""
-	if len(f.contexts) == 1 {
-		kubeContext = f.contexts[0]
-	}
 	cfg := rules.DefaultConfig()
 	if f.configFile != "" {
 		var err error
@@ -124,33 +124,114 @@ func runScan(f *scanFlags, stdout, stderr io.Writer) int {
 	if f.kubeconfig != "" {
 		loading.ExplicitPath = f.kubeconfig
 	}
-	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loading, &clientcmd.ConfigOverrides{CurrentContext: kubeContext}).ClientConfig()
-	if err != nil {
-		return out.fail(fmt.Errorf("no cluster to scan: %w", err))
-	}
-	rc.UserAgent = "netguard-scan/" + versionString()
-	rc.Timeout = 30 * time.Second
-	c, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		return out.fail(err)
+	contexts := f.contexts
+	if f.allContexts {
+		if len(contexts) > 0 {
+			return out.fail(errors.New("--all-contexts and --context exclude each other"))
+		}
+		raw, err := loading.Load()
+		if err != nil {
+			return out.fail(fmt.Errorf("--all-contexts: %w", err))
+		}
+		for name := range raw.Contexts {
+			contexts = append(contexts, name)
+		}
+		if len(contexts) == 0 {
+			return out.fail(errors.New("--all-contexts: the kubeconfig has no contexts"))
+		}
+		sort.Strings(contexts)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
 	defer cancel()
-	res, err := scan.Run(ctx, c, scan.Options{Config: cfg, KeepRestartAdvice: f.restart})
+	opts := scan.Options{Config: cfg, KeepRestartAdvice: f.restart}
+	if len(contexts) > 1 {
+		return runFleetScan(ctx, out, loading, contexts, opts, stderr)
+	}
+	kubeContext := ""
+	if len(contexts) == 1 {
+		kubeContext = contexts[0]
+	}
+	cl := clusterFor(loading, kubeContext)
+	if cl.Err != nil {
+		return out.fail(cl.Err)
+	}
+	res, err := scan.Run(ctx, cl.Client, opts)
 	if err != nil {
 		return out.fail(err)
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(stderr, "netguard scan: note: %s\n", n)
 	}
-	out.write(res.Findings, nil, func(w io.Writer) { writeScanText(w, rc.Host, res, out) })
+	out.write(res.Findings, nil, func(w io.Writer) {
+		writeScanFindings(w, res.Findings, out)
+		writeScanSummary(w, "netguard: ", cl.Host, res)
+	})
 	return res.ExitCode()
 }
 
-// writeScanText prints findings like lint (one line per finding, the hint
-// below), located as namespace/kind/name[key]:line:col, then a summary.
-func writeScanText(w io.Writer, host string, res *scan.Result, out *findingWriter) {
-	for _, f := range res.Findings {
+// clusterFor makes the client of one kubeconfig context ("" the current one).
+func clusterFor(loading *clientcmd.ClientConfigLoadingRules, kubeContext string) scan.Cluster {
+	cl := scan.Cluster{Context: kubeContext}
+	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loading, &clientcmd.ConfigOverrides{CurrentContext: kubeContext}).ClientConfig()
+	if err != nil {
+		cl.Err = fmt.Errorf("no cluster to scan: %w", err)
+		return cl
+	}
+	rc.UserAgent = "netguard-scan/" + versionString()
+	rc.Timeout = 30 * time.Second
+	cl.Host = rc.Host
+	if cl.Client, err = kubernetes.NewForConfig(rc); err != nil {
+		cl.Err = err
+	}
+	return cl
+}
+
+// runFleetScan scans several contexts concurrently into one report; a
+// cluster that fails is reported and the others are still scanned.
+func runFleetScan(ctx context.Context, out *findingWriter, loading *clientcmd.ClientConfigLoadingRules, contexts []string, opts scan.Options, stderr io.Writer) int {
+	clusters := make([]scan.Cluster, 0, len(contexts))
+	for _, c := range contexts {
+		clusters = append(clusters, clusterFor(loading, c))
+	}
+	fleet := scan.RunFleet(ctx, clusters, opts, 4)
+	for _, c := range fleet.Clusters {
+		if c.Err != nil {
+			fmt.Fprintf(stderr, "netguard scan: context %s: %v\n", c.Context, c.Err)
+			continue
+		}
+		for _, n := range c.Result.Notes {
+			fmt.Fprintf(stderr, "netguard scan: context %s: note: %s\n", c.Context, n)
+		}
+	}
+	findings := fleet.Findings()
+	out.write(findings, fleet.Errors(), func(w io.Writer) {
+		writeScanFindings(w, findings, out)
+		var deny, warn, info, failed int
+		for _, c := range fleet.Clusters {
+			if c.Err != nil {
+				failed++
+				fmt.Fprintf(w, "netguard: context %s: error: %v\n", c.Context, c.Err)
+				continue
+			}
+			writeScanSummary(w, "netguard: context "+c.Context+": ", c.Host, c.Result)
+			deny, warn, info = deny+c.Result.Count(rules.Deny), warn+c.Result.Count(rules.Warn), info+c.Result.Count(rules.Info)
+		}
+		verdict := "ok"
+		switch {
+		case failed > 0:
+			verdict = "incomplete"
+		case deny > 0:
+			verdict = "denied"
+		}
+		fmt.Fprintf(w, "netguard: %d context(s), %d failed: %d deny, %d warn, %d info: %s\n", len(fleet.Clusters), failed, deny, warn, info, verdict)
+	})
+	return fleet.ExitCode()
+}
+
+// writeScanFindings prints findings like lint (one line per finding, the
+// hint below), located as [context/]namespace/kind/name[key]:line:col.
+func writeScanFindings(w io.Writer, findings []lint.Finding, out *findingWriter) {
+	for _, f := range findings {
 		if !out.keep(f.Severity) {
 			continue
 		}
@@ -160,11 +241,15 @@ func writeScanText(w io.Writer, host string, res *scan.Result, out *findingWrite
 		}
 		writeFindingLine(w, loc, f, out.color)
 	}
+}
+
+// writeScanSummary prints the summary line of one cluster.
+func writeScanSummary(w io.Writer, prefix, host string, res *scan.Result) {
 	verdict := "ok"
 	if res.Count(rules.Deny) > 0 {
 		verdict = "denied"
 	}
-	fmt.Fprintf(w, "netguard: scanned %s (Kubernetes %s, %d node(s)): %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
-		host, res.Cluster.KubernetesVersion, len(res.Cluster.Nodes), res.Objects, res.Judged,
+	fmt.Fprintf(w, "%sscanned %s (Kubernetes %s, %d node(s)): %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
+		prefix, host, res.Cluster.KubernetesVersion, len(res.Cluster.Nodes), res.Objects, res.Judged,
 		res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -33,7 +34,12 @@ Exit status: 0 every file is valid, 2 some file is not.`,
 			code := 0
 			for _, f := range files {
 				if _, err := rules.LoadConfig(f); err != nil {
-					fmt.Fprintf(stderr, "netguard config validate: %v\n", err)
+					var ce *rules.ConfigError
+					if errors.As(err, &ce) {
+						fmt.Fprintln(stderr, err) // one "file:line:col: problem" per line
+					} else {
+						fmt.Fprintf(stderr, "netguard config validate: %v\n", err)
+					}
 					code = 2
 					continue
 				}

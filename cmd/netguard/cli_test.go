@@ -175,7 +175,7 @@ func TestConfigValidate(t *testing.T) {
 
 func TestLintHonoursIgnoreAnnotationUnlessNonWaivable(t *testing.T) {
 	code, out, _ := runCmd("", "lint", "testdata/kube-proxy-ignored.yaml")
-	if code != 0 || !strings.Contains(out, "NG004 warn") || !strings.Contains(out, "waived KP030 (1 finding: deny)") || strings.Contains(out, "KP030 deny") {
+	if code != 0 || !strings.Contains(out, "testdata/kube-proxy-ignored.yaml:8:5: NG004 warn") || !strings.Contains(out, "waived KP030 (1 finding: deny)") || strings.Contains(out, "KP030 deny") {
 		t.Errorf("waived: exit %d\n%s", code, out)
 	}
 	cfg := filepath.Join(t.TempDir(), "cfg.yaml")

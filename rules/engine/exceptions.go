@@ -64,7 +64,7 @@ func applyExceptions(cfg *rules.Config, kind, namespace, name string, annotation
 	if !ok {
 		return findings, nil
 	}
-	loc := rules.Loc{Path: "metadata.annotations." + AnnotationIgnore}
+	loc := rules.Loc{Path: "metadata.annotations[" + AnnotationIgnore + "]"}
 	r := rules.NewReport(kind, namespace, name)
 	var ids, unknown []string
 	for _, id := range strings.Split(list, ",") {

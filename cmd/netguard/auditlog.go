@@ -19,7 +19,7 @@ audit.k8s.io/v1 Event per line; gzip-compressed files are read too) for the
 objects netguard guards: who created, edited or deleted which network
 ConfigMap or Service when, what netguard's webhooks decided (the API server
 records them as audit annotations "<webhook-name>/decision", "rules",
-"denied-rules", "ratcheted-rules", "changes"), which rules fired, what the
+"denied-rules", "ratcheted-rules", "waived-rules", "changes"), which rules fired, what the
 mutation changed, and where a webhook failed open or was unreachable.
 
 Kept: finished write requests (create, update, patch, delete) to ConfigMaps
@@ -30,7 +30,7 @@ plus any request one of netguard's webhooks annotated. The objects' contents
 Table columns: TIME (end of the request, UTC), USER, VERB ("(dry-run)" for
 server-side dry runs), OBJECT, CODE (HTTP status), DECISION (denied,
 unreachable, failed-open, mutated, allowed, skipped, not-judged), RULES
-(denied ones marked "!", ratcheted ones "~"), CHANGES.
+(denied ones marked "!", ratcheted ones "~", waived by netguard.io/ignore "^"), CHANGES.
 
 Exit status: 0 summarized, 2 unreadable input or bad flags.`
 

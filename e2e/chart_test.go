@@ -191,6 +191,20 @@ func TestChartLintsClean(t *testing.T) {
 	}
 }
 
+// The schema's rule IDs come from the registry (make docs): helm refuses an
+// unknown rule ID at install time, and accepts a known one.
+func TestChartSchemaRefusesUnknownRuleIDs(t *testing.T) {
+	lint := func(args ...string) framework.KubectlResult {
+		return helm(t, append([]string{"lint", "--strict", "--kube-version", chartKubeVersion, chartDir()}, args...)...)
+	}
+	if r := lint("--set", "config.rules.KP999=off"); r.Err == nil || !strings.Contains(r.Stdout+r.Stderr, "KP999") {
+		t.Errorf("helm lint with config.rules.KP999 passed:\n%s", r)
+	}
+	if r := lint("--set", "config.rules.KP030=off", "--set", "config.exceptions.nonWaivable={KP020}"); r.Err != nil {
+		t.Errorf("helm lint with a known rule ID:\n%s", r)
+	}
+}
+
 // chartOptionSet is one major configuration of the chart.
 type chartOptionSet struct {
 	name, namespace string

@@ -21,11 +21,27 @@ import (
 //	  KP020: "off"
 //	targets: {...}      # which objects are judged
 //	mutations: {...}    # which fixes are applied
+//	exceptions:         # per-object waivers (the netguard.io/ignore annotation)
+//	  nonWaivable: [KP020]
 type Config struct {
-	Cluster   ClusterContext      `json:"cluster,omitempty"`
-	Rules     map[string]Severity `json:"rules,omitempty"`
-	Targets   Targets             `json:"targets,omitempty"`
-	Mutations Mutations           `json:"mutations,omitempty"`
+	Cluster    ClusterContext      `json:"cluster,omitempty"`
+	Rules      map[string]Severity `json:"rules,omitempty"`
+	Targets    Targets             `json:"targets,omitempty"`
+	Mutations  Mutations           `json:"mutations,omitempty"`
+	Exceptions Exceptions          `json:"exceptions,omitempty"`
+}
+
+// Exceptions configures the per-object waivers: an object annotated
+// netguard.io/ignore: "KP036,KP090" with a netguard.io/ignore-reason has
+// the findings of those rules waived, except for the rules listed here.
+type Exceptions struct {
+	// NonWaivable rules are never waived by an annotation ("*": none is).
+	NonWaivable []string `json:"nonWaivable,omitempty"`
+}
+
+// Waivable reports whether the annotation may waive a rule.
+func (e Exceptions) Waivable(ruleID string) bool {
+	return !slices.Contains(e.NonWaivable, ruleID) && !slices.Contains(e.NonWaivable, "*")
 }
 
 // NameSet selects ConfigMaps by namespace and name (names may be glob
@@ -151,9 +167,14 @@ func (c *Config) applyDefaults() {
 }
 
 // ParseConfig reads a configuration file. Unknown fields are errors: a typo
-// in netguard's own configuration must not silently disable a rule.
+// in netguard's own configuration must not silently disable a rule. Mistakes
+// found in the YAML itself (unknown fields, unknown rule IDs, unquoted
+// versions and severities) are a *ConfigError with lines and columns.
 func ParseConfig(data []byte) (*Config, error) {
 	c := &Config{}
+	if probs := checkConfigYAML(data); len(probs) > 0 {
+		return nil, &ConfigError{Problems: probs}
+	}
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := yaml.UnmarshalStrict(data, c); err != nil {
 			return nil, fmt.Errorf("netguard config: %w", err)
@@ -173,6 +194,10 @@ func LoadConfig(file string) (*Config, error) {
 		return nil, fmt.Errorf("netguard config: %w", err)
 	}
 	c, err := ParseConfig(data)
+	if ce, ok := err.(*ConfigError); ok {
+		ce.File = file
+		return nil, ce
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
@@ -196,6 +221,11 @@ func (c *Config) Validate() error {
 		}
 		if sev != Deny && sev != Warn && sev != Info && sev != Off {
 			errs = append(errs, fmt.Sprintf("rules.%s: severity %q must be deny, warn, info or off", id, sev))
+		}
+	}
+	for _, id := range c.Exceptions.NonWaivable {
+		if _, ok := Lookup(id); !ok && id != "*" && len(All()) > 0 {
+			errs = append(errs, fmt.Sprintf("exceptions.nonWaivable: %s: unknown rule ID", id))
 		}
 	}
 	if c.Cluster.KubernetesVersion != "" {

@@ -51,6 +51,7 @@ const (
 	AnnotationRules     = "rules"
 	AnnotationDenied    = "denied-rules"
 	AnnotationRatcheted = "ratcheted-rules"
+	AnnotationWaived    = "waived-rules" // waived by the object's netguard.io/ignore
 	AnnotationChanges   = "changes"
 	AnnotationSkip      = "skip-reason"
 )
@@ -234,6 +235,9 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 	ann := map[string]string{AnnotationRules: joinIDs(out.Rules)}
 	if len(ratcheted) > 0 {
 		ann[AnnotationRatcheted] = joinIDs(ruleIDs(ratcheted))
+	}
+	if len(res.Waived) > 0 {
+		ann[AnnotationWaived] = joinIDs(ruleIDs(res.Waived))
 	}
 	if len(denies) > 0 {
 		out.Decision = DecisionDenied

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,16 +11,15 @@ import (
 
 	"github.com/netguard/netguard/internal/auditlog"
 	"github.com/netguard/netguard/rules"
+	"github.com/spf13/cobra"
 )
 
-const auditLogUsage = `Usage: netguard audit-log [flags] FILE... | -
-
-Summarizes a kube-apiserver audit log (--audit-log-format=json: one
+const auditLogLong = `Summarizes a kube-apiserver audit log (--audit-log-format=json: one
 audit.k8s.io/v1 Event per line; gzip-compressed files are read too) for the
 objects netguard guards: who created, edited or deleted which network
 ConfigMap or Service when, what netguard's webhooks decided (the API server
 records them as audit annotations "<webhook-name>/decision", "rules",
-"denied-rules", "ratcheted-rules", "changes"), which rules fired, what the
+"denied-rules", "ratcheted-rules", "waived-rules", "changes"), which rules fired, what the
 mutation changed, and where a webhook failed open or was unreachable.
 
 Kept: finished write requests (create, update, patch, delete) to ConfigMaps
@@ -32,54 +30,59 @@ plus any request one of netguard's webhooks annotated. The objects' contents
 Table columns: TIME (end of the request, UTC), USER, VERB ("(dry-run)" for
 server-side dry runs), OBJECT, CODE (HTTP status), DECISION (denied,
 unreachable, failed-open, mutated, allowed, skipped, not-judged), RULES
-(denied ones marked "!", ratcheted ones "~"), CHANGES.
+(denied ones marked "!", ratcheted ones "~", waived by netguard.io/ignore "^"), CHANGES.
 
-Exit status: 0 summarized, 2 unreadable input or bad flags.
+Exit status: 0 summarized, 2 unreadable input or bad flags.`
 
-Flags:
-`
+const auditLogExample = `  # What happened to the network ConfigMaps in the last two hours
+  netguard audit-log --since 2h /var/log/kubernetes/audit.log
 
-func runAuditLog(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("audit-log", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, auditLogUsage)
-		fs.PrintDefaults()
+  # Rotated, compressed logs, as JSON
+  netguard audit-log -o json audit.log audit-2026-11-25.log.gz`
+
+type auditLogFlags struct {
+	output                      *enumValue
+	since, configFile, webhooks string
+}
+
+func newAuditLogCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	f := &auditLogFlags{output: newEnum("table", "table", "json")}
+	cmd := &cobra.Command{
+		Use:     "audit-log [flags] FILE... | -",
+		Short:   "Summarize netguard's decisions in a kube-apiserver audit log",
+		Long:    auditLogLong,
+		Example: auditLogExample,
+		RunE: func(_ *cobra.Command, files []string) error {
+			if len(files) == 0 {
+				return errors.New("no input: give the audit log file(s), or - for stdin")
+			}
+			return exitCode(runAuditLog(f, files, stdin, stdout, stderr))
+		},
 	}
-	output := fs.String("o", "table", "output `format`: table or json")
-	since := fs.String("since", "", "only requests at or after `T`: an RFC 3339 time (2026-11-25T20:00:00Z), a date (2026-11-25), or a duration before now (2h, 30m)")
-	configFile := fs.String("config", "", "netguard configuration `file` whose targets select the ConfigMaps (default: the built-in targets)")
-	webhooks := fs.String("webhook", "netguard", "a webhook whose annotations count as netguard's when its name contains this `text`")
-	files, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		return 2
-	}
-	if *output != "table" && *output != "json" {
-		fmt.Fprintf(stderr, "netguard audit-log: -o %q: want table or json\n", *output)
-		return 2
-	}
-	if len(files) == 0 {
-		fmt.Fprintln(stderr, "netguard audit-log: no input: give the audit log file(s), or - for stdin")
-		fs.Usage()
-		return 2
-	}
+	fl := cmd.Flags()
+	addOutputFlag(cmd, f.output)
+	fl.StringVar(&f.since, "since", "", "only requests at or after T: an RFC 3339 time (2026-11-25T20:00:00Z), a date (2026-11-25), or a duration before now (2h, 30m)")
+	addConfigFlag(cmd, &f.configFile, "netguard configuration file whose targets select the ConfigMaps (default: the built-in targets)")
+	fl.StringVar(&f.webhooks, "webhook", "netguard", "a webhook whose annotations count as netguard's when its name contains this text")
+	return cmd
+}
+
+func runAuditLog(f *auditLogFlags, files []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var err error
 	opts := auditlog.Options{Config: rules.DefaultConfig()}
-	if *configFile != "" {
-		if opts.Config, err = rules.LoadConfig(*configFile); err != nil {
+	if f.configFile != "" {
+		if opts.Config, err = rules.LoadConfig(f.configFile); err != nil {
 			fmt.Fprintf(stderr, "netguard audit-log: %v\n", err)
 			return 2
 		}
 	}
-	if *since != "" {
-		if opts.Since, err = parseSince(*since, time.Now()); err != nil {
+	if f.since != "" {
+		if opts.Since, err = parseSince(f.since, time.Now()); err != nil {
 			fmt.Fprintf(stderr, "netguard audit-log: --since: %v\n", err)
 			return 2
 		}
 	}
-	if w := *webhooks; w != "" {
+	if w := f.webhooks; w != "" {
 		opts.IsNetguardWebhook = func(name string) bool { return strings.Contains(name, w) }
 	}
 
@@ -112,7 +115,7 @@ func runAuditLog(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(files) > 1 {
 		sortByTime(recs)
 	}
-	switch *output {
+	switch f.output.String() {
 	case "json":
 		err = auditlog.WriteJSON(stdout, recs)
 	default:

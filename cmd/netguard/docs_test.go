@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/netguard/netguard/rules"
+	"sigs.k8s.io/yaml"
 )
 
 // TestRulesDocIsCurrent fails when docs/rules.md differs from the catalog.
@@ -47,5 +50,44 @@ func TestREADMEConfigExampleParses(t *testing.T) {
 	}
 	if _, err := rules.LoadConfig("../../examples/netguard-config.yaml"); err != nil {
 		t.Errorf("examples/netguard-config.yaml: %v", err)
+	}
+}
+
+// TestPreCommitHooksRunRealCommands runs the entry of every hook of
+// .pre-commit-hooks.yaml the way pre-commit does (entry + file names).
+func TestPreCommitHooksRunRealCommands(t *testing.T) {
+	b, err := os.ReadFile("../../.pre-commit-hooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks []struct {
+		ID       string `json:"id"`
+		Entry    string `json:"entry"`
+		Language string `json:"language"`
+		Files    string `json:"files"`
+	}
+	if err := yaml.Unmarshal(b, &hooks); err != nil || len(hooks) == 0 {
+		t.Fatalf("hooks: %v", err)
+	}
+	inputs := map[string]string{"netguard-lint": "testdata/kube-proxy-bad.yaml", "netguard-config-validate": "../../examples/netguard-config.yaml"}
+	for _, h := range hooks {
+		f := inputs[h.ID]
+		if f == "" {
+			t.Errorf("hook %s has no test input", h.ID)
+			continue
+		}
+		if !regexp.MustCompile(h.Files).MatchString(filepath.Base(f)) && !regexp.MustCompile(h.Files).MatchString(f) {
+			t.Errorf("hook %s: files %q does not select %s", h.ID, h.Files, f)
+		}
+		args := strings.Fields(h.Entry)
+		if args[0] != "netguard" || h.Language != "golang" {
+			t.Errorf("hook %s: entry %q language %q", h.ID, h.Entry, h.Language)
+			continue
+		}
+		var out, errb bytes.Buffer
+		code := run(append(args[1:], f), nil, &out, &errb)
+		if code == 2 {
+			t.Errorf("hook %s: exit 2: %s", h.ID, errb.String())
+		}
 	}
 }

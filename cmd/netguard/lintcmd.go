@@ -2,168 +2,143 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/netguard/netguard/internal/lint"
 	"github.com/netguard/netguard/rules"
+	"github.com/spf13/cobra"
 )
 
-const lintUsage = `Usage: netguard lint [flags] PATH... | -
+const lintLong = `Reads Kubernetes manifests (multi-document YAML, JSON, kind: List; directories
+recursively: *.yaml, *.yml, *.json; "-" reads stdin) and judges every targeted
+ConfigMap and Service the way the cluster would store it: configured mutations
+are applied first and reported as info findings. The other ConfigMaps of the
+same run are the cluster context (an eni-config-* override is judged over the
+eni-config given in the same run).
 
-Reads Kubernetes manifests (multi-document YAML, JSON, kind: List; directories
-recursively: *.yaml, *.yml, *.json; "-" reads stdin, e.g.
-"helm template ... | netguard lint -") and judges every targeted ConfigMap and
-Service the way the cluster would store it: configured mutations are applied
-first and reported as info findings. The other ConfigMaps of the same run are
-the cluster context (an eni-config-* override is judged over the eni-config
-given in the same run).
+Output formats: text (compiler-like, coloured on a terminal unless NO_COLOR is
+set), json, sarif (SARIF 2.1.0 for GitHub code scanning) and junit (JUnit XML
+for GitLab, Jenkins). With json, sarif and junit an unreadable input still
+yields a valid document that carries the error.
 
 Exit status: 0 nothing denied, 1 something denied, 2 unreadable input
-(missing file, YAML syntax error, bad configuration).
+(missing file, YAML syntax error, bad configuration) or bad flags.`
 
-Flags:
-`
+const lintExample = `  # Judge a directory with a configuration file
+  netguard lint -c netguard.yaml manifests/
 
-// parseInterleaved parses flags that may follow positional arguments
-// ("netguard lint examples/ -o json").
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
+  # Judge a rendered Helm chart from stdin
+  helm template my-release ./chart | netguard lint -
+
+  # Judge for a given cluster version and Service CIDRs
+  netguard lint --kubernetes-version 1.30 --service-cidr 192.168.0.0/16,fd00::/112 kube-proxy.yaml
+
+  # Write the configured fixes back into the files
+  netguard lint --fix examples/flannel/
+
+  # SARIF for GitHub code scanning, only warnings and denials
+  netguard lint -o sarif --quiet manifests/ > netguard.sarif`
+
+// lintFlags are the flags of lint.
+type lintFlags struct {
+	configFile, k8sVersion, namespace string
+	output                            *enumValue
+	noMutate, fix                     bool
+	serviceCIDRs, podCIDRs            []string
+	dualStack                         string
+	flannelVersion, terwayVersion     string
+	filter                            *severityFilter
 }
 
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error {
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			*l = append(*l, p)
-		}
+func newLintCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	f := &lintFlags{output: newEnum("text", findingFormats...)}
+	cmd := &cobra.Command{
+		Use:     "lint [flags] PATH... | -",
+		Short:   "Judge manifests (files, directories, stdin) offline",
+		Long:    lintLong,
+		Example: lintExample,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if len(paths) == 0 {
+				return errors.New("no input: give files, directories or - for stdin")
+			}
+			return exitCode(runLint(f, paths, stdin, stdout, stderr))
+		},
 	}
-	return nil
+	fl := cmd.Flags()
+	addConfigFlag(cmd, &f.configFile, "netguard configuration file (YAML: cluster, rules, targets, mutations)")
+	fl.StringVar(&f.k8sVersion, "kubernetes-version", "", "Kubernetes version of the cluster, e.g. 1.34 (overrides cluster.kubernetesVersion)")
+	addOutputFlag(cmd, f.output)
+	fl.BoolVar(&f.noMutate, "no-mutate", false, "judge objects as written, without the configured mutations")
+	fl.BoolVar(&f.fix, "fix", false, "write the configured mutations back into the files (not with stdin)")
+	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace of objects that have none (as kubectl -n)")
+	fl.StringSliceVar(&f.serviceCIDRs, "service-cidr", nil, "service CIDRs of the cluster, comma-separated or repeated (two families = dual-stack)")
+	fl.StringSliceVar(&f.podCIDRs, "pod-cidr", nil, "pod CIDRs of the cluster, comma-separated or repeated")
+	fl.StringVar(&f.dualStack, "dual-stack", "", "true|false: whether Services are dual-stack (default: from the service CIDRs)")
+	fl.StringVar(&f.flannelVersion, "flannel-version", "", "flannel image version, e.g. v0.15.1.22-aliyun (decides the backends that exist)")
+	fl.StringVar(&f.terwayVersion, "terway-version", "", "Terway image version, e.g. v1.17.5")
+	f.filter = addSeverityFlags(cmd)
+	return cmd
 }
 
-func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, lintUsage)
-		fs.PrintDefaults()
-	}
-	configFile := fs.String("config", "", "netguard configuration `file` (YAML: cluster, rules, targets, mutations)")
-	k8sVersion := fs.String("kubernetes-version", "", "Kubernetes `version` of the cluster, e.g. 1.34 (overrides cluster.kubernetesVersion)")
-	output := fs.String("o", "text", "output `format`: text or json")
-	noMutate := fs.Bool("no-mutate", false, "judge objects as written, without the configured mutations")
-	fix := fs.Bool("fix", false, "write the configured mutations back into the files (not with stdin)")
-	namespace := fs.String("n", "default", "`namespace` of objects that have none (as kubectl -n)")
-	var serviceCIDRs, podCIDRs listFlag
-	fs.Var(&serviceCIDRs, "service-cidr", "service `CIDR`s of the cluster, comma-separated or repeated (two families = dual-stack)")
-	fs.Var(&podCIDRs, "pod-cidr", "pod `CIDR`s of the cluster, comma-separated or repeated")
-	dualStack := fs.String("dual-stack", "", "`true|false`: whether Services are dual-stack (default: from the service CIDRs)")
-	flannelVersion := fs.String("flannel-version", "", "flannel image `version`, e.g. v0.15.1.22-aliyun (decides the backends that exist)")
-	terwayVersion := fs.String("terway-version", "", "Terway image `version`, e.g. v1.17.5")
-	paths, err := parseInterleaved(fs, args)
-	if err == flag.ErrHelp {
-		return 0
-	}
-	if err != nil {
-		return 2
-	}
-	if *output != "text" && *output != "json" {
-		fmt.Fprintf(stderr, "netguard lint: -o %q: want text or json\n", *output)
-		return 2
-	}
-	if len(paths) == 0 {
-		fmt.Fprintln(stderr, "netguard lint: no input: give files, directories or - for stdin")
-		fs.Usage()
-		return 2
-	}
-
+func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out := newFindingWriter("lint", f.output.String(), f.filter, stdout, stderr)
 	cfg := rules.DefaultConfig()
-	if *configFile != "" {
-		if cfg, err = rules.LoadConfig(*configFile); err != nil {
-			fmt.Fprintf(stderr, "netguard lint: %v\n", err)
-			return 2
+	if f.configFile != "" {
+		var err error
+		if cfg, err = rules.LoadConfig(f.configFile); err != nil {
+			return out.fail(err)
 		}
 	}
 	c := &cfg.Cluster
-	if *k8sVersion != "" {
-		c.KubernetesVersion = *k8sVersion
+	if f.k8sVersion != "" {
+		c.KubernetesVersion = f.k8sVersion
 	}
-	if len(serviceCIDRs) > 0 {
-		c.ServiceCIDRs = serviceCIDRs
+	if len(f.serviceCIDRs) > 0 {
+		c.ServiceCIDRs = f.serviceCIDRs
 	}
-	if len(podCIDRs) > 0 {
-		c.PodCIDRs = podCIDRs
+	if len(f.podCIDRs) > 0 {
+		c.PodCIDRs = f.podCIDRs
 	}
-	switch *dualStack {
+	switch f.dualStack {
 	case "":
 	case "true", "false":
-		v := *dualStack == "true"
+		v := f.dualStack == "true"
 		c.DualStack = &v
 	default:
-		fmt.Fprintf(stderr, "netguard lint: --dual-stack %q: want true or false\n", *dualStack)
-		return 2
+		return out.fail(fmt.Errorf("--dual-stack %q: want true or false", f.dualStack))
 	}
-	if *flannelVersion != "" {
-		c.FlannelVersion = *flannelVersion
+	if f.flannelVersion != "" {
+		c.FlannelVersion = f.flannelVersion
 	}
-	if *terwayVersion != "" {
-		c.TerwayVersion = *terwayVersion
+	if f.terwayVersion != "" {
+		c.TerwayVersion = f.terwayVersion
 	}
 	if err := cfg.Validate(); err != nil {
-		fmt.Fprintf(stderr, "netguard lint: flags: %v\n", err)
-		return 2
+		return out.fail(fmt.Errorf("flags: %w", err))
 	}
 
-	res := lint.Run(paths, lint.Options{Config: cfg, NoMutate: *noMutate, Fix: *fix, DefaultNamespace: *namespace, Stdin: stdin})
+	res := lint.Run(paths, lint.Options{Config: cfg, NoMutate: f.noMutate, Fix: f.fix, DefaultNamespace: f.namespace, Stdin: stdin})
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "netguard lint: error: %v\n", e)
 	}
 	for _, n := range res.Notices {
 		fmt.Fprintf(stderr, "netguard lint: notice: %s\n", n)
 	}
-	switch *output {
-	case "json":
-		writeJSONFindings(stdout, res.Findings)
-	default:
-		writeText(stdout, res)
-	}
-	for _, f := range res.Fixed {
-		fmt.Fprintf(stderr, "netguard lint: fixed %s (%d value(s) rewritten)\n", f.File, f.Changes)
+	out.write(res.Findings, res.Errors, func(w io.Writer) { writeText(w, res, out) })
+	for _, fx := range res.Fixed {
+		fmt.Fprintf(stderr, "netguard lint: fixed %s (%d value(s) rewritten)\n", fx.File, fx.Changes)
 	}
 	return res.ExitCode()
 }
 
-// writeText prints findings like a compiler, then a summary line.
-func writeText(w io.Writer, res *lint.Result) {
+// writeText prints findings like a compiler, then a summary line (whose
+// counts include the findings --min-severity leaves out).
+func writeText(w io.Writer, res *lint.Result, out *findingWriter) {
 	for _, f := range res.Findings {
-		fmt.Fprintf(w, "%s:%d:%d: %s %s %s %s", f.File, f.Line, f.Column, f.Rule, f.Severity, f.Kind, f.Object)
-		if f.Key != "" {
-			fmt.Fprintf(w, " %s", f.Key)
-		}
-		if f.Path != "" && f.Path != f.Key {
-			fmt.Fprintf(w, " (%s)", f.Path)
-		}
-		fmt.Fprintf(w, ": %s\n", f.Message)
-		if f.Hint != "" {
-			fmt.Fprintf(w, "    hint: %s\n", f.Hint)
+		if out.keep(f.Severity) {
+			writeFindingLine(w, fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column), f, out.color)
 		}
 	}
 	verdict := "ok"
@@ -177,6 +152,22 @@ func writeText(w io.Writer, res *lint.Result) {
 	}
 	fmt.Fprintf(w, "netguard: %d file(s), %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
 		res.Files, res.Objects, res.Judged, res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)
+}
+
+// writeFindingLine prints one finding of lint or scan ("LOC: RULE SEVERITY
+// KIND OBJECT KEY (PATH): MESSAGE") and its hint below.
+func writeFindingLine(w io.Writer, loc string, f lint.Finding, color bool) {
+	fmt.Fprintf(w, "%s: %s %s %s %s", loc, f.Rule, paintSeverity(f.Severity, color), f.Kind, f.Object)
+	if f.Key != "" {
+		fmt.Fprintf(w, " %s", f.Key)
+	}
+	if f.Path != "" && f.Path != f.Key {
+		fmt.Fprintf(w, " (%s)", f.Path)
+	}
+	fmt.Fprintf(w, ": %s\n", f.Message)
+	if f.Hint != "" {
+		fmt.Fprintf(w, "    hint: %s\n", f.Hint)
+	}
 }
 
 // writeJSONFindings prints findings as an indented JSON array ([] when there

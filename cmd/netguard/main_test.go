@@ -140,7 +140,7 @@ func TestServeIsRoutedAndRejectsBadFlags(t *testing.T) {
 	if code, _, _ := runCmd("", "serve", "--no-such-flag"); code != 2 {
 		t.Errorf("serve --no-such-flag: exit %d, want 2", code)
 	}
-	if code, out, _ := runCmd("", "help"); code != 0 || !strings.Contains(out, "netguard serve") {
+	if code, out, _ := runCmd("", "help"); code != 0 || !strings.Contains(out, "\n  serve ") {
 		t.Errorf("usage must list serve: %q", out)
 	}
 }

@@ -2,34 +2,89 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/netguard/netguard/rules"
 	_ "github.com/netguard/netguard/rules/all" // registers every rule
+	"github.com/spf13/cobra"
 )
 
-func runRules(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	output := fs.String("o", "text", "output `format`: text, markdown or json")
-	if err := fs.Parse(args); err == flag.ErrHelp {
-		return 0
-	} else if err != nil {
-		return 2
+const rulesLong = `Prints the rule catalog: every rule's ID, severity, component, title, the
+reason it exists, and a good and a bad example. With rule IDs, prints only
+those rules (case does not matter). docs/rules.md is "netguard rules -o markdown".`
+
+const rulesExample = `  # The whole catalog
+  netguard rules
+
+  # One rule's full entry
+  netguard rules KP003
+
+  # Several rules as JSON
+  netguard rules kp003 FL010 -o json`
+
+func newRulesCmd(stdout io.Writer) *cobra.Command {
+	output := newEnum("text", "text", "markdown", "json").alias("md", "markdown")
+	cmd := &cobra.Command{
+		Use:     "rules [ID...]",
+		Short:   "Print the rule catalog, or the full entry of the given rules",
+		Long:    rulesLong,
+		Example: rulesExample,
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var ids []cobra.Completion
+			for _, r := range catalog() {
+				if !slices.Contains(args, r.ID) {
+					ids = append(ids, cobra.CompletionWithDesc(r.ID, r.Title))
+				}
+			}
+			return ids, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(_ *cobra.Command, ids []string) error {
+			rs, err := selectRules(catalog(), ids)
+			if err != nil {
+				return err
+			}
+			writeRules(stdout, output.String(), rs)
+			return nil
+		},
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "netguard rules: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	addOutputFlag(cmd, output)
+	return cmd
+}
+
+// selectRules returns the rules named by ids (all of them without ids), in
+// the order given; an unknown ID is an error with a did-you-mean.
+func selectRules(all []rules.Rule, ids []string) ([]rules.Rule, error) {
+	if len(ids) == 0 {
+		return all, nil
 	}
-	switch *output {
-	case "text":
-		writeRulesText(stdout, catalog())
-	case "markdown", "md":
-		fmt.Fprint(stdout, RulesMarkdown(catalog()))
+	known := make([]string, 0, len(all))
+	for _, r := range all {
+		known = append(known, r.ID)
+	}
+	var out []rules.Rule
+	for _, id := range ids {
+		r, ok := rules.Lookup(strings.ToUpper(id))
+		if !ok {
+			msg := fmt.Sprintf("unknown rule %q", id)
+			if s := rules.Suggest(strings.ToUpper(id), known); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			return nil, errors.New(msg)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func writeRules(w io.Writer, format string, rs []rules.Rule) {
+	switch format {
+	case "markdown":
+		fmt.Fprint(w, RulesMarkdown(rs))
 	case "json":
 		type jrule struct {
 			ID        string          `json:"id"`
@@ -42,18 +97,16 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			Bad       string          `json:"bad"`
 		}
 		out := []jrule{}
-		for _, r := range catalog() {
+		for _, r := range rs {
 			out = append(out, jrule{r.ID, r.Title, r.Severity, r.Component, r.Mutation, r.Rationale, r.Good, r.Bad})
 		}
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(out)
 	default:
-		fmt.Fprintf(stderr, "netguard rules: -o %q: want text, markdown or json\n", *output)
-		return 2
+		writeRulesText(w, rs)
 	}
-	return 0
 }
 
 func writeRulesText(w io.Writer, rs []rules.Rule) {

@@ -3,20 +3,20 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"sort"
 	"time"
 
+	"github.com/netguard/netguard/internal/lint"
 	"github.com/netguard/netguard/internal/scan"
 	"github.com/netguard/netguard/rules"
+	"github.com/spf13/cobra"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-const scanUsage = `Usage: netguard scan [--kubeconfig FILE] [--context NAME] [--config FILE] [-o text|json]
-
-Lists the objects netguard targets that already exist in a cluster — the
+const scanLong = `Lists the objects netguard targets that already exist in a cluster — the
 ConfigMaps of the configured names and namespaces (eni-config and its
 eni-config-* overrides, kube-flannel-cfg, kube-proxy[-worker|-master]) and,
 when targets.services is enabled, Services in every namespace — and judges
@@ -37,107 +37,219 @@ Needs list on configmaps (targeted namespaces), services, nodes, and get on
 servicecidrs; a missing permission for nodes or servicecidrs falls back to
 --config.
 
+Output formats as lint: text, json, sarif, junit.
+
 Exit status: 0 nothing denied, 1 something denied, 2 error (no cluster,
-bad flags, a list call refused).
+bad flags, a list call refused).`
 
-Flags:
-`
+const scanExample = `  # Judge the objects in the current kubeconfig context
+  netguard scan
 
-func runScan(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, scanUsage)
-		fs.PrintDefaults()
+  # Another context, with a configuration file (targets, cluster facts)
+  netguard scan --context prod -c netguard.yaml
+
+  # Only what would be denied, as JSON
+  netguard scan --min-severity deny -o json
+
+  # A fleet: several clusters at once, one report (findings located as context/namespace/kind/name[key])
+  netguard scan --context prod-hz --context prod-sh -o sarif > fleet.sarif
+  netguard scan --all-contexts --quiet`
+
+type scanFlags struct {
+	kubeconfig, configFile string
+	contexts               []string
+	allContexts            bool
+	output                 *enumValue
+	timeout                time.Duration
+	restart                bool
+	filter                 *severityFilter
+}
+
+func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
+	f := &scanFlags{output: newEnum("text", findingFormats...)}
+	cmd := &cobra.Command{
+		Use:     "scan [flags]",
+		Short:   "Judge the targeted objects already in a cluster (like lint)",
+		Long:    scanLong,
+		Example: scanExample,
+		Args:    cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return exitCode(runScan(f, stdout, stderr))
+		},
 	}
-	kubeconfig := fs.String("kubeconfig", "", "kubeconfig `file` (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
-	kubeContext := fs.String("context", "", "kubeconfig `context` to use (default: the current context)")
-	configFile := fs.String("config", "", "netguard configuration `file` (targets, rule overrides, cluster facts)")
-	output := fs.String("o", "text", "output `format`: text or json (lint's)")
-	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this `duration`")
-	restart := fs.Bool("restart-advice", false, "also report the xx090 restart advice")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	fl := cmd.Flags()
+	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
+	_ = cmd.MarkFlagFilename("kubeconfig")
+	fl.StringArrayVar(&f.contexts, "context", nil, "kubeconfig context to use (default: the current context); repeat it to scan several clusters concurrently into one report")
+	fl.BoolVar(&f.allContexts, "all-contexts", false, "scan every context of the kubeconfig concurrently, into one report")
+	_ = cmd.RegisterFlagCompletionFunc("context", completeContexts(&f.kubeconfig))
+	addConfigFlag(cmd, &f.configFile, "netguard configuration file (targets, rule overrides, cluster facts)")
+	addOutputFlag(cmd, f.output)
+	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up after this duration")
+	fl.BoolVar(&f.restart, "restart-advice", false, "also report the xx090 restart advice")
+	f.filter = addSeverityFlags(cmd)
+	return cmd
+}
+
+// completeContexts completes --context with the contexts of the kubeconfig.
+func completeContexts(kubeconfig *string) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		loading := clientcmd.NewDefaultClientConfigLoadingRules()
+		if *kubeconfig != "" {
+			loading.ExplicitPath = *kubeconfig
 		}
-		return 2
+		raw, err := loading.Load()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var names []cobra.Completion
+		for n := range raw.Contexts {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return names, cobra.ShellCompDirectiveNoFileComp
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "netguard scan: unexpected arguments %q\n", fs.Args())
-		return 2
-	}
-	if *output != "text" && *output != "json" {
-		fmt.Fprintf(stderr, "netguard scan: -o %q: want text or json\n", *output)
-		return 2
-	}
+}
+
+func runScan(f *scanFlags, stdout, stderr io.Writer) int {
+	out := newFindingWriter("scan", f.output.String(), f.filter, stdout, stderr)
 	cfg := rules.DefaultConfig()
-	if *configFile != "" {
+	if f.configFile != "" {
 		var err error
-		if cfg, err = rules.LoadConfig(*configFile); err != nil {
-			fmt.Fprintf(stderr, "netguard scan: %v\n", err)
-			return 2
+		if cfg, err = rules.LoadConfig(f.configFile); err != nil {
+			return out.fail(err)
 		}
 	}
 	loading := clientcmd.NewDefaultClientConfigLoadingRules()
-	if *kubeconfig != "" {
-		loading.ExplicitPath = *kubeconfig
+	if f.kubeconfig != "" {
+		loading.ExplicitPath = f.kubeconfig
 	}
-	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loading, &clientcmd.ConfigOverrides{CurrentContext: *kubeContext}).ClientConfig()
-	if err != nil {
-		fmt.Fprintf(stderr, "netguard scan: no cluster to scan: %v\n", err)
-		return 2
+	contexts := f.contexts
+	if f.allContexts {
+		if len(contexts) > 0 {
+			return out.fail(errors.New("--all-contexts and --context exclude each other"))
+		}
+		raw, err := loading.Load()
+		if err != nil {
+			return out.fail(fmt.Errorf("--all-contexts: %w", err))
+		}
+		for name := range raw.Contexts {
+			contexts = append(contexts, name)
+		}
+		if len(contexts) == 0 {
+			return out.fail(errors.New("--all-contexts: the kubeconfig has no contexts"))
+		}
+		sort.Strings(contexts)
 	}
-	rc.UserAgent = "netguard-scan/" + versionString()
-	rc.Timeout = 30 * time.Second
-	c, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		fmt.Fprintf(stderr, "netguard scan: %v\n", err)
-		return 2
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
 	defer cancel()
-	res, err := scan.Run(ctx, c, scan.Options{Config: cfg, KeepRestartAdvice: *restart})
+	opts := scan.Options{Config: cfg, KeepRestartAdvice: f.restart}
+	if len(contexts) > 1 {
+		return runFleetScan(ctx, out, loading, contexts, opts, stderr)
+	}
+	kubeContext := ""
+	if len(contexts) == 1 {
+		kubeContext = contexts[0]
+	}
+	cl := clusterFor(loading, kubeContext)
+	if cl.Err != nil {
+		return out.fail(cl.Err)
+	}
+	res, err := scan.Run(ctx, cl.Client, opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "netguard scan: %v\n", err)
-		return 2
+		return out.fail(err)
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(stderr, "netguard scan: note: %s\n", n)
 	}
-	switch *output {
-	case "json":
-		writeJSONFindings(stdout, res.Findings)
-	default:
-		writeScanText(stdout, rc.Host, res)
-	}
+	out.write(res.Findings, nil, func(w io.Writer) {
+		writeScanFindings(w, res.Findings, out)
+		writeScanSummary(w, "netguard: ", cl.Host, res)
+	})
 	return res.ExitCode()
 }
 
-// writeScanText prints findings like lint (one line per finding, the hint
-// below), located as namespace/kind/name[key]:line:col, then a summary.
-func writeScanText(w io.Writer, host string, res *scan.Result) {
-	for _, f := range res.Findings {
+// clusterFor makes the client of one kubeconfig context ("" the current one).
+func clusterFor(loading *clientcmd.ClientConfigLoadingRules, kubeContext string) scan.Cluster {
+	cl := scan.Cluster{Context: kubeContext}
+	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loading, &clientcmd.ConfigOverrides{CurrentContext: kubeContext}).ClientConfig()
+	if err != nil {
+		cl.Err = fmt.Errorf("no cluster to scan: %w", err)
+		return cl
+	}
+	rc.UserAgent = "netguard-scan/" + versionString()
+	rc.Timeout = 30 * time.Second
+	cl.Host = rc.Host
+	if cl.Client, err = kubernetes.NewForConfig(rc); err != nil {
+		cl.Err = err
+	}
+	return cl
+}
+
+// runFleetScan scans several contexts concurrently into one report; a
+// cluster that fails is reported and the others are still scanned.
+func runFleetScan(ctx context.Context, out *findingWriter, loading *clientcmd.ClientConfigLoadingRules, contexts []string, opts scan.Options, stderr io.Writer) int {
+	clusters := make([]scan.Cluster, 0, len(contexts))
+	for _, c := range contexts {
+		clusters = append(clusters, clusterFor(loading, c))
+	}
+	fleet := scan.RunFleet(ctx, clusters, opts, 4)
+	for _, c := range fleet.Clusters {
+		if c.Err != nil {
+			fmt.Fprintf(stderr, "netguard scan: context %s: %v\n", c.Context, c.Err)
+			continue
+		}
+		for _, n := range c.Result.Notes {
+			fmt.Fprintf(stderr, "netguard scan: context %s: note: %s\n", c.Context, n)
+		}
+	}
+	findings := fleet.Findings()
+	out.write(findings, fleet.Errors(), func(w io.Writer) {
+		writeScanFindings(w, findings, out)
+		var deny, warn, info, failed int
+		for _, c := range fleet.Clusters {
+			if c.Err != nil {
+				failed++
+				fmt.Fprintf(w, "netguard: context %s: error: %v\n", c.Context, c.Err)
+				continue
+			}
+			writeScanSummary(w, "netguard: context "+c.Context+": ", c.Host, c.Result)
+			deny, warn, info = deny+c.Result.Count(rules.Deny), warn+c.Result.Count(rules.Warn), info+c.Result.Count(rules.Info)
+		}
+		verdict := "ok"
+		switch {
+		case failed > 0:
+			verdict = "incomplete"
+		case deny > 0:
+			verdict = "denied"
+		}
+		fmt.Fprintf(w, "netguard: %d context(s), %d failed: %d deny, %d warn, %d info: %s\n", len(fleet.Clusters), failed, deny, warn, info, verdict)
+	})
+	return fleet.ExitCode()
+}
+
+// writeScanFindings prints findings like lint (one line per finding, the
+// hint below), located as [context/]namespace/kind/name[key]:line:col.
+func writeScanFindings(w io.Writer, findings []lint.Finding, out *findingWriter) {
+	for _, f := range findings {
+		if !out.keep(f.Severity) {
+			continue
+		}
 		loc := f.File
 		if f.Line > 0 {
 			loc += fmt.Sprintf(":%d:%d", f.Line, f.Column)
 		}
-		fmt.Fprintf(w, "%s: %s %s %s %s", loc, f.Rule, f.Severity, f.Kind, f.Object)
-		if f.Key != "" {
-			fmt.Fprintf(w, " %s", f.Key)
-		}
-		if f.Path != "" && f.Path != f.Key {
-			fmt.Fprintf(w, " (%s)", f.Path)
-		}
-		fmt.Fprintf(w, ": %s\n", f.Message)
-		if f.Hint != "" {
-			fmt.Fprintf(w, "    hint: %s\n", f.Hint)
-		}
+		writeFindingLine(w, loc, f, out.color)
 	}
+}
+
+// writeScanSummary prints the summary line of one cluster.
+func writeScanSummary(w io.Writer, prefix, host string, res *scan.Result) {
 	verdict := "ok"
 	if res.Count(rules.Deny) > 0 {
 		verdict = "denied"
 	}
-	fmt.Fprintf(w, "netguard: scanned %s (Kubernetes %s, %d node(s)): %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
-		host, res.Cluster.KubernetesVersion, len(res.Cluster.Nodes), res.Objects, res.Judged,
+	fmt.Fprintf(w, "%sscanned %s (Kubernetes %s, %d node(s)): %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
+		prefix, host, res.Cluster.KubernetesVersion, len(res.Cluster.Nodes), res.Objects, res.Judged,
 		res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)
 }

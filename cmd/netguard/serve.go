@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/netguard/netguard/internal/certs"
 	"github.com/netguard/netguard/rules/all"
 	"github.com/netguard/netguard/webhook"
+	"github.com/spf13/cobra"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -24,9 +24,7 @@ import (
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 )
 
-const serveUsage = `Usage: netguard serve [flags]
-
-Serve the admission webhook: POST /validate (ValidatingWebhookConfiguration)
+const serveLong = `Serve the admission webhook: POST /validate (ValidatingWebhookConfiguration)
 and /mutate (MutatingWebhookConfiguration) over HTTPS, /healthz and /readyz on
 the health probe address, Prometheus metrics on the metrics address. SIGTERM
 stops accepting connections, finishes the reviews in flight, then exits.
@@ -39,13 +37,25 @@ lifetimes, are written into --cert-dir, and the CA bundle is kept in sync in
 the webhook configurations named by --validating-webhook-configuration and
 --mutating-webhook-configuration.
 
-Flags:
-`
+Logging flags (--zap-*) are controller-runtime's.`
 
-// runServe runs `netguard serve`; it returns the process exit code.
-func runServe(args []string) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
+const serveExample = `  # In a cluster (what the Helm chart runs)
+  netguard serve --config=/etc/netguard/config.yaml --cert-dir=/certs
+
+  # On a workstation, without an API server
+  netguard serve --offline --cert-dir ./certs -c netguard.yaml --metrics-bind-address 127.0.0.1:8080 --health-probe-bind-address 127.0.0.1:8081`
+
+// newServeCmd is ` + "`netguard serve`" + `. Its flag names are an interface: the
+// chart's Deployment passes them.
+func newServeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "serve [flags]",
+		Short:   "Run the admission webhook (HTTPS /validate, /mutate)",
+		Long:    serveLong,
+		Example: serveExample,
+		Args:    cobra.NoArgs,
+	}
+	fs := cmd.Flags()
 	var (
 		certDir     = fs.String("cert-dir", filepath.Join(os.TempDir(), "k8s-webhook-server", "serving-certs"), "directory holding tls.crt and tls.key (reloaded on rotation)")
 		host        = fs.String("host", "", "address the webhook server binds to (empty: all)")
@@ -72,44 +82,59 @@ func runServe(args []string) int {
 		certGrace     = fs.Duration("cert-rotation-grace", time.Minute, "self-managed: how long a new CA is published before it signs the serving certificate (and the old one stays after)")
 		certSync      = fs.Duration("cert-sync-interval", 10*time.Second, "self-managed: how often the Secret and the webhook configurations are re-read")
 	)
+	// controller-runtime's zap flags are Go flags; pflag takes them over
+	// with their names (--zap-log-level, --zap-encoder, ...).
 	zopts := zap.Options{}
-	zopts.BindFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), serveUsage)
-		fs.PrintDefaults()
+	goflags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	zopts.BindFlags(goflags)
+	fs.AddGoFlagSet(goflags)
+	cmd.RunE = func(*cobra.Command, []string) error {
+		return exitCode(serve(zopts, serveFlags{
+			certDir: *certDir, host: *host, port: *port, configFile: *configFile, metrics: *metrics, probes: *probes,
+			kubeconfig: *kubeconfig, offline: *offline, ratcheting: *ratcheting, infoWarn: *infoWarn, maxBody: *maxBody,
+			configEvery: *configEvery, certMode: *certMode, certSecret: *certSecret, serviceName: *serviceName,
+			serviceNS: *serviceNS, certHosts: *certHosts, validatingCfg: *validatingCfg, mutatingCfg: *mutatingCfg,
+			caValidity: *caValidity, certValidity: *certValidity, certGrace: *certGrace, certSync: *certSync,
+		}))
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "netguard serve: unexpected arguments %q\n", fs.Args())
-		return 2
-	}
+	return cmd
+}
+
+type serveFlags struct {
+	certDir, host, configFile, metrics, probes, kubeconfig string
+	port                                                   int
+	offline, ratcheting, infoWarn                          bool
+	maxBody                                                int64
+	configEvery                                            time.Duration
+	certMode, certSecret, serviceName, serviceNS           string
+	certHosts, validatingCfg, mutatingCfg                  string
+	caValidity, certValidity, certGrace, certSync          time.Duration
+}
+
+// serve runs the webhook until SIGTERM; it returns the process exit code.
+func serve(zopts zap.Options, f serveFlags) int {
 	logger := zap.New(zap.UseFlagOptions(&zopts))
 	ctrllog.SetLogger(logger)
 	klog.SetLogger(logger.WithName("client-go"))
 	log := logger.WithName("netguard")
 
 	opts := webhook.Options{
-		Host: *host, Port: *port, CertDir: *certDir,
-		MetricsBindAddress: *metrics, HealthProbeBindAddress: *probes,
-		ConfigFile: *configFile, ConfigPollInterval: *configEvery,
-		Checkers: all.Checkers(), Ratcheting: *ratcheting, InfoWarnings: *infoWarn,
-		MaxRequestBytes: *maxBody, Offline: *offline, Log: log,
+		Host: f.host, Port: f.port, CertDir: f.certDir,
+		MetricsBindAddress: f.metrics, HealthProbeBindAddress: f.probes,
+		ConfigFile: f.configFile, ConfigPollInterval: f.configEvery,
+		Checkers: all.Checkers(), Ratcheting: f.ratcheting, InfoWarnings: f.infoWarn,
+		MaxRequestBytes: f.maxBody, Offline: f.offline, Log: log,
 	}
-	if *certMode != "file" && *certMode != "self-managed" {
-		fmt.Fprintf(os.Stderr, "netguard serve: --cert-mode must be file or self-managed, not %q\n", *certMode)
+	if f.certMode != "file" && f.certMode != "self-managed" {
+		fmt.Fprintf(os.Stderr, "netguard serve: --cert-mode must be file or self-managed, not %q\n", f.certMode)
 		return 2
 	}
-	if *certMode == "self-managed" && *offline {
+	if f.certMode == "self-managed" && f.offline {
 		fmt.Fprintln(os.Stderr, "netguard serve: --cert-mode=self-managed keeps its CA in a Secret and cannot run --offline")
 		return 2
 	}
-	if !*offline {
-		cfg, err := restConfig(*kubeconfig)
+	if !f.offline {
+		cfg, err := restConfig(f.kubeconfig)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "netguard serve: no Kubernetes client configuration (%v); pass --kubeconfig, run in a cluster, or use --offline\n", err)
 			return 1
@@ -121,8 +146,8 @@ func runServe(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	var rotator *certs.Rotator
-	if *certMode == "self-managed" {
-		ns := *serviceNS
+	if f.certMode == "self-managed" {
+		ns := f.serviceNS
 		if ns == "" {
 			ns = podNamespace()
 		}
@@ -135,16 +160,16 @@ func runServe(args []string) int {
 			fmt.Fprintf(os.Stderr, "netguard serve: %v\n", err)
 			return 1
 		}
-		hosts := certs.ServiceHosts(*serviceName, ns)
-		for _, h := range strings.Split(*certHosts, ",") {
+		hosts := certs.ServiceHosts(f.serviceName, ns)
+		for _, h := range strings.Split(f.certHosts, ",") {
 			if h = strings.TrimSpace(h); h != "" {
 				hosts = append(hosts, h)
 			}
 		}
 		rotator, err = certs.New(certs.Options{
-			Client: cs, Namespace: ns, SecretName: *certSecret, Hosts: hosts, CertDir: *certDir,
-			ValidatingWebhookConfiguration: *validatingCfg, MutatingWebhookConfiguration: *mutatingCfg,
-			CAValidity: *caValidity, CertValidity: *certValidity, Grace: *certGrace, SyncInterval: *certSync,
+			Client: cs, Namespace: ns, SecretName: f.certSecret, Hosts: hosts, CertDir: f.certDir,
+			ValidatingWebhookConfiguration: f.validatingCfg, MutatingWebhookConfiguration: f.mutatingCfg,
+			CAValidity: f.caValidity, CertValidity: f.certValidity, Grace: f.certGrace, SyncInterval: f.certSync,
 			Registry: ctrlmetrics.Registry, Log: log.WithName("certs"),
 		})
 		if err != nil {

@@ -71,11 +71,12 @@ const (
 	keyRules      = "rules"
 	keyDenied     = "denied-rules"
 	keyRatcheted  = "ratcheted-rules"
+	keyWaived     = "waived-rules" // waived by the object's netguard.io/ignore
 	keyChanges    = "changes"
 	keySkipReason = "skip-reason"
 )
 
-var netguardKeys = []string{keyDecision, keyRules, keyDenied, keyRatcheted, keyChanges, keySkipReason}
+var netguardKeys = []string{keyDecision, keyRules, keyDenied, keyRatcheted, keyWaived, keyChanges, keySkipReason}
 
 // API server annotations about admission (k8s.io/apiserver).
 const (
@@ -92,6 +93,7 @@ type WebhookDecision struct {
 	Rules          []string `json:"rules,omitempty"`
 	DeniedRules    []string `json:"deniedRules,omitempty"`
 	RatchetedRules []string `json:"ratchetedRules,omitempty"`
+	WaivedRules    []string `json:"waivedRules,omitempty"`
 	Changes        string   `json:"changes,omitempty"`
 	SkipReason     string   `json:"skipReason,omitempty"`
 }
@@ -130,6 +132,8 @@ type Record struct {
 	Rules          []string `json:"rules,omitempty"`
 	DeniedRules    []string `json:"deniedRules,omitempty"`
 	RatchetedRules []string `json:"ratchetedRules,omitempty"`
+	// WaivedRules were waived by the object's netguard.io/ignore annotation.
+	WaivedRules []string `json:"waivedRules,omitempty"`
 	// Changes are the mutating hooks' `changes` annotations.
 	Changes []string `json:"changes,omitempty"`
 	// Webhooks are netguard's per-webhook annotations.
@@ -372,6 +376,8 @@ func summarize(e *Event, opts Options) (Record, bool) {
 			d.DeniedRules = ruleList(v)
 		case keyRatcheted:
 			d.RatchetedRules = ruleList(v)
+		case keyWaived:
+			d.WaivedRules = ruleList(v)
 		case keyChanges:
 			d.Changes = v
 		case keySkipReason:
@@ -398,6 +404,7 @@ func summarize(e *Event, opts Options) (Record, bool) {
 		rec.Rules = union(rec.Rules, d.Rules)
 		rec.DeniedRules = union(rec.DeniedRules, d.DeniedRules)
 		rec.RatchetedRules = union(rec.RatchetedRules, d.RatchetedRules)
+		rec.WaivedRules = union(rec.WaivedRules, d.WaivedRules)
 		if d.Changes != "" {
 			rec.Changes = append(rec.Changes, d.Changes)
 		}

@@ -306,3 +306,24 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 }
+
+func TestWaivedRulesAreShown(t *testing.T) {
+	line := event(t, "ResponseComplete", "create", "/api/v1/namespaces/kube-system/configmaps", "configmaps", "kube-system", "kube-proxy-worker", "alice", 201, "2026-11-25T16:00:00Z", map[string]string{
+		cmV + "decision": "allowed", cmV + "rules": "NG004,KP090", cmV + "waived-rules": "KP002",
+	}, nil)
+	var recs []Record
+	var st Stats
+	if err := ReadEach(strings.NewReader(line), "log", Options{Config: rules.DefaultConfig()}, &st, func(r Record) { recs = append(recs, r) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || len(recs[0].WaivedRules) != 1 || recs[0].WaivedRules[0] != "KP002" {
+		t.Fatalf("records %+v", recs)
+	}
+	var b strings.Builder
+	if err := WriteTable(&b, recs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "KP002^") || !strings.Contains(b.String(), "^ waived (netguard.io/ignore)") {
+		t.Errorf("table:\n%s", b.String())
+	}
+}

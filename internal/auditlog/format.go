@@ -71,12 +71,13 @@ func DecisionText(r Record) string {
 	return r.Decision
 }
 
-// ruleCell lists the rules, denied ones marked "!" and ratcheted ones "~".
+// ruleCell lists the rules, denied ones marked "!", ratcheted ones "~" and
+// the ones waived by netguard.io/ignore "^".
 func ruleCell(r Record) string {
-	if len(r.Rules) == 0 && len(r.DeniedRules) == 0 {
+	if len(r.Rules) == 0 && len(r.DeniedRules) == 0 && len(r.WaivedRules) == 0 {
 		return "-"
 	}
-	all := union(append([]string(nil), r.DeniedRules...), r.Rules)
+	all := union(union(append([]string(nil), r.DeniedRules...), r.Rules), r.WaivedRules)
 	out := make([]string, 0, len(all))
 	for _, id := range all {
 		switch {
@@ -84,6 +85,8 @@ func ruleCell(r Record) string {
 			out = append(out, id+"!")
 		case contains(r.RatchetedRules, id):
 			out = append(out, id+"~")
+		case contains(r.WaivedRules, id):
+			out = append(out, id+"^")
 		default:
 			out = append(out, id)
 		}
@@ -152,9 +155,16 @@ func Summary(recs []Record) string {
 			last = r.Time
 		}
 	}
-	return fmt.Sprintf("netguard audit-log: %d request(s) to %d object(s) from %s to %s: %s; by %s. Rules: ! denied, ~ ratcheted (pre-existing, returned as a warning).",
+	legend := "Rules: ! denied, ~ ratcheted (pre-existing, returned as a warning)"
+	for _, r := range recs {
+		if len(r.WaivedRules) > 0 {
+			legend += ", ^ waived (netguard.io/ignore)"
+			break
+		}
+	}
+	return fmt.Sprintf("netguard audit-log: %d request(s) to %d object(s) from %s to %s: %s; by %s. %s.",
 		len(recs), len(objects), first.UTC().Format(time.RFC3339), last.UTC().Format(time.RFC3339),
-		strings.Join(parts, ", "), strings.Join(us, ", "))
+		strings.Join(parts, ", "), strings.Join(us, ", "), legend)
 }
 
 // WriteJSON prints the records as a JSON array.

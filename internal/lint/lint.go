@@ -91,6 +91,8 @@ type Finding struct {
 	DocColumn int    `json:"docColumn"`
 	Message   string `json:"message"`
 	Hint      string `json:"hint"`
+	// Context is the kubeconfig context of a multi-cluster scan.
+	Context string `json:"context,omitempty"`
 
 	fileIndex int
 }

@@ -66,6 +66,9 @@ type Result struct {
 	// Findings after overrides, sorted, secrets scrubbed. Mutations appear
 	// as info findings of their mutation rule.
 	Findings []rules.Finding
+	// Waived are the findings the object's netguard.io/ignore annotation
+	// waived (not in Findings; reported by an NG004 finding there).
+	Waived []rules.Finding
 	// Changes made by mutation (secrets scrubbed).
 	Changes []rules.Change
 	// MutatedConfigMap / MutatedService hold the mutated object, or nil.
@@ -154,11 +157,14 @@ func (e *Engine) Judge(in Input) (res Result) {
 		findings = append(findings, checker.Validate(req)...)
 	}
 	findings = e.config.ApplySeverities(findings)
+	findings, res.Waived = applyExceptions(e.config, kind, meta.GetNamespace(), meta.GetName(), meta.GetAnnotations(), findings)
 
 	secrets := secretValues(in.Object, in.OldObject, res.MutatedConfigMap)
-	for i := range findings {
-		findings[i].Message = rules.Scrub(findings[i].Message, secrets)
-		findings[i].Hint = rules.Scrub(findings[i].Hint, secrets)
+	for _, fs := range [][]rules.Finding{findings, res.Waived} {
+		for i := range fs {
+			fs[i].Message = rules.Scrub(fs[i].Message, secrets)
+			fs[i].Hint = rules.Scrub(fs[i].Hint, secrets)
+		}
 	}
 	for i := range res.Changes {
 		res.Changes[i].Old = rules.Scrub(res.Changes[i].Old, secrets)

@@ -3,10 +3,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/netguard/netguard/e2e/framework"
@@ -33,29 +29,12 @@ type EditResult struct {
 // scripted editor applying edit.
 func kubectlEdit(t *testing.T, ns, name string, edit Edit, flags ...string) EditResult {
 	t.Helper()
-	dir := t.TempDir()
-	spec, err := json.Marshal(edit)
+	sess, err := framework.NewEditorSession(t.TempDir(), edit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "spec.json"), spec, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := t.Context()
-	r := s.cp.Kubectl(ctx, "", []string{"KUBE_EDITOR=" + self, editorDirEnv + "=" + dir},
-		append([]string{"edit", "configmap", name, "-n", ns}, flags...)...)
-	res := EditResult{KubectlResult: r}
-	for i := 1; ; i++ {
-		b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("buffer-%d.yaml", i)))
-		if err != nil {
-			break
-		}
-		res.Buffers = append(res.Buffers, string(b))
-	}
+	r := s.cp.Kubectl(t.Context(), "", sess.Env, append([]string{"edit", "configmap", name, "-n", ns}, flags...)...)
+	res := EditResult{KubectlResult: r, Buffers: sess.Buffers()}
 	if len(res.Buffers) == 0 {
 		t.Fatalf("kubectl never started the editor:\n%s", r)
 	}

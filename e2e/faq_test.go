@@ -207,18 +207,11 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 // ConfigMap request.
 func lastAuditEvent(t *testing.T, verb, ns, name string) framework.AuditEvent {
 	t.Helper()
-	events, err := framework.ReadAuditLog(s.cp.AuditLogPath)
+	e, err := framework.LastConfigMapEvent(s.cp.AuditLogPath, verb, ns, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := len(events) - 1; i >= 0; i-- {
-		e := events[i]
-		if e.Stage == "ResponseComplete" && e.Verb == verb && e.ObjectRef != nil && e.ObjectRef.Resource == "configmaps" && e.ObjectRef.Namespace == ns && e.ObjectRef.Name == name {
-			return e
-		}
-	}
-	t.Fatalf("no %s of configmap %s/%s in the audit log", verb, ns, name)
-	return framework.AuditEvent{}
+	return e
 }
 
 // ACK FAQ "increase the conntrack table": the FAQ's kube-proxy-worker with

@@ -57,3 +57,21 @@ func ReadAuditLog(path string) ([]AuditEvent, error) {
 	}
 	return events, sc.Err()
 }
+
+// LastConfigMapEvent returns the last ResponseComplete event of a ConfigMap
+// request (verb, namespace, name) in the audit log at path, or an error
+// naming what is missing.
+func LastConfigMapEvent(path, verb, ns, name string) (AuditEvent, error) {
+	events, err := ReadAuditLog(path)
+	if err != nil {
+		return AuditEvent{}, err
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		if e.Stage == "ResponseComplete" && e.Verb == verb && e.ObjectRef != nil && e.ObjectRef.Resource == "configmaps" &&
+			e.ObjectRef.Namespace == ns && e.ObjectRef.Name == name {
+			return e, nil
+		}
+	}
+	return AuditEvent{}, fmt.Errorf("no %s of configmap %s/%s in the audit log", verb, ns, name)
+}

@@ -114,3 +114,41 @@ func editBuffer(dir string, args []string) error {
 	}
 	return os.WriteFile(file, out, 0o600)
 }
+
+// EditorSession is one scripted `kubectl edit`: Env makes kubectl run this
+// test binary as its editor applying the edit, Buffers reads back what
+// kubectl showed in the editor.
+type EditorSession struct {
+	dir string
+	// Env holds KUBE_EDITOR and EditorDirEnv for kubectl's environment.
+	Env []string
+}
+
+// NewEditorSession writes the edit for the scripted editor into dir (a
+// fresh directory of the caller's).
+func NewEditorSession(dir string, edit Edit) (EditorSession, error) {
+	spec, err := json.Marshal(edit)
+	if err != nil {
+		return EditorSession{}, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "spec.json"), spec, 0o600); err != nil {
+		return EditorSession{}, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return EditorSession{}, err
+	}
+	return EditorSession{dir: dir, Env: []string{"KUBE_EDITOR=" + self, EditorDirEnv + "=" + dir}}, nil
+}
+
+// Buffers returns every buffer kubectl opened in the editor, in order.
+func (s EditorSession) Buffers() []string {
+	var out []string
+	for i := 1; ; i++ {
+		b, err := os.ReadFile(filepath.Join(s.dir, fmt.Sprintf("buffer-%d.yaml", i)))
+		if err != nil {
+			return out
+		}
+		out = append(out, string(b))
+	}
+}

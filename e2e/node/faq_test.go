@@ -115,19 +115,11 @@ func configMap(t *testing.T, ns, name string) *corev1.ConfigMap {
 // lastAuditEvent is the last ResponseComplete event of a ConfigMap request.
 func lastAuditEvent(t *testing.T, verb, ns, name string) framework.AuditEvent {
 	t.Helper()
-	events, err := framework.ReadAuditLog(env.c.AuditLogPath)
+	e, err := framework.LastConfigMapEvent(env.c.AuditLogPath, verb, ns, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := len(events) - 1; i >= 0; i-- {
-		e := events[i]
-		if e.Stage == "ResponseComplete" && e.Verb == verb && e.ObjectRef != nil && e.ObjectRef.Resource == "configmaps" &&
-			e.ObjectRef.Namespace == ns && e.ObjectRef.Name == name {
-			return e
-		}
-	}
-	t.Fatalf("no %s of %s/%s in the audit log", verb, ns, name)
-	return framework.AuditEvent{}
+	return e
 }
 
 func checkAnnotations(t *testing.T, ev framework.AuditEvent, want map[string]string) {

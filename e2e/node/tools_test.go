@@ -5,8 +5,6 @@ package node
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -98,28 +96,12 @@ type editResult struct {
 // binary as the scripted editor (framework.RunEditor) applying edit.
 func kubectlEdit(t *testing.T, ns, name string, edit framework.Edit) editResult {
 	t.Helper()
-	dir := t.TempDir()
-	spec, err := json.Marshal(edit)
+	sess, err := framework.NewEditorSession(t.TempDir(), edit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "spec.json"), spec, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := runTool(t.Context(), env.c.Kubectl, "", []string{"KUBE_EDITOR=" + self, editorDirEnv + "=" + dir},
-		"edit", "configmap", name, "-n", ns)
-	res := editResult{result: r}
-	for i := 1; ; i++ {
-		b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("buffer-%d.yaml", i)))
-		if errors.Is(err, os.ErrNotExist) {
-			break
-		}
-		res.buffers = append(res.buffers, string(b))
-	}
+	r := runTool(t.Context(), env.c.Kubectl, "", sess.Env, "edit", "configmap", name, "-n", ns)
+	res := editResult{result: r, buffers: sess.Buffers()}
 	if len(res.buffers) == 0 {
 		t.Fatalf("kubectl never started the editor:\n%s", r)
 	}

@@ -79,6 +79,10 @@ type Snapshot struct {
 	Engine *engine.Engine
 	// Cluster is the cluster context; nil means the engine configuration's.
 	Cluster *rules.ClusterContext
+	// Warnings say which parts of the cluster context are stale or
+	// unavailable; the validating hook returns them with every judged
+	// object so a user knows which checks ran on the file's facts only.
+	Warnings []string
 }
 
 // Admission turns AdmissionRequests into engine judgements and back. It is
@@ -230,7 +234,9 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 			infos = append(infos, f)
 		}
 	}
-	out.Response.Warnings = LimitWarnings(warningTexts(denies, ratcheted, warns, infos, a.InfoWarnings, editor))
+	// Stale or unavailable cluster context first: it tells how far the
+	// findings below can be trusted.
+	out.Response.Warnings = LimitWarnings(append(slices.Clone(snap.Warnings), warningTexts(denies, ratcheted, warns, infos, a.InfoWarnings, editor)...))
 	out.Rules = ruleIDs(findings)
 	ann := map[string]string{AnnotationRules: joinIDs(out.Rules)}
 	if len(ratcheted) > 0 {

@@ -27,6 +27,22 @@ type fakeAPIServer struct {
 	gone chan struct{}
 	mu   sync.Mutex
 	seen []string
+	// forbidden resources (last path segment, e.g. "nodes") answer 403, as
+	// when RBAC does not allow them.
+	forbidden map[string]bool
+}
+
+// forbid makes list and watch of the resources answer 403 (true) or work
+// again (false).
+func (f *fakeAPIServer) forbid(on bool, resources ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.forbidden == nil {
+		f.forbidden = map[string]bool{}
+	}
+	for _, r := range resources {
+		f.forbidden[r] = on
+	}
 }
 
 func newFakeAPIServer(t *testing.T) *fakeAPIServer {
@@ -60,7 +76,14 @@ func newFakeAPIServer(t *testing.T) *fakeAPIServer {
 		}
 		f.mu.Lock()
 		f.seen = append(f.seen, verb+" "+r.URL.Path)
+		refused := f.forbidden[r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]]
 		f.mu.Unlock()
+		if refused {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"forbidden by the test"}`))
+			return
+		}
 		body, ok := fixed[r.URL.Path]
 		if !ok && strings.HasPrefix(r.URL.Path, "/api/v1/namespaces/") && strings.HasSuffix(r.URL.Path, "/configmaps") {
 			body, ok = list("ConfigMapList", "v1"), true

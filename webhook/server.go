@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -78,6 +79,13 @@ type Options struct {
 	// SyncTimeout bounds the wait for the initial cache sync before a source
 	// is given up in favour of the configuration file (default 2m).
 	SyncTimeout time.Duration
+	// ContextProbeInterval is how often each cluster context source is
+	// probed with a one-item list (default 30s); a refused source is
+	// retried sooner, with backoff from 1s up to this interval.
+	ContextProbeInterval time.Duration
+	// ContextStaleAfter: a source not confirmed for this long is stale and
+	// its facts are no longer used (default 3m).
+	ContextStaleAfter time.Duration
 
 	// Registry receives all metrics (default controller-runtime's
 	// metrics.Registry, which the metrics endpoint serves).
@@ -113,6 +121,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.SyncTimeout <= 0 {
 		o.SyncTimeout = 2 * time.Minute
+	}
+	if o.ContextProbeInterval <= 0 {
+		o.ContextProbeInterval = 30 * time.Second
+	}
+	if o.ContextStaleAfter <= 0 {
+		o.ContextStaleAfter = 3 * time.Minute
 	}
 	if o.Registry == nil {
 		o.Registry = ctrlmetrics.Registry
@@ -182,8 +196,12 @@ func NewServer(opts Options) (*Server, error) {
 		s.cluster = offlineSource{}
 	} else {
 		src := newAPISource(opts.RestConfig, opts.DiscoveryInterval, opts.SyncTimeout, opts.Log.WithName("cluster"), s.refresh)
+		src.probeInterval, src.staleAfter = opts.ContextProbeInterval, opts.ContextStaleAfter
 		src.ConfigChanged(cfg)
 		s.cluster = src
+		if err := registerReplacing(opts.Registry, contextCollector{src}); err != nil {
+			return nil, err
+		}
 	}
 	s.refresh()
 
@@ -232,9 +250,13 @@ func (s *Server) refresh() {
 	s.rebuild.Lock()
 	defer s.rebuild.Unlock()
 	cfg := s.config.Load()
+	facts := s.cluster.Facts()
 	snap := &Snapshot{
 		Engine:  engine.New(cfg, s.opts.Checkers...),
-		Cluster: composeCluster(&cfg.Cluster, s.cluster.Facts()),
+		Cluster: composeCluster(&cfg.Cluster, facts),
+	}
+	if facts != nil {
+		snap.Warnings = facts.Degraded
 	}
 	s.snapshot.Store(snap)
 }
@@ -358,6 +380,7 @@ func (s *Server) serveProbes(ctx context.Context, ln net.Listener) error {
 	mux.Handle("/healthz/", http.StripPrefix("/healthz", live))
 	mux.Handle("/readyz", http.StripPrefix("/readyz", ready))
 	mux.Handle("/readyz/", http.StripPrefix("/readyz", ready))
+	mux.HandleFunc("/contextz", s.serveContext)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
@@ -369,6 +392,26 @@ func (s *Server) serveProbes(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// serveContext reports every cluster context source as JSON: 200 when the
+// rules see all of them, 503 when some are stale or unavailable. It is not
+// part of /readyz on purpose: taking netguard out of its Service because
+// the API server or RBAC is briefly wrong would stop every rule, including
+// the many that need no cluster context; instead the affected checks fall
+// back to the configuration file, the validating hook warns, and
+// netguard_cluster_context_* tell the SRE (docs/operations.md).
+func (s *Server) serveContext(w http.ResponseWriter, _ *http.Request) {
+	sources := s.cluster.Sources()
+	code := http.StatusOK
+	for _, src := range sources {
+		if !src.InUse {
+			code = http.StatusServiceUnavailable
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]any{"offline": s.opts.Offline, "sources": sources})
 }
 
 func (s *Server) webhookStarted(req *http.Request) error {

@@ -476,6 +476,7 @@ func (f *fakeSource) Start(ctx context.Context) error { <-ctx.Done(); return nil
 func (f *fakeSource) Synced() bool                    { return f.synced.Load() }
 func (f *fakeSource) Facts() *Facts                   { return nil }
 func (f *fakeSource) ConfigChanged(*rules.Config)     {}
+func (f *fakeSource) Sources() []SourceStatus         { return nil }
 
 func TestReadinessWaitsForTheClusterContext(t *testing.T) {
 	src := &fakeSource{}

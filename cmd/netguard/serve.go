@@ -69,6 +69,8 @@ func newServeCmd() *cobra.Command {
 		infoWarn    = fs.Bool("info-warnings", true, "also return info findings (e.g. which pods to restart) as warnings")
 		maxBody     = fs.Int64("max-request-bytes", webhook.DefaultMaxRequestBytes, "largest AdmissionReview body accepted")
 		configEvery = fs.Duration("config-poll-interval", 0, "how often --config is re-read (default 2s)")
+		ctxProbe    = fs.Duration("context-probe-interval", 30*time.Second, "how often each cluster context source (version, nodes, configmaps, servicecidrs) is probed; a refused one is retried with backoff up to this")
+		ctxStale    = fs.Duration("context-stale-after", 3*time.Minute, "a cluster context source not confirmed for this long is stale: its facts are dropped (the file's are used) and judged objects get a warning")
 
 		certMode      = fs.String("cert-mode", "file", "file: serve tls.crt/tls.key from --cert-dir; self-managed: run netguard's own rotating CA (see above)")
 		certSecret    = fs.String("cert-secret", "netguard-certs", "self-managed: Secret holding the CA and serving certificate (created if missing)")
@@ -95,6 +97,7 @@ func newServeCmd() *cobra.Command {
 			configEvery: *configEvery, certMode: *certMode, certSecret: *certSecret, serviceName: *serviceName,
 			serviceNS: *serviceNS, certHosts: *certHosts, validatingCfg: *validatingCfg, mutatingCfg: *mutatingCfg,
 			caValidity: *caValidity, certValidity: *certValidity, certGrace: *certGrace, certSync: *certSync,
+			ctxProbe: *ctxProbe, ctxStale: *ctxStale,
 		}))
 	}
 	return cmd
@@ -109,6 +112,7 @@ type serveFlags struct {
 	certMode, certSecret, serviceName, serviceNS           string
 	certHosts, validatingCfg, mutatingCfg                  string
 	caValidity, certValidity, certGrace, certSync          time.Duration
+	ctxProbe, ctxStale                                     time.Duration
 }
 
 // serve runs the webhook until SIGTERM; it returns the process exit code.
@@ -124,6 +128,7 @@ func serve(zopts zap.Options, f serveFlags) int {
 		ConfigFile: f.configFile, ConfigPollInterval: f.configEvery,
 		Checkers: all.Checkers(), Ratcheting: f.ratcheting, InfoWarnings: f.infoWarn,
 		MaxRequestBytes: f.maxBody, Offline: f.offline, Log: log,
+		ContextProbeInterval: f.ctxProbe, ContextStaleAfter: f.ctxStale,
 	}
 	if f.certMode != "file" && f.certMode != "self-managed" {
 		fmt.Fprintf(os.Stderr, "netguard serve: --cert-mode must be file or self-managed, not %q\n", f.certMode)

@@ -81,6 +81,10 @@ type ControlPlane struct {
 	APIServerLog, EtcdLog string
 
 	logs []*os.File
+	// apiArgs and apiCmd: the command line of a kube-apiserver stopped by
+	// StopAPIServer and the process StartAPIServer started (restart.go).
+	apiArgs []string
+	apiCmd  *exec.Cmd
 }
 
 // StartControlPlane starts etcd and kube-apiserver from opts.AssetsDir with
@@ -196,6 +200,7 @@ func (cp *ControlPlane) openLog(path string) (*os.File, error) {
 // Stop stops kube-apiserver and etcd.
 func (cp *ControlPlane) Stop() error {
 	var err error
+	cp.stopRestarted()
 	if cp.Env != nil {
 		err = cp.Env.Stop()
 		cp.Env = nil

@@ -30,6 +30,8 @@ type fakeAPIServer struct {
 	// forbidden resources (last path segment, e.g. "nodes") answer 403, as
 	// when RBAC does not allow them.
 	forbidden map[string]bool
+	// post, when set, answers POSTs (TokenReview, SubjectAccessReview).
+	post http.HandlerFunc
 }
 
 // forbid makes list and watch of the resources answer 403 (true) or work
@@ -82,6 +84,10 @@ func newFakeAPIServer(t *testing.T) *fakeAPIServer {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusForbidden)
 			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"forbidden by the test"}`))
+			return
+		}
+		if r.Method == http.MethodPost && f.post != nil {
+			f.post(w, r)
 			return
 		}
 		body, ok := fixed[r.URL.Path]

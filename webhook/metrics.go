@@ -1,7 +1,11 @@
 package webhook
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/netguard/netguard/rules"
 	"github.com/prometheus/client_golang/prometheus"
@@ -107,3 +111,56 @@ type nopReporter struct{}
 func (nopReporter) Decision(Hook, string)                           {}
 func (nopReporter) Finding(string, rules.Severity, rules.Component) {}
 func (nopReporter) ConfigReload(bool)                               {}
+
+// buildInfo is netguard_build_info{version,revision,goversion} 1: which
+// binary runs, for dashboards and for correlating a deny spike with a
+// rollout.
+func buildInfo(version string) prometheus.Collector {
+	revision, goversion := "unknown", runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				revision = s.Value
+			}
+		}
+	}
+	if version == "" {
+		version = "dev"
+	}
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "netguard_build_info",
+		Help:        "Always 1; the labels say which netguard build runs.",
+		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": goversion},
+	})
+	g.Set(1)
+	return g
+}
+
+// certificateExpiry is netguard_serving_certificate_expiry_timestamp_seconds:
+// the NotAfter of the certificate the webhook serves right now, read from
+// the certificate watcher at scrape time, so it is right in both modes (a
+// mounted cert-manager or --cert-dir file, and the self-managed CA) and
+// after every rotation.
+func certificateExpiry(get func() *tls.Certificate) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "netguard_serving_certificate_expiry_timestamp_seconds",
+		Help: "NotAfter of the serving certificate in use (Unix time); 0 when none is loaded.",
+	}, func() float64 {
+		leaf, err := parseLeaf(get())
+		if err != nil {
+			return 0
+		}
+		return float64(leaf.NotAfter.Unix())
+	})
+}
+
+// parseLeaf returns the leaf certificate of a key pair.
+func parseLeaf(c *tls.Certificate) (*x509.Certificate, error) {
+	if c == nil || len(c.Certificate) == 0 {
+		return nil, errors.New("no certificate loaded")
+	}
+	if c.Leaf != nil {
+		return c.Leaf, nil
+	}
+	return x509.ParseCertificate(c.Certificate[0])
+}

@@ -258,6 +258,8 @@ var requiredPermissions = map[string]string{
 	"admissionregistration.k8s.io/validatingwebhookconfigurations update": "certs (self-managed, one name)",
 	"admissionregistration.k8s.io/mutatingwebhookconfigurations get":      "certs (self-managed, one name)",
 	"admissionregistration.k8s.io/mutatingwebhookconfigurations update":   "certs (self-managed, one name)",
+	"authentication.k8s.io/tokenreviews create":                           "secure metrics (server.go: controller-runtime's metrics filter authenticates scrapers)",
+	"authorization.k8s.io/subjectaccessreviews create":                    "secure metrics (server.go: controller-runtime's metrics filter authorizes scrapers)",
 }
 
 // codePermissions derives the API calls from the source: cluster.go's
@@ -286,6 +288,9 @@ func codePermissions(t *testing.T) map[string]bool {
 		if strings.Contains(cluster, verb) {
 			t.Errorf("cluster.go or cluster_source.go calls %s: add it to requiredPermissions and the chart", verb)
 		}
+	}
+	if strings.Contains(read("server.go"), "filters.WithAuthenticationAndAuthorization") {
+		got["authentication.k8s.io/tokenreviews create"], got["authorization.k8s.io/subjectaccessreviews create"] = true, true
 	}
 	certs := read(filepath.Join("..", "internal", "certs", "rotator.go"))
 	verbRE := regexp.MustCompile(`(secrets|ValidatingWebhookConfigurations\(\)|MutatingWebhookConfigurations\(\))\.(Get|List|Watch|Create|Update|Patch|Delete)\(`)
@@ -321,7 +326,7 @@ type chartRule struct {
 }
 
 // chartRBAC reads the rules of every ClusterRole and Role in the chart's
-// rbac.yaml without helm: template comments and control lines are dropped
+// rbac.yaml and metrics-rbac.yaml without helm: template comments and control lines are dropped
 // and expressions replaced, so conditional rules (self-managed mode) are
 // all included.
 func chartRBAC(t *testing.T) map[string][]chartRule {
@@ -330,6 +335,11 @@ func chartRBAC(t *testing.T) map[string][]chartRule {
 	if err != nil {
 		t.Skipf("chart not present: %v", err)
 	}
+	m, err := os.ReadFile(filepath.Join("..", "charts", "netguard", "templates", "metrics-rbac.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(append(b, "\n---\n"...), m...)
 	text := regexp.MustCompile(`(?s)\{\{-? */\*.*?\*/ *-?\}\}`).ReplaceAllString(string(b), "")
 	text = regexp.MustCompile(`(?m)^\s*\{\{[^}]*\}\}\s*$`).ReplaceAllString(text, "")
 	text = regexp.MustCompile(`\{\{[^}]*\}\}`).ReplaceAllString(text, "x")

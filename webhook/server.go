@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 )
@@ -44,9 +45,18 @@ type Options struct {
 	// (besides fsnotify); default 10s.
 	CertWatchInterval time.Duration
 
-	// MetricsBindAddress serves Prometheus metrics over HTTP ("0" disables;
-	// default ":8080").
+	// MetricsBindAddress serves Prometheus metrics ("0" disables; default
+	// ":8080").
 	MetricsBindAddress string
+	// MetricsSecure serves the metrics over HTTPS (the webhook's serving
+	// certificate) to callers the API server authenticates (TokenReview) and
+	// authorizes (SubjectAccessReview: get on the non-resource URL
+	// /metrics), with controller-runtime's metrics filter. It needs the API
+	// server, so not Offline. False serves plain HTTP to anyone who can
+	// connect. (`netguard serve` and the chart default to true.)
+	MetricsSecure bool
+	// Version is the build's version for netguard_build_info.
+	Version string
 	// HealthProbeBindAddress serves /healthz and /readyz ("0" disables;
 	// default ":8081").
 	HealthProbeBindAddress string
@@ -175,12 +185,18 @@ func NewServer(opts Options) (*Server, error) {
 	if !opts.Offline && opts.RestConfig == nil {
 		return nil, errors.New("a Kubernetes client configuration is required unless --offline")
 	}
+	if opts.MetricsSecure && opts.Offline && opts.MetricsBindAddress != "0" {
+		return nil, errors.New("secure metrics authenticate and authorize scrapers with the API server, which --offline never calls: pass --metrics-secure=false (plain HTTP) or --metrics-bind-address=0")
+	}
 	s := &Server{opts: opts, log: opts.Log, ready: make(chan struct{})}
 	rep, err := NewPrometheusReporter(opts.Registry)
 	if err != nil {
 		return nil, err
 	}
 	s.reporter = rep
+	if err := registerReplacing(opts.Registry, buildInfo(opts.Version)); err != nil {
+		return nil, err
+	}
 
 	cfg := rules.DefaultConfig()
 	if opts.ConfigFile != "" {
@@ -210,6 +226,9 @@ func NewServer(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("loading the serving certificate from %s: %w", opts.CertDir, err)
 	}
 	s.certs = s.certs.WithWatchInterval(opts.CertWatchInterval)
+	if err := registerReplacing(opts.Registry, certificateExpiry(func() *tls.Certificate { c, _ := s.certs.GetCertificate(nil); return c })); err != nil {
+		return nil, err
+	}
 
 	s.admission = &Admission{
 		Snapshot:     func() Snapshot { return *s.snapshot.Load() },
@@ -300,7 +319,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	var metrics metricsserver.Server
 	if s.opts.MetricsBindAddress != "0" {
-		metrics, err = metricsserver.NewServer(metricsserver.Options{BindAddress: s.opts.MetricsBindAddress}, nil, nil)
+		metrics, err = s.newMetricsServer()
 		if err != nil {
 			if healthLn != nil {
 				healthLn.Close()
@@ -346,6 +365,28 @@ func (s *Server) Start(ctx context.Context) error {
 		all = append(all, err)
 	}
 	return errors.Join(all...)
+}
+
+// newMetricsServer serves metrics over plain HTTP, or (MetricsSecure) over
+// HTTPS with the webhook's certificate, behind controller-runtime's
+// authentication and authorization filter.
+func (s *Server) newMetricsServer() (metricsserver.Server, error) {
+	if !s.opts.MetricsSecure {
+		return metricsserver.NewServer(metricsserver.Options{BindAddress: s.opts.MetricsBindAddress}, nil, nil)
+	}
+	httpClient, err := rest.HTTPClientFor(s.opts.RestConfig)
+	if err != nil {
+		return nil, err
+	}
+	return metricsserver.NewServer(metricsserver.Options{
+		BindAddress:    s.opts.MetricsBindAddress,
+		SecureServing:  true,
+		CertDir:        s.opts.CertDir,
+		CertName:       s.opts.CertName,
+		KeyName:        s.opts.KeyName,
+		TLSOpts:        []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12 }},
+		FilterProvider: filters.WithAuthenticationAndAuthorization,
+	}, s.opts.RestConfig, httpClient)
 }
 
 // Addresses returns the bound health-probe and metrics addresses once the

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -62,6 +63,7 @@ func newServeCmd() *cobra.Command {
 		port        = fs.Int("port", 9443, "port the HTTPS webhook server listens on")
 		configFile  = fs.String("config", "", "netguard configuration file (same format as lint --config), reloaded on change")
 		metrics     = fs.String("metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint (\"0\" disables it)")
+		metricsTLS  = fs.Bool("metrics-secure", true, "serve metrics over HTTPS (the webhook certificate) only to callers the API server authenticates and allows to get the non-resource URL /metrics; false: plain HTTP to anyone (needed with --offline)")
 		probes      = fs.String("health-probe-bind-address", ":8081", "address of /healthz and /readyz (\"0\" disables them)")
 		kubeconfig  = fs.String("kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, in-cluster, then ~/.kube/config)")
 		offline     = fs.Bool("offline", false, "never talk to an API server: the cluster context comes from --config only")
@@ -97,7 +99,7 @@ func newServeCmd() *cobra.Command {
 			configEvery: *configEvery, certMode: *certMode, certSecret: *certSecret, serviceName: *serviceName,
 			serviceNS: *serviceNS, certHosts: *certHosts, validatingCfg: *validatingCfg, mutatingCfg: *mutatingCfg,
 			caValidity: *caValidity, certValidity: *certValidity, certGrace: *certGrace, certSync: *certSync,
-			ctxProbe: *ctxProbe, ctxStale: *ctxStale,
+			ctxProbe: *ctxProbe, ctxStale: *ctxStale, metricsTLS: *metricsTLS,
 		}))
 	}
 	return cmd
@@ -106,7 +108,7 @@ func newServeCmd() *cobra.Command {
 type serveFlags struct {
 	certDir, host, configFile, metrics, probes, kubeconfig string
 	port                                                   int
-	offline, ratcheting, infoWarn                          bool
+	offline, ratcheting, infoWarn, metricsTLS              bool
 	maxBody                                                int64
 	configEvery                                            time.Duration
 	certMode, certSecret, serviceName, serviceNS           string
@@ -129,6 +131,7 @@ func serve(zopts zap.Options, f serveFlags) int {
 		Checkers: all.Checkers(), Ratcheting: f.ratcheting, InfoWarnings: f.infoWarn,
 		MaxRequestBytes: f.maxBody, Offline: f.offline, Log: log,
 		ContextProbeInterval: f.ctxProbe, ContextStaleAfter: f.ctxStale,
+		MetricsSecure: f.metricsTLS, Version: versionOnly(),
 	}
 	if f.certMode != "file" && f.certMode != "self-managed" {
 		fmt.Fprintf(os.Stderr, "netguard serve: --cert-mode must be file or self-managed, not %q\n", f.certMode)
@@ -202,6 +205,17 @@ func serve(zopts zap.Options, f serveFlags) int {
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// versionOnly is the release version (no revision or Go version: those
+// are netguard_build_info's other labels).
+func versionOnly() string {
+	if version == "dev" {
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+	}
+	return version
 }
 
 // podNamespace is $POD_NAMESPACE or the namespace of the pod's service

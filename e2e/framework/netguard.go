@@ -42,6 +42,10 @@ type NetguardOptions struct {
 	// Kubeconfig, when set, makes netguard read its cluster context from the
 	// API server (--kubeconfig); otherwise it runs with --offline.
 	Kubeconfig string
+	// SecureMetrics keeps netguard's default HTTPS metrics behind the API
+	// server's TokenReview/SubjectAccessReview (needs Kubeconfig); false
+	// passes --metrics-secure=false so tests scrape plain HTTP.
+	SecureMetrics bool
 	// ExtraArgs are appended to the command line.
 	ExtraArgs []string
 	// Certs is the key pair to serve (default: freshly generated for
@@ -95,6 +99,9 @@ func StartNetguard(ctx context.Context, opts NetguardOptions) (_ *Netguard, err 
 	health := "127.0.0.1:" + strconv.Itoa(ports[1])
 	metrics := "127.0.0.1:" + strconv.Itoa(ports[2])
 	n.HealthURL, n.MetricsURL = "http://"+health, "http://"+metrics
+	if opts.SecureMetrics {
+		n.MetricsURL = "https://" + metrics
+	}
 
 	n.Args = []string{"serve",
 		"--host", "127.0.0.1",
@@ -110,6 +117,9 @@ func StartNetguard(ctx context.Context, opts NetguardOptions) (_ *Netguard, err 
 		n.Args = append(n.Args, "--kubeconfig", opts.Kubeconfig)
 	} else {
 		n.Args = append(n.Args, "--offline")
+	}
+	if !opts.SecureMetrics {
+		n.Args = append(n.Args, "--metrics-secure=false")
 	}
 	n.Args = append(n.Args, opts.ExtraArgs...)
 

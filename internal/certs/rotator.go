@@ -115,10 +115,12 @@ func New(opts Options) (*Rotator, error) {
 	if opts.Registry != nil {
 		r.caExpiry = prometheus.NewGauge(prometheus.GaugeOpts{Name: "netguard_ca_expiry_timestamp_seconds", Help: "NotAfter of the self-managed CA (Unix time)."})
 		r.certExpiry = prometheus.NewGauge(prometheus.GaugeOpts{Name: "netguard_serving_certificate_expiry_timestamp_seconds", Help: "NotAfter of the serving certificate in use (Unix time)."})
-		for _, g := range []prometheus.Collector{r.caExpiry, r.certExpiry} {
-			if err := opts.Registry.Register(g); err != nil {
-				return nil, err
-			}
+		// The serving certificate's expiry is exported by the webhook
+		// server (netguard_serving_certificate_expiry_timestamp_seconds
+		// from the certificate it actually serves, in every mode); certExpiry
+		// stays internal, for tests and logs.
+		if err := opts.Registry.Register(r.caExpiry); err != nil {
+			return nil, err
 		}
 	}
 	return r, nil

@@ -207,3 +207,9 @@ cert-manager.io/inject-ca-from: {{ printf "%s/%s-tls" .Release.Namespace (includ
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/* Key of the CA bundle in the certificate Secret: cert-manager writes
+ca.crt, netguard's self-managed CA ca-bundle.crt (every CA it trusts). */}}
+{{- define "netguard.caBundleKey" -}}
+{{- if eq (include "netguard.certMode" .) "cert-manager" -}}ca.crt{{- else -}}ca-bundle.crt{{- end -}}
+{{- end -}}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -97,6 +98,12 @@ type Options struct {
 	// its facts are no longer used (default 3m).
 	ContextStaleAfter time.Duration
 
+	// ShutdownTimeout bounds how long the reviews in flight (and connections
+	// accepted but not yet handshaken) may take after SIGTERM (default 1m;
+	// the chart's terminationGracePeriodSeconds is 30s plus the preStop
+	// delay, which the kubelet enforces first).
+	ShutdownTimeout time.Duration
+
 	// Registry receives all metrics (default controller-runtime's
 	// metrics.Registry, which the metrics endpoint serves).
 	Registry prometheus.Registerer
@@ -138,6 +145,9 @@ func (o *Options) setDefaults() {
 	if o.ContextStaleAfter <= 0 {
 		o.ContextStaleAfter = 3 * time.Minute
 	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = time.Minute
+	}
 	if o.Registry == nil {
 		o.Registry = ctrlmetrics.Registry
 	}
@@ -169,6 +179,7 @@ type Server struct {
 	addrMu      sync.Mutex
 	healthAddr  string
 	metricsAddr string
+	webhookAddr string
 	ready       chan struct{} // closed once every listener is bound
 }
 
@@ -337,10 +348,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if healthLn != nil {
 		run("health probe server", func(ctx context.Context) error { return s.serveProbes(ctx, healthLn) })
 	}
-	run("webhook server", func(ctx context.Context) error {
-		s.started.Store(true)
-		return s.webhook.Start(ctx)
-	})
+	run("webhook server", s.serveWebhook)
 	go func() {
 		// Record the bound addresses (for tests and logs).
 		if m, ok := metrics.(interface{ GetBindAddr() string }); ok {
@@ -365,6 +373,77 @@ func (s *Server) Start(ctx context.Context) error {
 		all = append(all, err)
 	}
 	return errors.Join(all...)
+}
+
+// serveWebhook serves /validate and /mutate (controller-runtime's webhook
+// mux, with its request metrics) over HTTPS until ctx ends, then drains:
+//
+//  1. the listener closes: no new connection is accepted;
+//  2. keep-alives are turned off, which closes the idle connections, and
+//     every connection already accepted is served to the end: its TLS
+//     handshake, its review and the answer (with Connection: close);
+//  3. when none is left (or ShutdownTimeout passed) the server shuts down.
+//
+// It replaces controller-runtime's webhook server Start, which derives every
+// connection's context from its start context (SIGTERM aborts the TLS
+// handshakes in progress) and calls http.Server.Shutdown at once, after
+// which net/http drops any request it reads, even the first one of a
+// connection it accepted before: the API server sees a reset for a call it
+// had already made. TestShutdownFinishesAcceptedConnectionsIncludingTLSHandshakes.
+func (s *Server) serveWebhook(ctx context.Context) error {
+	cfg := &tls.Config{NextProtos: []string{"h2"}} // as controller-runtime
+	s.tlsConfig(cfg)
+	ln, err := tls.Listen("tcp", net.JoinHostPort(s.opts.Host, strconv.Itoa(s.opts.Port)), cfg)
+	if err != nil {
+		return err
+	}
+	s.addrMu.Lock()
+	s.webhookAddr = ln.Addr().String()
+	s.addrMu.Unlock()
+	var open atomic.Int64 // accepted connections not yet closed
+	srv := &http.Server{
+		Handler:           s.webhook.WebhookMux(),
+		MaxHeaderBytes:    1 << 20,
+		IdleTimeout:       90 * time.Second,
+		ReadHeaderTimeout: 32 * time.Second, // also bounds the TLS handshake
+		// Connections live in a context of their own: SIGTERM must not
+		// cancel a handshake or a review that is already under way.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			switch st {
+			case http.StateNew:
+				open.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				open.Add(-1)
+			}
+		},
+	}
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		<-ctx.Done()
+		_ = ln.Close()
+		srv.SetKeepAlivesEnabled(false)
+		deadline := time.Now().Add(s.opts.ShutdownTimeout)
+		for open.Load() > 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n := open.Load(); n > 0 {
+			s.log.Error(nil, "webhook server: connections still open when the shutdown timeout passed; closing them", "connections", n, "timeout", s.opts.ShutdownTimeout.String())
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			_ = srv.Close()
+		}
+	}()
+	s.started.Store(true)
+	err = srv.Serve(ln)
+	if ctx.Err() == nil && err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	<-drained
+	return nil
 }
 
 // newMetricsServer serves metrics over plain HTTP, or (MetricsSecure) over
@@ -455,11 +534,21 @@ func (s *Server) serveContext(w http.ResponseWriter, _ *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"offline": s.opts.Offline, "sources": sources})
 }
 
-func (s *Server) webhookStarted(req *http.Request) error {
+// webhookStarted passes once the HTTPS server completes a TLS handshake on
+// its port (as controller-runtime's StartedChecker does).
+func (s *Server) webhookStarted(*http.Request) error {
 	if !s.started.Load() {
 		return errors.New("webhook server not started")
 	}
-	return s.webhook.StartedChecker()(req)
+	s.addrMu.Lock()
+	addr := s.webhookAddr
+	s.addrMu.Unlock()
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	conn, err := tls.DialWithDialer(d, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // a liveness dial of our own port, not trust
+	if err != nil {
+		return fmt.Errorf("webhook server not reachable: %w", err)
+	}
+	return conn.Close()
 }
 
 func (s *Server) certificateLoaded(*http.Request) error {

@@ -11,9 +11,10 @@ all: build test
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netguard
 
-## test: go vet + gofmt check + unit tests of the main module + parity tests (test/parity) + e2e tests
-## + the real-node test (skips with the reason when the machine cannot run a node)
-test: node-deps vet fmt-check unit parity e2e test-node
+## test: go vet + gofmt check + unit tests of the main module + parity tests (test/parity) + the chart's
+## alerts and dashboard (test-alerts) + e2e tests + the real-node test (skips with the reason when the machine
+## cannot run a node)
+test: node-deps vet fmt-check unit parity test-alerts e2e test-node
 
 vet:
 	$(GO) vet ./...
@@ -104,6 +105,22 @@ bin/kyverno-enginebench: $(KYVERNO_TOOLS) hack/tools/kyverno/enginebench/main.go
 	cd hack/tools/kyverno && CGO_ENABLED=0 GOWORK=off $(GO) build -o $(CURDIR)/bin/kyverno-enginebench ./enginebench
 
 .PHONY: bench-quick bench-tools
+
+## test-alerts: the chart's PrometheusRule, rendered by helm, checked and unit-tested with promtool
+## (hack/tools/prometheus/testdata/alerts-test.yaml); every PromQL expression of the Grafana dashboard and
+## the alerts parsed with Prometheus's parser and checked against the metrics that exist
+PROMETHEUS_TOOLS = hack/tools/prometheus/go.mod hack/tools/prometheus/go.sum
+test-alerts: bin/promtool
+	@[ -x "$(HELM)" ] || hack/build-test-binaries.sh helm
+	cd hack/tools/prometheus && GOWORK=off HELM=$(abspath $(HELM)) PROMTOOL=$(CURDIR)/bin/promtool $(GO) vet ./...
+	cd hack/tools/prometheus && GOWORK=off HELM=$(abspath $(HELM)) PROMTOOL=$(CURDIR)/bin/promtool $(GO) test -count=1 ./...
+
+## bin/promtool: Prometheus's promtool from source (hack/tools/prometheus, its own module), rebuilt when its go.mod changes
+bin/promtool: $(PROMETHEUS_TOOLS)
+	@mkdir -p bin
+	cd hack/tools/prometheus && CGO_ENABLED=0 GOWORK=off $(GO) build -trimpath -ldflags "-s -w" -o $(CURDIR)/bin/promtool github.com/prometheus/prometheus/cmd/promtool
+
+.PHONY: test-alerts
 
 ## generate: go generate (kube-proxy version tables, docs/rules.md)
 generate:

@@ -157,7 +157,7 @@ func installChartCRDs(t *testing.T) {
 			failure = fmt.Sprintf("cert-manager CRDs not found in %s", out)
 			return
 		}
-		crds = append(crds, filepath.Join(s.root, "e2e", "testdata", "chart-servicemonitor-crd.yaml"))
+		crds = append(crds, filepath.Join(s.root, "e2e", "testdata", "chart-servicemonitor-crd.yaml"), filepath.Join(s.root, "e2e", "testdata", "chart-prometheusrule-crd.yaml"))
 		args := []string{"apply", "--server-side", "--field-manager=netguard-e2e"}
 		for _, f := range crds {
 			args = append(args, "-f", f)
@@ -167,7 +167,7 @@ func installChartCRDs(t *testing.T) {
 			return
 		}
 		r := s.cp.Kubectl(t.Context(), "", nil, "wait", "--for=condition=Established", "--timeout=60s",
-			"crd/certificates.cert-manager.io", "crd/issuers.cert-manager.io", "crd/clusterissuers.cert-manager.io", "crd/servicemonitors.monitoring.coreos.com")
+			"crd/certificates.cert-manager.io", "crd/issuers.cert-manager.io", "crd/clusterissuers.cert-manager.io", "crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com")
 		if r.Err != nil {
 			failure = r.String()
 		}
@@ -183,6 +183,8 @@ func TestChartLintsClean(t *testing.T) {
 		{"--set", "certificates.mode=cert-manager"},
 		{"--set", "hostNetwork=false", "--set", "networkPolicy.enabled=true", "--set", "serviceMonitor.enabled=true"},
 		{"--set", "webhook.failurePolicy=Fail"},
+		{"--set", "prometheusRule.enabled=true", "--set", "grafanaDashboard.enabled=true", "--set", "serviceMonitor.enabled=true", "--set", "metrics.readers[0].name=prometheus", "--set", "metrics.readers[0].namespace=monitoring"},
+		{"--set", "certificates.mode=secret", "--set", "certificates.secret.name=corp-tls", "--set", "global.imageRegistry=mirror.example:5000"},
 	} {
 		r := helm(t, append([]string{"lint", "--strict", "--kube-version", chartKubeVersion, chartDir()}, args...)...)
 		if r.Err != nil || !strings.Contains(r.Stdout, "0 chart(s) failed") || strings.Contains(r.Stdout, "[WARNING]") || strings.Contains(r.Stdout, "[ERROR]") {
@@ -284,6 +286,14 @@ func chartOptionSets() []chartOptionSet {
 				t.Errorf("no bypass-group condition: %+v", conds)
 			}
 		}},
+		{name: "observability: secure metrics, ServiceMonitor, PrometheusRule, Grafana dashboard", namespace: "ng-obs", args: []string{
+			"--set", "serviceMonitor.enabled=true", "--set", "prometheusRule.enabled=true", "--set", "grafanaDashboard.enabled=true",
+			"--set", "metrics.readers[0].name=prometheus", "--set", "metrics.readers[0].namespace=ng-obs",
+		}, check: checkObservability},
+		{name: "existing Secret (GitOps) behind a registry mirror", namespace: "ng-secret", args: []string{
+			"--set", "certificates.mode=secret", "--set", "certificates.secret.name=corp-tls",
+			"--set", "certificates.secret.caBundle=" + testCABundle, "--set", "global.imageRegistry=mirror.example:5000/team",
+		}, check: checkSecretModeAndMirror},
 		{name: "installed into kube-system", namespace: "kube-system", check: func(t *testing.T, objs []map[string]any, release, _ string) {
 			var v []admissionregistrationv1.ValidatingWebhookConfiguration
 			objectsOfKind(t, objs, "ValidatingWebhookConfiguration", &v)
@@ -491,6 +501,21 @@ func checkChartDefaults(t *testing.T, objs []map[string]any, release, ns string)
 		}
 		all["Role "+r.Namespace+"/"+r.Name] = r.Rules
 	}
+	// The uninstall hook (not netguard's ServiceAccount) may write, but only
+	// its release's objects, each by name (pods it only reads).
+	for owner, rules := range all {
+		if !strings.HasSuffix(owner, "-netguard-uninstall") {
+			continue
+		}
+		delete(all, owner)
+		for _, rule := range rules {
+			for _, verb := range rule.Verbs {
+				if verb != "get" && verb != "list" && verb != "watch" && len(rule.ResourceNames) != 1 {
+					t.Errorf("%s: %s on %v not limited to one name: %+v", owner, verb, rule.Resources, rule)
+				}
+			}
+		}
+	}
 	for owner, rules := range all {
 		for _, rule := range rules {
 			for _, verb := range rule.Verbs {
@@ -503,6 +528,8 @@ func checkChartDefaults(t *testing.T, objs []map[string]any, release, ns string)
 				case readOnly:
 				case slices.Equal(rule.Resources, []string{"secrets"}) && (verb == "create" || len(rule.ResourceNames) == 1):
 				case strings.HasSuffix(rule.Resources[0], "webhookconfigurations") && slices.Equal(rule.ResourceNames, []string{release + "-netguard"}) && verb == "update":
+				case verb == "create" && (slices.Equal(rule.Resources, []string{"tokenreviews"}) || slices.Equal(rule.Resources, []string{"subjectaccessreviews"})):
+					// secure metrics: who is the scraper, may it get /metrics
 				default:
 					t.Errorf("%s: verb %s on %v (names %v) is more than netguard needs", owner, verb, rule.Resources, rule.ResourceNames)
 				}
@@ -814,6 +841,10 @@ func TestChartInstallSelfManagedCA(t *testing.T) {
 		// Fail: a call that does not go through is an error, not a silent
 		// admission, so the rotation test below sees every failure.
 		"--set", "webhook.failurePolicy=Fail",
+		// No Job controller runs here, so helm uninstall would wait for the
+		// pre-delete hook forever; TestChartUninstallHookRemovesWebhooksThenTheSecret
+		// runs the hook's script itself.
+		"--set", "uninstallHook.enabled=false",
 	)
 	if r.Err != nil {
 		t.Fatalf("helm install:\n%s", r)

@@ -720,6 +720,9 @@ func (a *Admission) Handle(hook Hook, req *admissionv1.AdmissionRequest) Outcome
 		rep = nopReporter{}
 	}
 	rep.Decision(hook, out.Decision)
+	if sr, ok := rep.(SkipReporter); ok && out.Decision == DecisionSkipped {
+		sr.Skip(hook, SkipCategory(out.Response.AuditAnnotations[AnnotationSkip]))
+	}
 	for _, f := range out.Findings {
 		rep.Finding(f.Rule, f.Severity, out.Component)
 	}

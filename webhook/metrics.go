@@ -6,6 +6,7 @@ import (
 	"errors"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/netguard/netguard/rules"
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,9 +24,40 @@ type Reporter interface {
 	ConfigReload(ok bool)
 }
 
+// SkipReporter is optionally implemented by a Reporter that counts why
+// reviews were skipped (allowed unjudged).
+type SkipReporter interface {
+	Skip(hook Hook, category string)
+}
+
+// SkipCategory maps a skip reason (the audit annotation, free text) to a
+// bounded metric label: internal-error (a recovered panic: netguard's bug),
+// not-targeted, operation, subresource, kind, undecodable, no-engine,
+// deletion, metadata-only, other.
+func SkipCategory(reason string) string {
+	for _, c := range []struct{ prefix, cat string }{
+		{"internal error", "internal-error"},
+		{"not targeted", "not-targeted"},
+		{"operation ", "operation"},
+		{"subresource ", "subresource"},
+		{"kind ", "kind"},
+		{"object could not be decoded", "undecodable"},
+		{"no engine", "no-engine"},
+		{"deletions are never judged", "deletion"},
+		{"object is being deleted", "deletion"},
+		{"update changes only metadata or status", "metadata-only"},
+	} {
+		if strings.HasPrefix(reason, c.prefix) {
+			return c.cat
+		}
+	}
+	return "other"
+}
+
 // PrometheusReporter exports:
 //
 //	netguard_decisions_total{webhook,decision}
+//	netguard_skips_total{webhook,reason}
 //	netguard_findings_total{rule,severity,component}
 //	netguard_config_reloads_total{result}
 //	netguard_config_last_reload_successful (0 or 1)
@@ -34,6 +66,7 @@ type PrometheusReporter struct {
 	findings  *prometheus.CounterVec
 	reloads   *prometheus.CounterVec
 	lastOK    prometheus.Gauge
+	skips     *prometheus.CounterVec
 }
 
 // NewPrometheusReporter registers netguard's metrics in reg (for the served
@@ -52,6 +85,10 @@ func NewPrometheusReporter(reg prometheus.Registerer) (*PrometheusReporter, erro
 			Name: "netguard_config_reloads_total",
 			Help: "Attempts to (re)load the configuration file, by result (success, failure).",
 		}, []string{"result"}),
+		skips: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "netguard_skips_total",
+			Help: "Reviews allowed without judging, by webhook and reason (internal-error, not-targeted, operation, subresource, kind, undecodable, no-engine, deletion, metadata-only, other).",
+		}, []string{"webhook", "reason"}),
 		lastOK: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "netguard_config_last_reload_successful",
 			Help: "1 when the last attempt to load the configuration file succeeded, 0 when the last good configuration is kept.",
@@ -68,6 +105,9 @@ func NewPrometheusReporter(reg prometheus.Registerer) (*PrometheusReporter, erro
 		return nil, err
 	}
 	if r.lastOK, err = register(reg, r.lastOK); err != nil {
+		return nil, err
+	}
+	if r.skips, err = register(reg, r.skips); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -90,6 +130,10 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 
 func (r *PrometheusReporter) Decision(hook Hook, decision string) {
 	r.decisions.WithLabelValues(string(hook), decision).Inc()
+}
+
+func (r *PrometheusReporter) Skip(hook Hook, category string) {
+	r.skips.WithLabelValues(string(hook), category).Inc()
 }
 
 func (r *PrometheusReporter) Finding(rule string, severity rules.Severity, component rules.Component) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	admissionv1 "k8s.io/api/admission/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	"k8s.io/client-go/rest"
@@ -169,4 +170,36 @@ func (r *running) rotate(t *testing.T, serial int64) {
 		leaf, err := parseLeaf(func() *tls.Certificate { c, _ := r.srv.certs.GetCertificate(nil); return c }())
 		return err == nil && leaf.SerialNumber.Int64() == serial
 	})
+}
+
+// TestSkipCategoryBoundsTheLabel: every skip reason the admission code and
+// the engine produce maps to its category; unknown text to "other", so the
+// label never carries free text (object names, errors).
+func TestSkipCategoryBoundsTheLabel(t *testing.T) {
+	for reason, want := range map[string]string{
+		"internal error: runtime error: index out of range": "internal-error",
+		"not targeted":                           "not-targeted",
+		"operation DELETE is not judged":         "operation",
+		"subresource status is not judged":       "subresource",
+		"kind apps/v1/Deployment is not judged":  "kind",
+		"object could not be decoded: bad json":  "undecodable",
+		"no engine configured":                   "no-engine",
+		"deletions are never judged":             "deletion",
+		"object is being deleted":                "deletion",
+		"update changes only metadata or status": "metadata-only",
+		"kube-system/secret-name something new":  "other",
+	} {
+		if got := SkipCategory(reason); got != want {
+			t.Errorf("SkipCategory(%q) = %q, want %q", reason, got, want)
+		}
+	}
+	r := startServer(t)
+	r.waitReady(t)
+	series := `netguard_skips_total{reason="operation",webhook="validate"}`
+	before, _ := strconv.ParseFloat(metricValue(scrape(t, r.metrics), series), 64)
+	r.post(t, ValidatePath, reviewBody(t, request(t, admissionv1.Delete, flannelCM(nil), nil)))
+	after, _ := strconv.ParseFloat(metricValue(scrape(t, r.metrics), series), 64)
+	if after != before+1 {
+		t.Errorf("%s went from %v to %v, want +1", series, before, after)
+	}
 }

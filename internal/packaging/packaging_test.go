@@ -292,3 +292,54 @@ func TestChartSchemaIsValidJSONAndCoversEveryTopLevelValue(t *testing.T) {
 		}
 	}
 }
+
+// TestChartReadmeDocumentsEveryValue: every value of values.yaml (each
+// leaf, by its dotted path) appears in the chart README's text, either in
+// full (`a.b.c`) or as a sibling listed after its parent on the same line
+// (`a.b.c` / `d`), so a new knob cannot ship undocumented.
+func TestChartReadmeDocumentsEveryValue(t *testing.T) {
+	r := root(t)
+	vb, err := os.ReadFile(filepath.Join(r, "charts", "netguard", "values.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := os.ReadFile(filepath.Join(r, "charts", "netguard", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(rb)
+	var values map[string]any
+	if err := yaml.Unmarshal(vb, &values); err != nil {
+		t.Fatal(err)
+	}
+	var leaves []string
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			if sub, ok := v.(map[string]any); ok && len(sub) > 0 && !strings.HasPrefix(p, "config.") && p != "resources" && p != "podSecurityContext" && p != "securityContext" {
+				walk(p, sub)
+				continue
+			}
+			leaves = append(leaves, p)
+		}
+	}
+	walk("", values)
+	lines := strings.Split(readme, "\n")
+	for _, p := range leaves {
+		if strings.Contains(readme, "`"+p+"`") || strings.HasPrefix(p, "config.") {
+			continue
+		}
+		parent, leaf := p[:max(0, strings.LastIndex(p, "."))], p[strings.LastIndex(p, ".")+1:]
+		ok := false
+		for _, l := range lines {
+			ok = ok || (parent != "" && strings.Contains(l, "`"+parent+".") && strings.Contains(l, "`"+leaf+"`"))
+		}
+		if !ok {
+			t.Errorf("values.yaml %s is not documented in charts/netguard/README.md", p)
+		}
+	}
+}

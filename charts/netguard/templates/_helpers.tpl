@@ -42,10 +42,35 @@ app.kubernetes.io/part-of: netguard
 {{- end -}}
 
 {{- define "netguard.image" -}}
+{{- $repo := include "netguard.withRegistry" (list . .Values.image.repository) -}}
 {{- if .Values.image.digest -}}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- printf "%s@%s" $repo .Values.image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- printf "%s:%s" $repo (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+An image reference with global.imageRegistry (a mirror) in place of its
+registry; argument: (list $ "docker.io/alpine/kubectl:1.37.2"). The first
+path component is the registry when it has a dot or a port or is
+"localhost" (Docker's rule); otherwise the reference has none and the mirror
+is prefixed.
+*/}}
+{{- define "netguard.withRegistry" -}}
+{{- $ := index . 0 -}}
+{{- $ref := index . 1 -}}
+{{- $mirror := trimSuffix "/" (default "" ($.Values.global).imageRegistry) -}}
+{{- if not $mirror -}}
+{{- $ref -}}
+{{- else -}}
+{{- $parts := splitList "/" $ref -}}
+{{- $first := first $parts -}}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
+{{- printf "%s/%s" $mirror (join "/" (rest $parts)) -}}
+{{- else -}}
+{{- printf "%s/%s" $mirror $ref -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
@@ -68,7 +93,9 @@ when the cluster serves cert-manager.io/v1.
 {{- end -}}
 
 {{- define "netguard.tlsSecretName" -}}
-{{- if eq (include "netguard.certMode" .) "cert-manager" -}}
+{{- if eq (include "netguard.certMode" .) "secret" -}}
+{{- required "certificates.secret.name is required with certificates.mode=secret" .Values.certificates.secret.name -}}
+{{- else if eq (include "netguard.certMode" .) "cert-manager" -}}
 {{- printf "%s-tls" (include "netguard.fullname" .) -}}
 {{- else -}}
 {{- default (printf "%s-certs" (include "netguard.fullname" .)) .Values.certificates.selfManaged.secretName -}}
@@ -188,6 +215,9 @@ service:
   path: {{ $path }}
   port: {{ $.Values.service.port }}
 {{- end }}
+{{- if and (eq (include "netguard.certMode" $) "secret") $.Values.certificates.secret.caBundle }}
+caBundle: {{ $.Values.certificates.secret.caBundle | b64enc }}
+{{- end }}
 {{- end -}}
 
 {{/* The rules of a hook on one resource. */}}
@@ -211,5 +241,13 @@ cert-manager.io/inject-ca-from: {{ printf "%s/%s-tls" .Release.Namespace (includ
 {{/* Key of the CA bundle in the certificate Secret: cert-manager writes
 ca.crt, netguard's self-managed CA ca-bundle.crt (every CA it trusts). */}}
 {{- define "netguard.caBundleKey" -}}
-{{- if eq (include "netguard.certMode" .) "cert-manager" -}}ca.crt{{- else -}}ca-bundle.crt{{- end -}}
+{{- $mode := include "netguard.certMode" . -}}
+{{- if eq $mode "secret" -}}{{ .Values.certificates.secret.caKey }}{{- else if eq $mode "cert-manager" -}}ca.crt{{- else -}}ca-bundle.crt{{- end -}}
+{{- end -}}
+
+{{/* PromQL label matchers selecting this release's netguard series: the
+ServiceMonitor's job (the Service name) in the release namespace, unless
+prometheusRule.selector says otherwise. */}}
+{{- define "netguard.metricsSelector" -}}
+{{- default (printf "job=%q,namespace=%q" (include "netguard.fullname" .) .Release.Namespace) .Values.prometheusRule.selector -}}
 {{- end -}}

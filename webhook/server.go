@@ -400,7 +400,10 @@ func (s *Server) serveWebhook(ctx context.Context) error {
 	s.addrMu.Lock()
 	s.webhookAddr = ln.Addr().String()
 	s.addrMu.Unlock()
-	var open atomic.Int64 // accepted connections not yet closed
+	// fresh holds the accepted connections that have not started their
+	// first request (TLS handshake pending or request not yet read).
+	var fresh sync.Map
+	var freshN atomic.Int64
 	srv := &http.Server{
 		Handler:           s.webhook.WebhookMux(),
 		MaxHeaderBytes:    1 << 20,
@@ -409,12 +412,12 @@ func (s *Server) serveWebhook(ctx context.Context) error {
 		// Connections live in a context of their own: SIGTERM must not
 		// cancel a handshake or a review that is already under way.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-		ConnState: func(_ net.Conn, st http.ConnState) {
-			switch st {
-			case http.StateNew:
-				open.Add(1)
-			case http.StateClosed, http.StateHijacked:
-				open.Add(-1)
+		ConnState: func(c net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				fresh.Store(c, true)
+				freshN.Add(1)
+			} else if _, was := fresh.LoadAndDelete(c); was {
+				freshN.Add(-1)
 			}
 		},
 	}
@@ -423,17 +426,21 @@ func (s *Server) serveWebhook(ctx context.Context) error {
 		defer close(drained)
 		<-ctx.Done()
 		_ = ln.Close()
+		// HTTP/1 answers now carry Connection: close; idle connections close.
 		srv.SetKeepAlivesEnabled(false)
 		deadline := time.Now().Add(s.opts.ShutdownTimeout)
-		for open.Load() > 0 && time.Now().Before(deadline) {
+		// net/http drops a request it reads after Shutdown began, even the
+		// first of a connection: wait until every accepted connection has
+		// its first request under way.
+		for freshN.Load() > 0 && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
 		}
-		if n := open.Load(); n > 0 {
-			s.log.Error(nil, "webhook server: connections still open when the shutdown timeout passed; closing them", "connections", n, "timeout", s.opts.ShutdownTimeout.String())
-		}
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		// Shutdown then waits for the reviews in flight, closes idle
+		// connections and sends HTTP/2 clients a GOAWAY.
+		sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(time.Second))
 		defer cancel()
 		if err := srv.Shutdown(sctx); err != nil {
+			s.log.Error(err, "webhook server: reviews still in flight when the shutdown timeout passed; closing", "timeout", s.opts.ShutdownTimeout.String())
 			_ = srv.Close()
 		}
 	}()

@@ -203,3 +203,45 @@ func TestRollingRestartUnderLoadFailsNoReview(t *testing.T) {
 	}
 	t.Logf("rolling restart of both replicas under load: %s", load)
 }
+
+// TestShutdownDoesNotWaitForIdleKeepAliveConnections: the API server keeps
+// HTTP/2 (and HTTP/1) connections to netguard open between calls. On
+// SIGTERM those idle connections are closed (HTTP/2: GOAWAY) at once, so
+// the process exits long before the shutdown timeout (the kubelet would
+// kill it otherwise).
+func TestShutdownDoesNotWaitForIdleKeepAliveConnections(t *testing.T) {
+	r := startServer(t, func(o *Options, _ *Server) { o.ShutdownTimeout = time.Minute })
+	r.waitReady(t)
+	body := reviewBody(t, request(t, admissionv1.Create, flannelCM(map[string]string{"warn": "x"}), nil))
+	protos := map[string]bool{}
+	for _, h2 := range []bool{true, false} {
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: r.ca.pool, MinVersion: tls.VersionTLS12}, ForceAttemptHTTP2: h2}
+		if !h2 {
+			tr.TLSClientConfig.NextProtos = []string{"http/1.1"}
+			tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+		}
+		c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+		resp, err := c.Post(r.base+ValidatePath, "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("h2=%v: %v", h2, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		protos[resp.Proto] = true // the connection stays open, idle
+	}
+	if !protos["HTTP/2.0"] || !protos["HTTP/1.1"] {
+		t.Fatalf("want one idle HTTP/2 and one idle HTTP/1.1 connection: %v", protos)
+	}
+	start := time.Now()
+	r.cancel()
+	select {
+	case err := <-r.done:
+		if err != nil {
+			t.Errorf("Start: %v", err)
+		}
+		r.done <- nil
+	case <-time.After(45 * time.Second):
+		t.Fatal("Start waited for idle keep-alive connections (shutdown timeout 1m)")
+	}
+	t.Logf("stopped %s after SIGTERM with idle %v connections open", time.Since(start).Round(time.Millisecond), protos)
+}

@@ -70,7 +70,7 @@ func TestChartAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range alertNames(t, pr.Spec) {
-		if !strings.Contains(string(tests), "alertname: "+name+"\n") && name != "NetguardCAExpiresSoon" && name != "NetguardSlowReviews" && name != "NetguardConfigReloadFailing" {
+		if !strings.Contains(string(tests), "alertname: "+name+"\n") {
 			t.Errorf("alert %s has no promtool test in testdata/alerts-test.yaml", name)
 		}
 		if !strings.Contains(strings.ToLower(string(runbooks)), "### "+strings.ToLower(name)+"\n") {

@@ -153,8 +153,8 @@ func checkSecretModeAndMirror(t *testing.T, objs []map[string]any, release, _ st
 }
 
 // TestChartUninstallHookRemovesWebhooksThenTheSecret runs the chart's
-// pre-delete hook script (the Job's command, as rendered) with the real
-// kubectl, as the hook's own ServiceAccount with the hook's own RBAC, against
+// pre-delete hook (netguard with the Job's arguments, as rendered) as the
+// hook's own ServiceAccount with the hook's own RBAC, against
 // the real API server (which has no Job controller, so the test plays the
 // kubelet): both webhook configurations are gone, netguard is scaled to
 // zero, and the self-managed CA Secret is deleted; with
@@ -211,15 +211,18 @@ func TestChartUninstallHookRemovesWebhooksThenTheSecret(t *testing.T) {
 				t.Fatalf("want one pre-delete Job, got %d", len(job))
 			}
 			ctr := job[0].Spec.Template.Spec.Containers[0]
+			if !strings.HasPrefix(ctr.Image, "ghcr.io/netguard/netguard:") || len(ctr.Command) != 0 {
+				t.Errorf("the hook should run netguard's own image and entrypoint: %s %v", ctr.Image, ctr.Command)
+			}
 			kubeconfig := serviceAccountKubeconfig(t, ns, job[0].Spec.Template.Spec.ServiceAccountName)
-			// The Job's command is ["/bin/sh", "-ec"], its args the script.
-			cmd := exec.CommandContext(ctx, "/bin/sh", append(ctr.Command[1:], ctr.Args...)...)
-			cmd.Env = append(s.cp.KubectlCmd(ctx).Env, "KUBECONFIG="+kubeconfig, "PATH="+filepath.Dir(s.cp.KubectlPath)+":/usr/bin:/bin")
+			// The image's entrypoint is netguard; the Job gives its arguments.
+			cmd := exec.CommandContext(ctx, s.netguardBin, ctr.Args...)
+			cmd.Env = append(s.cp.KubectlCmd(ctx).Env, "KUBECONFIG="+kubeconfig)
 			out, err := cmd.CombinedOutput()
 			if err != nil {
-				t.Fatalf("hook script: %v\n%s", err, out)
+				t.Fatalf("hook: %v\n%s", err, out)
 			}
-			t.Logf("hook script output:\n%s", out)
+			t.Logf("hook output:\n%s", out)
 			if _, err := c.AdmissionregistrationV1().ValidatingWebhookConfigurations().Get(ctx, full, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 				t.Errorf("ValidatingWebhookConfiguration still there: %v", err)
 			}

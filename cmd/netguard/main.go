@@ -120,6 +120,7 @@ never disagree.`,
 		newAuditLogCmd(stdin, stdout, stderr),
 		newConfigCmd(stdout, stderr),
 		newVersionCmd(stdout),
+		newCleanupCmd(stdout),
 	)
 	return root
 }

@@ -51,8 +51,8 @@ func stepUpgradeRuleConfig(t *testing.T) {
 
 // stepUninstall: helm uninstall leaves no webhook configuration, RBAC,
 // ServiceAccount, Service or pod behind; the API server stops calling
-// netguard. The self-managed CA Secret is created by netguard, not by helm:
-// values.yaml documents that it stays; this asserts that.
+// netguard. The self-managed CA Secret, created by netguard, not by helm, is
+// deleted by the chart's pre-delete hook.
 func stepUninstall(t *testing.T) {
 	must(t, helm(t, "uninstall", release, "-n", namespace, "--wait", "--timeout", "3m"))
 	ctx := t.Context()
@@ -90,9 +90,10 @@ func stepUninstall(t *testing.T) {
 	if err := dryRunCreate(t, bothModes()); err != nil {
 		t.Errorf("after uninstall the API server still rejects: %v", err)
 	}
-	if _, err := c.CoreV1().Secrets(namespace).Get(ctx, secretName, metav1.GetOptions{}); err != nil {
-		t.Errorf("the self-managed Secret %s: %v (values.yaml documents that helm uninstall leaves it)", secretName, err)
-	} else {
-		t.Logf("as documented (values.yaml certificates.selfManaged.secretName), Secret %s/%s is left after helm uninstall", namespace, secretName)
+	// The chart's pre-delete hook (netguard uninstall-cleanup) deletes the
+	// self-managed CA Secret, which netguard created and helm does not own,
+	// unless certificates.selfManaged.keepSecretOnUninstall.
+	if _, err := c.CoreV1().Secrets(namespace).Get(ctx, secretName, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the self-managed Secret %s after helm uninstall: %v (want NotFound: the uninstall hook deletes it)", secretName, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,6 +25,38 @@ type containerd struct {
 	dir, sock string
 	cmd       *exec.Cmd
 	log       bytes.Buffer
+}
+
+// runDir is where containerd 1.6's runc shims keep their sockets and FIFOs
+// whatever the configured state directory; the tests remove it after the
+// last daemon stops when it did not exist before the first one started.
+const runDir = "/run/containerd"
+
+var runDirUse struct {
+	sync.Mutex
+	daemons int
+	created bool
+}
+
+// holdRunDir notes one more daemon; release undoes it and removes runDir
+// after the last one if the tests created it.
+func holdRunDir() (release func() error) {
+	runDirUse.Lock()
+	defer runDirUse.Unlock()
+	if runDirUse.daemons == 0 {
+		_, err := os.Stat(runDir)
+		runDirUse.created = os.IsNotExist(err)
+	}
+	runDirUse.daemons++
+	return func() error {
+		runDirUse.Lock()
+		defer runDirUse.Unlock()
+		runDirUse.daemons--
+		if runDirUse.daemons == 0 && runDirUse.created {
+			return os.RemoveAll(runDir)
+		}
+		return nil
+	}
 }
 
 func startContainerd(t *testing.T) *containerd {
@@ -58,8 +91,10 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 	c.cmd = exec.Command("containerd", "--config", filepath.Join(dir, "config.toml"), "--log-level", "warn")
 	c.cmd.Stdout, c.cmd.Stderr = &c.log, &c.log
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	release := holdRunDir()
 	if err := c.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
+		_ = release()
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
@@ -75,6 +110,9 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 		}
 		if err := os.RemoveAll(dir); err != nil {
 			t.Errorf("removing containerd's directories: %v", err)
+		}
+		if err := release(); err != nil {
+			t.Errorf("removing %s: %v", runDir, err)
 		}
 	})
 	// Up when it answers; a busy machine gets a minute.

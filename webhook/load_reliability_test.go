@@ -151,15 +151,7 @@ func TestShutdownUnderLoadAnswersEveryAcceptedReview(t *testing.T) {
 	load, wg := runLoad(r, ValidatePath, body, 6, 600, stop)
 	waitFor(t, "load running", func() bool { return load.requests.Load() > 100 })
 	r.cancel() // as on SIGTERM
-	select {
-	case err := <-r.done:
-		if err != nil {
-			t.Errorf("Start: %v", err)
-		}
-		r.done <- nil
-	case <-time.After(15 * time.Second):
-		t.Fatal("server did not stop")
-	}
+	r.waitStopped(t, 15*time.Second, "server did not stop")
 	close(stop)
 	wg.Wait()
 	answered := load.requests.Load() - load.failures.Load() - load.refused.Load() - load.handshake.Load()

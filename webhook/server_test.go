@@ -193,6 +193,21 @@ func get(url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// waitStopped waits up to limit for Start to return, fails the test with
+// what when it does not, and leaves a nil on done for Cleanup.
+func (r *running) waitStopped(t *testing.T, limit time.Duration, what string) {
+	t.Helper()
+	select {
+	case err := <-r.done:
+		if err != nil {
+			t.Errorf("Start: %v", err)
+		}
+		r.done <- nil
+	case <-time.After(limit):
+		t.Fatal(what)
+	}
+}
+
 func (r *running) waitReady(t *testing.T) {
 	t.Helper()
 	var last string
@@ -579,15 +594,7 @@ func TestGracefulShutdownFinishesInFlightReviews(t *testing.T) {
 	if got.err != nil || got.code != 200 || got.ar.Response.Allowed {
 		t.Fatalf("in-flight review: %+v", got)
 	}
-	select {
-	case err := <-r.done:
-		if err != nil {
-			t.Errorf("Start: %v", err)
-		}
-		r.done <- nil // for Cleanup
-	case <-time.After(10 * time.Second):
-		t.Fatal("Start did not return after the last review")
-	}
+	r.waitStopped(t, 10*time.Second, "Start did not return after the last review")
 }
 
 var _ = corev1.ConfigMap{}

@@ -86,15 +86,7 @@ func TestShutdownFinishesAcceptedConnectionsIncludingTLSHandshakes(t *testing.T)
 		failed++
 		t.Error(err)
 	}
-	select {
-	case err := <-r.done:
-		if err != nil {
-			t.Errorf("Start: %v", err)
-		}
-		r.done <- nil
-	case <-time.After(15 * time.Second):
-		t.Fatal("Start did not return after the last connection")
-	}
+	r.waitStopped(t, 15*time.Second, "Start did not return after the last connection")
 	t.Logf("%d connections accepted before SIGTERM, handshaken and answered after it: %d failed", n, failed)
 }
 
@@ -234,14 +226,6 @@ func TestShutdownDoesNotWaitForIdleKeepAliveConnections(t *testing.T) {
 	}
 	start := time.Now()
 	r.cancel()
-	select {
-	case err := <-r.done:
-		if err != nil {
-			t.Errorf("Start: %v", err)
-		}
-		r.done <- nil
-	case <-time.After(45 * time.Second):
-		t.Fatal("Start waited for idle keep-alive connections (shutdown timeout 1m)")
-	}
+	r.waitStopped(t, 45*time.Second, "Start waited for idle keep-alive connections (shutdown timeout 1m)")
 	t.Logf("stopped %s after SIGTERM with idle %v connections open", time.Since(start).Round(time.Millisecond), protos)
 }

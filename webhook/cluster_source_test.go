@@ -80,6 +80,11 @@ func TestContextSourceRefusedAtStartHealsWhenRBACIsFixed(t *testing.T) {
 	if code, _ := get("http://" + r.health + "/contextz"); code != 503 {
 		t.Errorf("/contextz with nodes forbidden: %d, want 503", code)
 	}
+	// Ready (the rules that need no nodes must keep running), and the
+	// verbose readiness says what is missing.
+	if code, b := get("http://" + r.health + "/readyz?verbose"); code != 200 || !strings.Contains(b, "[+]context degraded, still ready") || !strings.Contains(b, "nodes (") {
+		t.Errorf("/readyz?verbose with nodes forbidden: %d %s", code, b)
+	}
 	if v := metricValue(scrape(t, r.metrics), `netguard_cluster_context_source_up{source="nodes"}`); v != "0" {
 		t.Errorf("source_up{nodes} = %q, want 0", v)
 	}
@@ -94,6 +99,9 @@ func TestContextSourceRefusedAtStartHealsWhenRBACIsFixed(t *testing.T) {
 	}
 	if code, b := get("http://" + r.health + "/contextz"); code != 200 {
 		t.Errorf("/contextz after healing: %d %s", code, b)
+	}
+	if code, b := get("http://" + r.health + "/readyz?verbose"); code != 200 || !strings.Contains(b, "[+]context ok: 4 of 4 sources in use") || !strings.Contains(b, "check passed") {
+		t.Errorf("/readyz?verbose after healing: %d %s", code, b)
 	}
 	m := scrape(t, r.metrics)
 	if v := metricValue(m, `netguard_cluster_context_source_up{source="nodes"}`); v != "1" {

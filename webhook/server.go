@@ -505,8 +505,8 @@ func (s *Server) serveProbes(ctx context.Context, ln net.Listener) error {
 	}}
 	mux.Handle("/healthz", http.StripPrefix("/healthz", live))
 	mux.Handle("/healthz/", http.StripPrefix("/healthz", live))
-	mux.Handle("/readyz", http.StripPrefix("/readyz", ready))
-	mux.Handle("/readyz/", http.StripPrefix("/readyz", ready))
+	mux.Handle("/readyz", http.StripPrefix("/readyz", s.readyWithContext(ready)))
+	mux.Handle("/readyz/", http.StripPrefix("/readyz", s.readyWithContext(ready)))
 	mux.HandleFunc("/contextz", s.serveContext)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {

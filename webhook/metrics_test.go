@@ -62,7 +62,7 @@ func TestSecureMetricsNeedTheAPIServer(t *testing.T) {
 }
 
 // TestSecureMetricsAuthenticateAndAuthorizeWithTheAPIServer: with
-// MetricsSecure the endpoint is HTTPS; no token gets 401, a token the API
+// MetricsSecure the endpoint is HTTPS; no token or an unknown one gets 401, a token the API
 // server maps to a user without get on /metrics gets 403, the scraper's
 // token gets 200. The (fake) API server sees TokenReviews and a
 // SubjectAccessReview for GET /metrics.
@@ -124,11 +124,10 @@ func TestSecureMetricsAuthenticateAndAuthorizeWithTheAPIServer(t *testing.T) {
 		want  int
 	}{
 		{"", 401},
-		// An unknown token: client-go's bearer-token authenticator reports
-		// "invalid bearer token" as an error, which controller-runtime's
-		// filter (v0.25.2 pkg/metrics/filters/filters.go) answers with 500
-		// "Authentication failed" rather than 401. Refused either way.
-		{"bad-token", 500},
+		// An unknown token: the bearer-token authenticator reports
+		// "invalid bearer token" as an error; still 401 (metricsAuthFilter),
+		// not the 500 of controller-runtime's filter.
+		{"bad-token", 401},
 		{"other-token", 403},
 		{"scraper-token", 200},
 	} {

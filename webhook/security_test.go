@@ -289,8 +289,10 @@ func codePermissions(t *testing.T) map[string]bool {
 			t.Errorf("cluster.go or cluster_source.go calls %s: add it to requiredPermissions and the chart", verb)
 		}
 	}
-	if strings.Contains(read("server.go"), "filters.WithAuthenticationAndAuthorization") {
-		got["authentication.k8s.io/tokenreviews create"], got["authorization.k8s.io/subjectaccessreviews create"] = true, true
+	if strings.Contains(read("server.go"), "FilterProvider: metricsAuthFilter") {
+		auth := read("metricsauth.go")
+		got["authentication.k8s.io/tokenreviews create"] = strings.Contains(auth, "TokenAccessReviewClient:")
+		got["authorization.k8s.io/subjectaccessreviews create"] = strings.Contains(auth, "SubjectAccessReviewClient:")
 	}
 	certs := read(filepath.Join("..", "internal", "certs", "rotator.go"))
 	verbRE := regexp.MustCompile(`(secrets|ValidatingWebhookConfigurations\(\)|MutatingWebhookConfigurations\(\))\.(Get|List|Watch|Create|Update|Patch|Delete)\(`)

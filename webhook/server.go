@@ -22,7 +22,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 )
@@ -454,8 +453,8 @@ func (s *Server) serveWebhook(ctx context.Context) error {
 }
 
 // newMetricsServer serves metrics over plain HTTP, or (MetricsSecure) over
-// HTTPS with the webhook's certificate, behind controller-runtime's
-// authentication and authorization filter.
+// HTTPS with the webhook's certificate, behind TokenReview/SubjectAccessReview
+// authentication and authorization (metricsAuthFilter).
 func (s *Server) newMetricsServer() (metricsserver.Server, error) {
 	if !s.opts.MetricsSecure {
 		return metricsserver.NewServer(metricsserver.Options{BindAddress: s.opts.MetricsBindAddress}, nil, nil)
@@ -471,7 +470,7 @@ func (s *Server) newMetricsServer() (metricsserver.Server, error) {
 		CertName:       s.opts.CertName,
 		KeyName:        s.opts.KeyName,
 		TLSOpts:        []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12 }},
-		FilterProvider: filters.WithAuthenticationAndAuthorization,
+		FilterProvider: metricsAuthFilter,
 	}, s.opts.RestConfig, httpClient)
 }
 

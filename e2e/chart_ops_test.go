@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,4 +245,70 @@ func TestChartUninstallHookRemovesWebhooksThenTheSecret(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestChartConfigMapRolesRenderWithoutLookup: under `helm template` (Argo
+// CD, Flux post-renderers) the chart's lookup of namespaces returns nothing,
+// so a Role is rendered in every target namespace, and the API server
+// refuses one in a namespace the cluster lacks (the sync would fail).
+// rbac.configMapNamespaces names the namespaces instead: no lookup, exactly
+// those Roles and RoleBindings, accepted.
+func TestChartConfigMapRolesRenderWithoutLookup(t *testing.T) {
+	const release, ns, absent = "gitops", "ng-gitops", "ng-gitops-absent"
+	ensureNamespace(t, ns)
+	render := func(extra ...string) ([]map[string]any, string) {
+		args := append([]string{"template", release, chartDir(), "--namespace", ns, "--kube-version", chartKubeVersion,
+			"--set", "certificates.mode=self-managed", "--set", "config.targets.flannel.namespaces={kube-system," + absent + "}"}, extra...)
+		r := helm(t, args...)
+		if r.Err != nil {
+			t.Fatalf("helm template:\n%s", r)
+		}
+		var rbacObjs []map[string]any
+		for _, o := range manifests(t, r.Stdout) {
+			if md, _ := o["metadata"].(map[string]any); (o["kind"] == "Role" || o["kind"] == "RoleBinding") && md["name"] == release+"-netguard-configmaps" {
+				rbacObjs = append(rbacObjs, o)
+			}
+		}
+		file := filepath.Join(t.TempDir(), "rbac.yaml")
+		var buf strings.Builder
+		for _, o := range rbacObjs {
+			b, _ := json.Marshal(o)
+			buf.Write(b)
+			buf.WriteString("\n---\n")
+		}
+		if err := os.WriteFile(file, []byte(buf.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return rbacObjs, file
+	}
+	namespaces := func(objs []map[string]any) []string {
+		var out []string
+		for _, o := range objs {
+			out = append(out, fmt.Sprintf("%s/%s", o["kind"], o["metadata"].(map[string]any)["namespace"]))
+		}
+		return out
+	}
+
+	objs, file := render()
+	if got, want := strings.Join(namespaces(objs), " "), "Role/kube-system RoleBinding/kube-system Role/"+absent+" RoleBinding/"+absent; !sameWords(got, want) {
+		t.Errorf("default rendering: %s, want %s (every target namespace: lookup gives helm template nothing)", got, want)
+	}
+	if r := s.cp.Kubectl(t.Context(), "", nil, "apply", "--dry-run=server", "-f", file); r.Err == nil || !strings.Contains(r.Stderr, "not found") {
+		t.Errorf("a Role in a missing namespace was accepted or failed otherwise: %s", r)
+	}
+
+	objs, file = render("--set", "rbac.configMapNamespaces={kube-system}")
+	if got := strings.Join(namespaces(objs), " "); !sameWords(got, "Role/kube-system RoleBinding/kube-system") {
+		t.Errorf("rbac.configMapNamespaces={kube-system}: %s", got)
+	}
+	if r := s.cp.Kubectl(t.Context(), "", nil, "apply", "--dry-run=server", "-f", file); r.Err != nil {
+		t.Errorf("the named namespaces' Roles were refused: %s", r)
+	}
+}
+
+func sameWords(a, b string) bool {
+	x, y := strings.Fields(a), strings.Fields(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }

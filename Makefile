@@ -125,6 +125,25 @@ bin/promtool: $(PROMETHEUS_TOOLS)
 
 .PHONY: test-alerts
 
+## dashboard-screenshot: docs/grafana-dashboard.png from a real scrape (not part of `make test`; about 6 minutes):
+## hack/dashshot starts the e2e control plane with netguard wired in and a Prometheus server built from source
+## (bin/prometheus), all on 127.0.0.1, sends a few minutes of ACK-style changes (a deny spike, config reloads, a
+## netguard outage), then bin/dashshot-render (hack/tools/prometheus/dashshot) draws every dashboard panel from
+## that Prometheus with gonum/plot
+dashboard-screenshot: bin/prometheus bin/dashshot-render test-binaries
+	$(GO) run ./hack/dashshot -prometheus bin/prometheus -render bin/dashshot-render -out docs/grafana-dashboard.png
+
+## bin/prometheus: the Prometheus server of the same module as promtool (same build tag); the version is the module's
+bin/prometheus: $(PROMETHEUS_TOOLS)
+	@mkdir -p bin
+	cd hack/tools/prometheus && v=$$(GOWORK=off $(GO) list -m -f '{{.Version}}' github.com/prometheus/prometheus) && \
+	CGO_ENABLED=0 GOWORK=off $(GO) build -tags remove_all_sd -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=$$v" -o $(CURDIR)/bin/prometheus github.com/prometheus/prometheus/cmd/prometheus
+bin/dashshot-render: $(PROMETHEUS_TOOLS) $(wildcard hack/tools/prometheus/dashshot/*.go)
+	@mkdir -p bin
+	cd hack/tools/prometheus && GOWORK=off $(GO) build -o $(CURDIR)/bin/dashshot-render ./dashshot
+
+.PHONY: dashboard-screenshot
+
 ## generate: go generate (kube-proxy version tables, docs/rules.md)
 generate:
 	$(GO) generate ./...

@@ -21,8 +21,8 @@ import (
 )
 
 // TestSecureMetricsAskTheAPIServer: netguard's default metrics endpoint is
-// HTTPS and asks the real API server about every scraper: no token gets
-// 401, a service account without the metrics-reader permission gets 403, one
+// HTTPS and asks the real API server about every scraper: no token or an
+// invalid one gets 401, a service account without the metrics-reader permission gets 403, one
 // bound to the chart's nonResourceURL role (get /metrics) gets 200 with
 // netguard's metrics.
 func TestSecureMetricsAskTheAPIServer(t *testing.T) {
@@ -86,7 +86,14 @@ func TestSecureMetricsAskTheAPIServer(t *testing.T) {
 	for _, c := range []struct {
 		who, token string
 		want       int
-	}{{"no token", "", 401}, {"a service account without get /metrics", nosy, 403}, {"the metrics reader", scraper, 200}} {
+	}{
+		{"no token", "", 401},
+		// The real TokenReview does not know it: 401, not a 500 that would
+		// look like a broken netguard.
+		{"an invalid token", "not-a-token-the-api-server-issued", 401},
+		{"a service account without get /metrics", nosy, 403},
+		{"the metrics reader", scraper, 200},
+	} {
 		code, body := scrape(c.token)
 		if code != c.want {
 			t.Errorf("%s: %d, want %d (%.200s)", c.who, code, c.want, body)

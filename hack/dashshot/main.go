@@ -139,9 +139,34 @@ func run() error {
 	d := func(s float64) time.Duration { return time.Duration(s * *scale * float64(time.Second)) }
 	from := time.Now().Add(-10 * time.Second)
 	var t tally
+	if err := schedule(ctx, env, prom, client, good, bad, cfg, orig, d, &t); err != nil {
+		return err
+	}
+	logf("load done: %s", &t)
+	time.Sleep(12 * time.Second) // two more scrapes
+	to := time.Now()
+
+	note := fmt.Sprintf("Load (hack/dashshot, `make dashboard-screenshot`): %s of dry-run creates and edits of examples/ through kube-apiserver v1.37.2 at 20/s: a deny spike, 4 config rewrites (2 broken), netguard down %s (the API server fails open).|API server answers: %s. One netguard pod at a time (restarted as netguard-1); its test certificate is valid for 24 h.",
+		to.Sub(from).Round(time.Second), d(30), &t)
+	cmd := exec.CommandContext(ctx, *render, "-dashboard", filepath.Join(root, "docs", "grafana-dashboard.json"),
+		"-prometheus", prom.url, "-from", from.UTC().Format(time.RFC3339), "-to", to.UTC().Format(time.RFC3339),
+		"-out", *out, "-note", note)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("rendering: %w", err)
+	}
+	logf("wrote %s", *out)
+	return nil
+}
+
+// schedule is the load: steady traffic, a deny spike, configuration
+// rewrites (two broken) and a netguard outage, each phase's length scaled
+// by d.
+func schedule(ctx context.Context, env *framework.Environment, prom *prometheus, client kubernetes.Interface, good, bad []object,
+	cfg string, orig []byte, d func(float64) time.Duration, t *tally) error {
 	phase := func(m mix) {
 		logf("load: %s (%s at %d/s, %.0f%% bad changes)", m.name, m.duration, m.rps, m.badShare*100)
-		runPhase(ctx, client, m, good, bad, good[:1], &t)
+		runPhase(ctx, client, m, good, bad, good[:1], t)
 	}
 	phase(mix{"steady", d(80), 20, 0.1})
 	phase(mix{"a bad change rolling out: deny spike", d(40), 20, 0.7})
@@ -169,20 +194,6 @@ func run() error {
 	}
 	logf("netguard restarted")
 	phase(mix{"steady", d(70), 20, 0.1})
-	logf("load done: %s", &t)
-	time.Sleep(12 * time.Second) // two more scrapes
-	to := time.Now()
-
-	note := fmt.Sprintf("Load (hack/dashshot, `make dashboard-screenshot`): %s of dry-run creates and edits of examples/ through kube-apiserver v1.37.2 at 20/s: a deny spike, 4 config rewrites (2 broken), netguard down %s (the API server fails open).|API server answers: %s. One netguard pod at a time (restarted as netguard-1); its test certificate is valid for 24 h.",
-		to.Sub(from).Round(time.Second), d(30), &t)
-	cmd := exec.CommandContext(ctx, *render, "-dashboard", filepath.Join(root, "docs", "grafana-dashboard.json"),
-		"-prometheus", prom.url, "-from", from.UTC().Format(time.RFC3339), "-to", to.UTC().Format(time.RFC3339),
-		"-out", *out, "-note", note)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("rendering: %w", err)
-	}
-	logf("wrote %s", *out)
 	return nil
 }
 

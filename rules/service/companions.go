@@ -22,7 +22,7 @@ func checkValues(c *svcCtx) {
 // (SV027, SV028, SV029).
 func checkCompanions(c *svcCtx) {
 	id := c.get("id").value
-	ignored := func(a annotation, msg, hint string) { c.r.Add("SV027", at(a.key), msg, hint) }
+	ignored := func(a annotation, msg, hint string) { c.r.Add(RuleMissingCompanion, at(a.key), msg, hint) }
 
 	if a, ok := c.read("weight"); ok && a.value != "" && (id == "" || c.get("vgroup-port").value == "") {
 		ignored(a, "weight is read only for a reused load balancer with its own server groups (both the id and vgroup-port annotations set); without them the CCM silently ignores it",
@@ -90,7 +90,7 @@ func checkCompanions(c *svcCtx) {
 				if flag.ok {
 					state = quote(flag.value)
 				}
-				c.r.Add("SV028", at(a.key),
+				c.r.Add(RuleHealthCheckFlag, at(a.key),
 					fmt.Sprintf("%s is ignored: the NLB controller reads the health-check annotations only when health-check-flag is \"on\", and it is %s", s, state),
 					"add "+fullKey("health-check-flag")+": \"on\"")
 			}
@@ -106,7 +106,7 @@ func checkCompanions(c *svcCtx) {
 			}
 		}
 		if !l7 {
-			c.r.Add("SV029", at(a.key),
+			c.r.Add(RuleXForwardedProto, at(a.key),
 				"xforwardedfor-proto adds the X-Forwarded-Proto header on HTTP/HTTPS listeners only; every listener of this Service is TCP/UDP, so it has no effect (it does not enable the PROXY protocol)",
 				"to pass the client address over TCP use "+fullKey("proxy-protocol")+": \"on\" (and make the backend accept PROXY protocol v2), or declare http/https ports in protocol-port")
 		}
@@ -117,7 +117,7 @@ func checkCompanions(c *svcCtx) {
 func checkSpecForLB(c *svcCtx) {
 	s := c.svc.Spec
 	if c.kind == kindCLB && len(s.LoadBalancerSourceRanges) > 0 {
-		c.r.Add("SV030", field("spec.loadBalancerSourceRanges"),
+		c.r.Add(RuleFieldIgnored, field("spec.loadBalancerSourceRanges"),
 			"the CLB controller ignores spec.loadBalancerSourceRanges: the load balancer stays open to every source address",
 			"restrict access with an access control list: "+fullKey("acl-status")+": \"on\", "+fullKey("acl-id")+": <acl id>, "+fullKey("acl-type")+": \"white\"")
 	}
@@ -126,7 +126,7 @@ func checkSpecForLB(c *svcCtx) {
 		if c.kind == kindNLB {
 			hint = "pin NLB addresses per zone with the third field of zone-maps (zone:vswitch:ipv4), or reuse an existing NLB with " + fullKey("id")
 		}
-		c.r.Add("SV030", field("spec.loadBalancerIP"),
+		c.r.Add(RuleFieldIgnored, field("spec.loadBalancerIP"),
 			fmt.Sprintf("the Alibaba Cloud CCM ignores spec.loadBalancerIP (%s): the %s gets an address of the cloud's choosing", s.LoadBalancerIP, c.kind),
 			hint)
 	}
@@ -139,7 +139,7 @@ func checkSpecForLB(c *svcCtx) {
 				cur = quote(sched.value)
 				loc = at(sched.key)
 			}
-			c.r.Add("SV031", loc,
+			c.r.Add(RuleLocalScheduler, loc,
 				fmt.Sprintf("externalTrafficPolicy is Local and the CLB scheduler is %s: in Local mode the CCM adds only nodes with endpoints and weights each node by its number of local pods, but rr ignores weights, so traffic is spread per node rather than per pod", cur),
 				"set "+fullKey("scheduler")+": \"wrr\" (or \"wlc\")")
 		}

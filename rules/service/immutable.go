@@ -68,7 +68,7 @@ func checkImmutable(c *svcCtx) {
 		}
 		if ov == "" {
 			if s.def == "" {
-				c.r.Add("SV041", at(key),
+				c.r.Add(RuleImmutableAdded, at(key),
 					fmt.Sprintf("%s is added to a Service whose %s already exists; it cannot be changed after creation, so unless %s is exactly the live load balancer's value the CCM reports %q on every sync and never applies it", s.suffix, c.kind, quote(nv), s.errText),
 					"remove the annotation, or make sure it equals the value of the existing load balancer; to really change it, create a new Service")
 				continue
@@ -78,7 +78,7 @@ func checkImmutable(c *svcCtx) {
 		if same(ov, nv) {
 			continue
 		}
-		c.r.Add("SV040", at(key),
+		c.r.Add(RuleImmutableChanged, at(key),
 			fmt.Sprintf("%s changes from %s to %s, but it is fixed when the %s is created: the CCM reports %q (Warning SyncLoadBalancerFailed) on every sync and never applies the change", s.suffix, quote(ov), quote(nv), c.kind, s.errText),
 			fmt.Sprintf("keep %s: %s; to get a load balancer with %s, create a new Service (or remove the annotation from this one)", s.suffix, quote(ov), quote(nv)))
 	}
@@ -93,11 +93,11 @@ func checkImmutable(c *svcCtx) {
 		if key == "" {
 			key = o.key
 		}
-		c.r.Add("SV040", at(key),
+		c.r.Add(RuleImmutableChanged, at(key),
 			fmt.Sprintf("the load-balancer id changes from %s to %s: the CCM does not move a Service between load balancers; the old listeners stay on %s and the sync fails or leaves a half-configured load balancer", quote(o.value), quoteOrUnset(n.value), quote(o.value)),
 			"keep the id; to move to another load balancer, create a new Service with the new id and delete this one")
 	case o.value == "" && n.value != "":
-		c.r.Add("SV041", at(n.key),
+		c.r.Add(RuleImmutableAdded, at(n.key),
 			fmt.Sprintf("the id annotation (%s) is added to a Service whose %s was created by the CCM: the Service is not moved to the other load balancer and the CCM-created one is not released cleanly", quote(n.value), c.kind),
 			"to reuse an existing load balancer, create a new Service with the id annotation and delete this one")
 	}
@@ -122,13 +122,13 @@ func checkChargeTypeDirection(c *svcCtx) {
 	}
 	const errText = "updateInstanceChargeTypeAndInstanceSpec error: ModifyLoadBalancerInstanceChargeType rejects PayBySpec"
 	if strings.EqualFold(o.value, "PayByCLCU") {
-		c.r.Add("SV040", at(n.key),
+		c.r.Add(RuleImmutableChanged, at(n.key),
 			fmt.Sprintf("instance-charge-type changes from %s to %s, but a CLB's metering method converts from pay-by-specification to pay-by-LCU only: the CCM calls ModifyLoadBalancerInstanceChargeType on every sync and reports %q (Warning SyncLoadBalancerFailed)", quote(o.value), quote(n.value), errText),
 			fmt.Sprintf("keep instance-charge-type: %s; for a pay-by-specification CLB, create a new Service", quote(o.value)))
 		return
 	}
 	if o.value == "" {
-		c.r.Add("SV041", at(n.key),
+		c.r.Add(RuleImmutableAdded, at(n.key),
 			fmt.Sprintf("instance-charge-type %s is added to a Service whose CLB already exists: CCM v2.4.0 and later create such CLBs as PayByCLCU, which cannot be converted to pay-by-specification, so unless this CLB was created as PayBySpec the CCM reports %q on every sync", quote(n.value), errText),
 			"remove the annotation, or check the CLB's metering method first (it must already be PayBySpec)")
 	}

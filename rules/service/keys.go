@@ -48,7 +48,7 @@ func checkClass(c *svcCtx) {
 		return
 	}
 	hint := "set spec.loadBalancerClass: " + NLBClass + " for an NLB, or omit it for a CLB; loadBalancerClass is immutable on a LoadBalancer Service, so delete and re-create the Service (or switch it to ClusterIP and back)"
-	c.r.Add("SV017", field("spec.loadBalancerClass"),
+	c.r.Add(RuleLBClassNearMiss, field("spec.loadBalancerClass"),
 		fmt.Sprintf("spec.loadBalancerClass %s is not %q: the Alibaba Cloud CCM ignores every LoadBalancer Service with another class (exact string match), no other controller claims it, and the Service stays <pending> forever without an event", quote(v), NLBClass), hint)
 }
 
@@ -70,7 +70,7 @@ func checkIgnoredOnType(c *svcCtx) {
 		if t == "" {
 			t = corev1.ServiceTypeClusterIP
 		}
-		c.r.Add("SV014", at(k),
+		c.r.Add(RuleNotLoadBalancer, at(k),
 			fmt.Sprintf("load-balancer annotation on a Service of type %s: the cloud controller manager only reads it on type: LoadBalancer Services, so it has no effect", t),
 			"remove the annotation, or set spec.type: LoadBalancer if this Service should get an Alibaba Cloud load balancer")
 	}
@@ -101,16 +101,16 @@ func checkKeys(c *svcCtx) {
 				continue
 			}
 			if c.kind == kindCLB && !info.clb {
-				add("SV015", k, fmt.Sprintf("%s is read only by the NLB controller; this Service gets a CLB (no spec.loadBalancerClass: %s), so the CCM ignores the annotation", fullKey(cl.suffix), NLBClass),
+				add(RuleOtherController, k, fmt.Sprintf("%s is read only by the NLB controller; this Service gets a CLB (no spec.loadBalancerClass: %s), so the CCM ignores the annotation", fullKey(cl.suffix), NLBClass),
 					"remove the annotation, or create the Service with spec.loadBalancerClass: "+NLBClass+" if you want an NLB")
 			}
 			if c.kind == kindNLB && !info.nlb {
-				add("SV015", k, fmt.Sprintf("%s is read only by the CLB controller; this Service gets an NLB (spec.loadBalancerClass: %s), so the CCM ignores the annotation", fullKey(cl.suffix), NLBClass),
+				add(RuleOtherController, k, fmt.Sprintf("%s is read only by the CLB controller; this Service gets an NLB (spec.loadBalancerClass: %s), so the CCM ignores the annotation", fullKey(cl.suffix), NLBClass),
 					"remove the annotation; see the ACK NLB annotation reference for the NLB equivalent")
 			}
 			if cl.legacy {
 				if nv, ok := c.svc.Annotations[fullKey(cl.suffix)]; ok && nv != c.svc.Annotations[k] {
-					add("SV013", k, fmt.Sprintf("both %s and the legacy %s are set, with different values (%s vs %s): the CCM reads the new prefix and ignores this legacy key", fullKey(cl.suffix), k, quote(nv), quote(c.svc.Annotations[k])),
+					add(RuleLegacyConflict, k, fmt.Sprintf("both %s and the legacy %s are set, with different values (%s vs %s): the CCM reads the new prefix and ignores this legacy key", fullKey(cl.suffix), k, quote(nv), quote(c.svc.Annotations[k])),
 						"delete the legacy service.beta.kubernetes.io/alicloud-… key and keep only the alibaba-cloud-… one with the value you want")
 				}
 			}
@@ -120,15 +120,15 @@ func checkKeys(c *svcCtx) {
 			if cl.want != "" {
 				hint = fmt.Sprintf("did you mean %q?", cl.want)
 			}
-			add("SV010", k, msg, hint)
+			add(RuleUnknownAnnotation, k, msg, hint)
 		case keyLegacyOnly:
-			add("SV010", k, fmt.Sprintf("the CCM reads %s only under the service.beta.kubernetes.io/alibaba-cloud- prefix, never under the legacy alicloud- prefix, so this key is silently ignored", cl.suffix),
+			add(RuleUnknownAnnotation, k, fmt.Sprintf("the CCM reads %s only under the service.beta.kubernetes.io/alibaba-cloud- prefix, never under the legacy alicloud- prefix, so this key is silently ignored", cl.suffix),
 				fmt.Sprintf("use %q", cl.want))
 		case keyNoInfix:
-			add("SV011", k, fmt.Sprintf("the key lacks the \"loadbalancer-\" infix, so the CCM never matches it (it looks up only %s and the legacy %s): the setting is silently ignored", fullKey(cl.suffix), LegacyPrefix+lbInfix+cl.suffix),
+			add(RuleMissingInfix, k, fmt.Sprintf("the key lacks the \"loadbalancer-\" infix, so the CCM never matches it (it looks up only %s and the legacy %s): the setting is silently ignored", fullKey(cl.suffix), LegacyPrefix+lbInfix+cl.suffix),
 				fmt.Sprintf("rename it to %q", cl.want))
 		case keyCaseVar:
-			add("SV012", k, fmt.Sprintf("annotation key %s differs from %q only in case or whitespace; the CCM looks keys up exactly, so the setting is silently ignored", quote(k), cl.want),
+			add(RuleKeyCase, k, fmt.Sprintf("annotation key %s differs from %q only in case or whitespace; the CCM looks keys up exactly, so the setting is silently ignored", quote(k), cl.want),
 				fmt.Sprintf("rename it to exactly %q", cl.want))
 		}
 	}
@@ -144,5 +144,5 @@ func checkLBType(c *svcCtx, k string) {
 	if !strings.EqualFold(v, "nlb") {
 		msg += "; with the gate on, any value other than \"nlb\" makes neither the CLB nor the NLB controller handle the Service"
 	}
-	c.r.Add("SV016", at(k), msg, "remove the annotation and set spec.loadBalancerClass: "+NLBClass+" at creation time to get an NLB")
+	c.r.Add(RuleLBTypeIgnored, at(k), msg, "remove the annotation and set spec.loadBalancerClass: "+NLBClass+" at creation time to get an NLB")
 }

@@ -105,7 +105,7 @@ func checkInts(c *svcCtx) {
 					hint = fmt.Sprintf("remove the surrounding whitespace: %q", t)
 				}
 			}
-			c.r.Add("SV020", at(a.key),
+			c.r.Add(RuleUnparsable, at(a.key),
 				fmt.Sprintf("%s must be an integer but is %s: the CCM parses it with strconv.Atoi, fails to build the load-balancer model and reports Warning SyncLoadBalancerFailed on every sync (the Service stays <pending>, or keeps its old load-balancer settings)", suffix, quote(a.value)),
 				hint)
 			continue
@@ -125,12 +125,12 @@ func checkInts(c *svcCtx) {
 			want += fmt.Sprintf(" (or %d: use the backend port)", spec.special[0])
 		}
 		if spec.enforced {
-			c.r.Add("SV020", at(a.key),
+			c.r.Add(RuleUnparsable, at(a.key),
 				fmt.Sprintf("%s must be an integer in [%d,%d] but is %d: the CCM rejects it (\"%s must be integer in range [0,100]\") and reports Warning SyncLoadBalancerFailed on every sync", suffix, rg.lo, rg.hi, n, suffix),
 				"use a value in "+want)
 			continue
 		}
-		c.r.Add("SV021", at(a.key),
+		c.r.Add(RuleOutOfRange, at(a.key),
 			fmt.Sprintf("%s is %d, outside the documented range %s for a %s: the CCM passes it to the Alibaba Cloud API, which rejects it (Warning SyncLoadBalancerFailed, the listener is not created or updated)", suffix, n, want, c.kind),
 			"use a value in "+want)
 	}
@@ -250,11 +250,11 @@ func judgeEnum(c *svcCtx, key, suffix, v string, spec enumSpec) {
 		default:
 			why = fmt.Sprintf("the CCM compares case-insensitively but does not trim whitespace, so %s matches nothing", quote(v))
 		}
-		c.r.Add("SV022", at(key), fmt.Sprintf("%s is %s, not %q: %s", suffix, quote(v), want, why), fmt.Sprintf("write exactly %q", want))
+		c.r.Add(RuleValueCase, at(key), fmt.Sprintf("%s is %s, not %q: %s", suffix, quote(v), want, why), fmt.Sprintf("write exactly %q", want))
 		return
 	}
 	if spec.mode == modeStrict {
-		c.r.Add("SV020", at(key),
+		c.r.Add(RuleUnparsable, at(key),
 			fmt.Sprintf("%s is %s, but the CCM accepts only %s and otherwise fails to build the load-balancer model (Warning SyncLoadBalancerFailed on every sync)", suffix, quote(v), allowed),
 			"use one of "+allowed)
 		return
@@ -264,7 +264,7 @@ func judgeEnum(c *svcCtx, key, suffix, v string, spec enumSpec) {
 		// CreateLoadBalancer call never sends it, and Update (L147-150 at
 		// eeb0ddc) compares it with the live "vpc"/"classic"; the error makes
 		// reconcileLoadBalancerResources return before updateServiceStatus.
-		c.r.Add("SV036", at(key),
+		c.r.Add(RuleLiveCompare, at(key),
 			fmt.Sprintf("%s is %s, not one of %s: the CCM does not send it to the CLB API, so the load balancer is created, but every sync compares it with the live value and fails with \"alicloud: can not change LoadBalancer network type once created\"; the Service never gets its external IP (stays <pending>) and later listener and backend changes report SyncLoadBalancerFailed", suffix, quote(v), allowed),
 			"use one of "+allowed+" (or remove the annotation: an intranet CLB is created in the VPC of the cluster)")
 		return
@@ -273,7 +273,7 @@ func judgeEnum(c *svcCtx, key, suffix, v string, spec enumSpec) {
 	if suffix == "backend-type" {
 		what = "the CCM treats every value except \"eni\" as ECS (node) backends"
 	}
-	c.r.Add("SV023", at(key), fmt.Sprintf("%s is %s, not one of the documented values %s for a %s: %s", suffix, quote(v), allowed, kindName(c, suffix), what), "use one of "+allowed)
+	c.r.Add(RuleUndocumentedValue, at(key), fmt.Sprintf("%s is %s, not one of the documented values %s for a %s: %s", suffix, quote(v), allowed, kindName(c, suffix), what), "use one of "+allowed)
 }
 
 func kindName(c *svcCtx, suffix string) string {
@@ -332,12 +332,12 @@ func checkFlags(c *svcCtx) {
 		if !*ex {
 			cmp = "\"on\" (case-insensitive, no trimming)"
 		}
-		c.r.Add("SV026", at(a.key),
+		c.r.Add(RuleFlagStaysOff, at(a.key),
 			fmt.Sprintf("%s is %s: the %s controller treats only %s as enabled, so this value silently leaves %s OFF", suffix, quote(v), c.kind, cmp, suffix),
 			fmt.Sprintf("write %s: \"on\" to enable it (or \"off\")", suffix))
 	}
 	if a, ok := c.read("force-override-listeners"); ok && a.value != "true" && a.value != "" && !offLike(a.value) {
-		c.r.Add("SV025", at(a.key),
+		c.r.Add(RuleForceOverride, at(a.key),
 			fmt.Sprintf("force-override-listeners is %s: the CCM overrides the listeners of a reused load balancer only when the value is exactly \"true\" (IsForceOverride: == \"true\"), so the listeners are silently NOT reconciled (\"listener override is false, skip reconcile listeners\")", quote(a.value)),
 			"write force-override-listeners: \"true\"")
 	}
@@ -350,7 +350,7 @@ func checkPreserve(c *svcCtx) {
 	if !a.ok || !offLike(a.value) {
 		return
 	}
-	c.r.Add("SV024", at(a.key),
+	c.r.Add(RulePreserveOnDelete, at(a.key),
 		fmt.Sprintf("preserve-lb-on-delete is %s, but the CCM only checks that the value is non-empty: %s still PRESERVES the load balancer when the Service is deleted or stops being type LoadBalancer (it is left behind, and keeps billing)", quote(a.value), quote(a.value)),
 		"remove the annotation to let the CCM delete the load balancer with the Service")
 }
@@ -440,7 +440,7 @@ func checkLists(c *svcCtx) {
 		if len(shown) > 5 {
 			shown = append(shown[:5], fmt.Sprintf("and %d more", len(entries)-5))
 		}
-		c.r.Add("SV034", at(a.key),
+		c.r.Add(RulePortEntry, at(a.key),
 			fmt.Sprintf("%s entries %s name ports this Service does not expose (its ports: %s): the CCM matches entries against spec.ports[].port, not targetPort or nodePort, so these entries are silently ignored", what, strings.Join(shown, ", "), portList(ports)),
 			"use the Service port numbers (spec.ports[].port) in the annotation")
 	}
@@ -513,7 +513,7 @@ func checkLists(c *svcCtx) {
 	}
 	if a, ok := c.read("listener-port-range"); ok && a.value != "" {
 		if bt, set := c.svc.Annotations[keyBackendType]; set && bt != "eni" {
-			c.r.Add("SV020", at(a.key),
+			c.r.Add(RuleUnparsable, at(a.key),
 				fmt.Sprintf("listener-port-range needs ENI backends, but %s is %s: the CCM fails with \"listener port range can only be used for eni backend type service\" (Warning SyncLoadBalancerFailed)", keyBackendType, quote(bt)),
 				"set "+keyBackendType+": eni, or remove listener-port-range")
 		} else {
@@ -561,7 +561,7 @@ func checkLists(c *svcCtx) {
 		}
 		listErrs(c, a, "backend-label", errs, "write node labels as k1=v1,k2=v2 (all must match)")
 		if len(misread) > 0 {
-			c.r.Add("SV035", at(a.key),
+			c.r.Add(RuleListMisread, at(a.key),
 				"backend-label is misread: "+capList(misread, "; ")+"; nodes are selected by the misread label, which usually leaves the load balancer without backends",
 				"write k1=v1,k2=v2 without spaces; label values cannot contain '='")
 		}
@@ -578,7 +578,7 @@ func checkLists(c *svcCtx) {
 			}
 		}
 		if len(misread) > 0 {
-			c.r.Add("SV035", at(a.key),
+			c.r.Add(RuleListMisread, at(a.key),
 				"additional-resource-tags is misread: "+capList(misread, "; "),
 				"write tags as Key1=Val1,Key2=Val2 (a value cannot contain '=')")
 		}
@@ -613,7 +613,7 @@ func listErrs(c *svcCtx, a annotation, suffix string, errs []string, hint string
 	if len(errs) > 5 {
 		errs = append(errs[:5], fmt.Sprintf("and %d more", len(errs)-5))
 	}
-	c.r.Add("SV020", at(a.key),
+	c.r.Add(RuleUnparsable, at(a.key),
 		fmt.Sprintf("%s cannot be parsed: %s. The CCM fails to build the load-balancer model and reports Warning SyncLoadBalancerFailed on every sync (the Service stays <pending>, or keeps its old listeners)", suffix, strings.Join(errs, "; ")),
 		hint)
 }
@@ -627,7 +627,7 @@ func checkZoneMaps(c *svcCtx) {
 			if ok {
 				key = a.key
 			}
-			c.r.Add("SV032", at(key),
+			c.r.Add(RuleNLBZoneMaps, at(key),
 				"an NLB Service needs zone-maps (unless it reuses an existing NLB with the id annotation): the CCM fails with \"ParameterMissing, zone mappings are required\" (Warning SyncLoadBalancerFailed) and the Service stays <pending>",
 				"add "+fullKey("zone-maps")+": \"<zone-a>:<vsw-a>,<zone-b>:<vsw-b>\" with vSwitches in at least two zones")
 		}
@@ -649,7 +649,7 @@ func checkZoneMaps(c *svcCtx) {
 	}
 	listErrs(c, a, "zone-maps", errs, "write zone-maps as zone:vswitch pairs separated by commas without spaces, e.g. \"cn-hangzhou-h:vsw-aaa,cn-hangzhou-i:vsw-bbb\"")
 	if len(errs) == 0 && len(zones) < 2 {
-		c.r.Add("SV033", at(a.key),
+		c.r.Add(RuleNLBFewZones, at(a.key),
 			fmt.Sprintf("zone-maps lists %d zone; an NLB needs vSwitches in at least two different zones (ACK NLB documentation), so the NLB API is expected to reject the creation", len(zones)),
 			"add a second zone:vswitch pair in another zone")
 	}

@@ -36,7 +36,7 @@ func checkMaskedIDs(c *svcCtx) {
 		default:
 			continue
 		}
-		c.r.Add("SV037", at(a.key),
+		c.r.Add(RuleMaskedID, at(a.key),
 			fmt.Sprintf("%s is %s, %s: no Alibaba Cloud resource ID contains these characters, so the CCM cannot find the resource and the sync fails every time (Warning SyncLoadBalancerFailed; the Service stays <pending> or the listener is never created)", suffix, quote(a.value), what),
 			"copy the real ID from the console or the API (e.g. lb-bp1hfycf39bbeb019pg7m)")
 	}

@@ -30,7 +30,7 @@ func mutate(req *rules.Request) rules.Mutation {
 	p := corev1.IPFamilyPolicyPreferDualStack
 	out.Spec.IPFamilyPolicy = &p
 	return rules.Mutation{Service: out, Changes: []rules.Change{{
-		Rule:        "SV101",
+		Rule:        RulePreferDualStack,
 		Path:        "spec.ipFamilyPolicy",
 		Old:         "(unset)",
 		New:         string(p),

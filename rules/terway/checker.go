@@ -47,10 +47,10 @@ func validateBase(req *rules.Request, r *rules.Report) {
 	text, ok := data["eni_conf"]
 	switch {
 	case !ok:
-		r.Add("TW001", rules.Loc{Key: "eni_conf"}, "eni_conf is missing: terway-init and terwayd fail to read /etc/eni/eni_conf, terway-controlplane reports \"terway configmap has no eni_conf\", and the Terway pods crash-loop",
+		r.Add(RuleENIConfMissing, rules.Loc{Key: "eni_conf"}, "eni_conf is missing: terway-init and terwayd fail to read /etc/eni/eni_conf, terway-controlplane reports \"terway configmap has no eni_conf\", and the Terway pods crash-loop",
 			`add an eni_conf key holding Terway's JSON configuration, e.g. eni_conf: '{"version": "1", "max_pool_size": 5}'`)
 	case strings.TrimSpace(text) == "":
-		r.Add("TW001", rules.Loc{Key: "eni_conf"}, fmt.Sprintf("eni_conf is empty (%s): Terway cannot decode it (unexpected end of JSON input) and the Terway pods crash-loop", rules.Quote(text)),
+		r.Add(RuleENIConfMissing, rules.Loc{Key: "eni_conf"}, fmt.Sprintf("eni_conf is empty (%s): Terway cannot decode it (unexpected end of JSON input) and the Terway pods crash-loop", rules.Quote(text)),
 			`put Terway's JSON configuration into eni_conf, e.g. {"version": "1", "max_pool_size": 5}`)
 	default:
 		s := newScope(r, req)

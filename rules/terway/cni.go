@@ -47,7 +47,7 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 		if hasList {
 			msg = "10-terway.conf is missing: terway-init requires this key even when 10-terway.conflist is present, and fails, so the Terway pods never start"
 		}
-		r.Add("TW040", rules.Loc{Key: "10-terway.conf"}, msg,
+		r.Add(RuleCNIMissing, rules.Loc{Key: "10-terway.conf"}, msg,
 			`add 10-terway.conf, e.g. {"cniVersion": "0.4.0", "name": "terway", "type": "terway"}`)
 	}
 	key, text := "10-terway.conf", conf
@@ -59,13 +59,13 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 	info := &cniInfo{key: key, terwayVersion: terwayVersion}
 	doc, serr := rules.ParseJSONDoc(key, text)
 	if serr != nil {
-		r.Add("TW041", serr.Loc, fmt.Sprintf("%s is not valid JSON (%s): terway-init cannot parse it and fails, so the Terway pods never start", key, serr.Msg),
+		r.Add(RuleCNIUnreadable, serr.Loc, fmt.Sprintf("%s is not valid JSON (%s): terway-init cannot parse it and fails, so the Terway pods never start", key, serr.Msg),
 			"fix the JSON: no comments (docs show // annotations that must not be copied), no trailing commas, double quotes only")
 		return info
 	}
 	root := doc.Root
 	if !root.IsObject() {
-		r.Add("TW041", doc.Loc("", root), fmt.Sprintf("%s is a JSON %s, not an object: terway-init fails (\"type not found\") and the Terway pods never start", key, rules.JSONType(root)),
+		r.Add(RuleCNIUnreadable, doc.Loc("", root), fmt.Sprintf("%s is a JSON %s, not an object: terway-init fails (\"type not found\") and the Terway pods never start", key, rules.JSONType(root)),
 			`write a CNI config object, e.g. {"cniVersion": "0.4.0", "name": "terway", "type": "terway"}`)
 		return info
 	}
@@ -76,7 +76,7 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 	var plugins []plugin
 	if pm, ok := rules.Get(root, "plugins"); ok {
 		if !pm.Value.IsArray() {
-			r.Add("TW041", doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is a JSON %s, not an array: terway-init cannot build the plugin chain and fails", key, rules.JSONType(pm.Value)),
+			r.Add(RuleCNIUnreadable, doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is a JSON %s, not an array: terway-init cannot build the plugin chain and fails", key, rules.JSONType(pm.Value)),
 				`write "plugins": [{"type": "terway"}, ...]`)
 			return info
 		}
@@ -84,19 +84,19 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 			plugins = append(plugins, plugin{p, rules.IndexPath("plugins", i)})
 		}
 		if len(plugins) == 0 {
-			r.Add("TW041", doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is empty: the node gets a CNI config without the terway plugin and pods cannot be created", key),
+			r.Add(RuleCNIUnreadable, doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is empty: the node gets a CNI config without the terway plugin and pods cannot be created", key),
 				`add {"type": "terway"} to plugins`)
 		}
 	} else {
 		if key == "10-terway.conflist" {
-			r.Add("TW041", doc.Loc("", root), "10-terway.conflist has no plugins array: terway-init treats the whole document as a single plugin, which is not what a conflist means",
+			r.Add(RuleCNIUnreadable, doc.Loc("", root), "10-terway.conflist has no plugins array: terway-init treats the whole document as a single plugin, which is not what a conflist means",
 				`write {"plugins": [{"type": "terway"}, ...]}`)
 		}
 		plugins = append(plugins, plugin{root, ""})
 	}
 	for _, p := range plugins {
 		if !p.v.IsObject() {
-			r.Add("TW041", doc.Loc(p.path, p.v), fmt.Sprintf("%s in %s is a JSON %s, not a plugin object: terway-init fails (\"type not found\")", orRoot(p.path), key, rules.JSONType(p.v)),
+			r.Add(RuleCNIUnreadable, doc.Loc(p.path, p.v), fmt.Sprintf("%s in %s is a JSON %s, not a plugin object: terway-init fails (\"type not found\")", orRoot(p.path), key, rules.JSONType(p.v)),
 				`each plugin is an object with a string "type"`)
 			continue
 		}
@@ -107,7 +107,7 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 			if ok {
 				what = "has a non-string \"type\""
 			}
-			r.Add("TW041", doc.Loc(tp, t.Value), fmt.Sprintf("%s in %s %s: terway-init fails with \"type not found\" and the Terway pods never start", orRoot(p.path), key, what),
+			r.Add(RuleCNIUnreadable, doc.Loc(tp, t.Value), fmt.Sprintf("%s in %s %s: terway-init fails with \"type not found\" and the Terway pods never start", orRoot(p.path), key, what),
 				`add "type": "terway" (or the plugin's binary name) as a JSON string`)
 			continue
 		}
@@ -144,7 +144,7 @@ func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path
 			if impact == "" {
 				impact = "the terway CNI binary fails every pod sandbox creation (ContainerCreating forever)"
 			}
-			tc := &typeCheck{r: r, doc: doc, mismatchRule: "TW044", unknownRule: "TW047", structName: "CNIConf", impact: impact, foldCase: true}
+			tc := &typeCheck{r: r, doc: doc, mismatchRule: RuleCNIFieldType, unknownRule: RuleCNITypo, structName: "CNIConf", impact: impact, foldCase: true}
 			if !tc.check(t, m.Value, p, false) {
 				continue
 			}
@@ -164,34 +164,34 @@ func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path
 					continue
 				}
 				if _, err := netip.ParsePrefix(e.Str); err != nil {
-					r.Add("TW046", doc.Loc(rules.IndexPath(p, i), e), fmt.Sprintf("host_stack_cidrs entry %s is not a CIDR (%v): the CNI plugin fails pod creation with \"host_stack_cidrs(...) is invaild\" and the policy container fails", rules.Quote(e.Str), err),
+					r.Add(RuleHostStackCIDR, doc.Loc(rules.IndexPath(p, i), e), fmt.Sprintf("host_stack_cidrs entry %s is not a CIDR (%v): the CNI plugin fails pod creation with \"host_stack_cidrs(...) is invaild\" and the policy container fails", rules.Quote(e.Str), err),
 						`write each entry as a CIDR, e.g. "169.254.20.10/32"`)
 				}
 			}
 		case "auto_mtu":
 			if m.Value.Type != gjson.True && m.Value.Type != gjson.False && m.Value.Type != gjson.Null {
-				r.Add("TW045", vloc, fmt.Sprintf("auto_mtu is %s, not a JSON boolean: terway-init silently ignores it, so the MTU is not detected", describe(m.Value, false)),
+				r.Add(RuleCNIIgnored, vloc, fmt.Sprintf("auto_mtu is %s, not a JSON boolean: terway-init silently ignores it, so the MTU is not detected", describe(m.Value, false)),
 					`write "auto_mtu": true (no quotes)`)
 			}
 		case "hairpinMode", "hairpin_mode":
-			r.Add("TW045", loc, fmt.Sprintf("%q is not a Terway setting (Terway has no hairpin option; it is a flannel/bridge plugin field): it is ignored", m.Name),
+			r.Add(RuleCNIIgnored, loc, fmt.Sprintf("%q is not a Terway setting (Terway has no hairpin option; it is a flannel/bridge plugin field): it is ignored", m.Name),
 				fmt.Sprintf("remove %q", m.Name))
 		case "ip_stack":
 			checkCNIIPStack(r, doc.Key, m.Value, loc, eniIPStack)
 		case "disable_network_policy", "in_cluster_loadbalance", "felix_relay_service":
-			r.Add("TW008", loc, fmt.Sprintf("%q is set inside %s, where Terway ignores it: it is read from a top-level ConfigMap key", m.Name, doc.Key),
+			r.Add(RuleWrongDocument, loc, fmt.Sprintf("%q is set inside %s, where Terway ignores it: it is read from a top-level ConfigMap key", m.Name, doc.Key),
 				fmt.Sprintf("move it to a top-level data key: %s: \"...\" (a quoted string next to eni_conf)", m.Name))
 		default:
 			if _, ok := cniFields[m.Name]; ok {
 				continue
 			}
 			if _, ok := eniConfFields[m.Name]; ok && !unusedENIConfFields[m.Name] {
-				r.Add("TW008", loc, fmt.Sprintf("%q is an eni_conf field set inside %s, where Terway ignores it, so this setting has no effect", m.Name, doc.Key),
+				r.Add(RuleWrongDocument, loc, fmt.Sprintf("%q is an eni_conf field set inside %s, where Terway ignores it, so this setting has no effect", m.Name, doc.Key),
 					fmt.Sprintf("move %q into the eni_conf JSON", m.Name))
 				continue
 			}
 			if sug := rules.Suggest(m.Name, known); sug != "" && sug != m.Name {
-				r.Add("TW047", loc, fmt.Sprintf("%q is not a terway plugin field, so terway-init (which matches keys case-sensitively) ignores it; did you mean %q?", m.Name, sug),
+				r.Add(RuleCNITypo, loc, fmt.Sprintf("%q is not a terway plugin field, so terway-init (which matches keys case-sensitively) ignores it; did you mean %q?", m.Name, sug),
 					fmt.Sprintf("rename %q to %q", m.Name, sug))
 			}
 		}
@@ -203,7 +203,7 @@ func checkVirtualType(r *rules.Report, v gjson.Result, loc rules.Loc, info *cniI
 		return
 	}
 	if v.Type != gjson.String {
-		r.Add("TW045", loc, fmt.Sprintf("eniip_virtual_type is %s, not a string: terway-init silently treats it as \"veth\"", describe(v, false)),
+		r.Add(RuleCNIIgnored, loc, fmt.Sprintf("eniip_virtual_type is %s, not a string: terway-init silently treats it as \"veth\"", describe(v, false)),
 			`write "eniip_virtual_type": "veth" or "datapathv2" as a JSON string`)
 		return
 	}
@@ -217,7 +217,7 @@ func checkVirtualType(r *rules.Report, v gjson.Result, loc rules.Loc, info *cniI
 		if sug := rules.Suggest(info.virtualType, []string{"veth", "datapathv2", "ipvlan"}); sug != "" {
 			hint = fmt.Sprintf("did you mean %q? write \"eniip_virtual_type\": %q", sug, sug)
 		}
-		r.Add("TW042", loc, fmt.Sprintf("eniip_virtual_type %s is not a datapath Terway knows (veth, ipvlan, datapathv2; case-insensitive): terway-init fails with \"invalid datapath\" and the Terway pods never start", rules.Quote(v.Str)), hint)
+		r.Add(RuleDatapath, loc, fmt.Sprintf("eniip_virtual_type %s is not a datapath Terway knows (veth, ipvlan, datapathv2; case-insensitive): terway-init fails with \"invalid datapath\" and the Terway pods never start", rules.Quote(v.Str)), hint)
 	}
 }
 
@@ -227,11 +227,11 @@ func checkProvider(r *rules.Report, v string, loc rules.Loc) {
 		return
 	}
 	if sug := nearMiss(v, []string{"iptables", "ebpf"}); sug != "" {
-		r.Add("TW021", loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises (it compares case-sensitively): Terway silently uses \"iptables\" instead of %q", rules.Quote(v), sug),
+		r.Add(RuleEnumNearMiss, loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises (it compares case-sensitively): Terway silently uses \"iptables\" instead of %q", rules.Quote(v), sug),
 			fmt.Sprintf("write \"network_policy_provider\": %q", sug))
 		return
 	}
-	r.Add("TW022", loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises: Terway silently uses \"iptables\"", rules.Quote(v)),
+	r.Add(RuleEnumUnknown, loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises: Terway silently uses \"iptables\"", rules.Quote(v)),
 		`use "iptables" or "ebpf"`)
 }
 
@@ -244,13 +244,13 @@ func checkCNIIPStack(r *rules.Report, key string, v gjson.Result, loc rules.Loc,
 	eni, known := eniIPStack()
 	switch {
 	case !known:
-		r.Add("TW045", loc, fmt.Sprintf("ip_stack in %s is ignored by Terway: it reads ip_stack only from eni_conf", key),
+		r.Add(RuleCNIIgnored, loc, fmt.Sprintf("ip_stack in %s is ignored by Terway: it reads ip_stack only from eni_conf", key),
 			"remove ip_stack from the CNI config and set it in eni_conf")
 	case v.Type == gjson.String && stackOrDefault(v.Str) == eni:
-		r.Add("TW045", loc, fmt.Sprintf("ip_stack in %s is ignored by Terway (it reads ip_stack only from eni_conf); it matches the stack terwayd uses, %q, so it is harmless", key, eni),
+		r.Add(RuleCNIIgnored, loc, fmt.Sprintf("ip_stack in %s is ignored by Terway (it reads ip_stack only from eni_conf); it matches the stack terwayd uses, %q, so it is harmless", key, eni),
 			"remove ip_stack from the CNI config")
 	default:
-		r.Add("TW008", loc, fmt.Sprintf("ip_stack is %s in %s, where Terway ignores it (docs/ipv6.md shows it there by mistake): terwayd runs the stack eni_conf decides, %q, so this setting has no effect", rules.Compact(v), key, eni),
+		r.Add(RuleWrongDocument, loc, fmt.Sprintf("ip_stack is %s in %s, where Terway ignores it (docs/ipv6.md shows it there by mistake): terwayd runs the stack eni_conf decides, %q, so this setting has no effect", rules.Compact(v), key, eni),
 			fmt.Sprintf("move it into eni_conf: \"ip_stack\": %s", rules.Compact(v)))
 	}
 }
@@ -277,16 +277,16 @@ func checkIPvlan(r *rules.Report, raw string, loc rules.Loc, version string) {
 	v, err := rules.ParseVersion(version)
 	switch {
 	case version == "" || err != nil:
-		r.Add("TW043", loc, fmt.Sprintf("eniip_virtual_type %s: what runs depends on the Terway version: before v1.13.2 IPvlan is a datapath of its own (by default); from v1.13.2 the AutoDataPathV2 feature gate, on by default, makes terway-init run datapathv2 instead on nodes without cilium_net; Terway builds after v1.17.5 fail with \"ipvlan is unsupported\" when that gate is off", rules.Quote(raw)),
+		r.Add(RuleIPvlanVersion, loc, fmt.Sprintf("eniip_virtual_type %s: what runs depends on the Terway version: before v1.13.2 IPvlan is a datapath of its own (by default); from v1.13.2 the AutoDataPathV2 feature gate, on by default, makes terway-init run datapathv2 instead on nodes without cilium_net; Terway builds after v1.17.5 fail with \"ipvlan is unsupported\" when that gate is off", rules.Quote(raw)),
 			"on Terway v1.13.2 or later "+hint+"; pass the Terway version (--terway-version) for a precise verdict")
 	case v.Less(gateDefaultOn):
 		// IPvlan is a supported datapath of its own (no gate before v1.8.0,
 		// the gate off by default until v1.13.2): nothing to say.
 	case !lastIPvlanRelease.Less(v):
-		r.Add("TW043", loc, fmt.Sprintf("eniip_virtual_type %s with Terway %s: the AutoDataPathV2 feature gate is on by default, so terway-init runs datapathv2 instead of IPvlan on nodes without cilium_net (new nodes); nodes already running IPvlan keep it, so the cluster mixes datapaths", rules.Quote(raw), version),
+		r.Add(RuleIPvlanVersion, loc, fmt.Sprintf("eniip_virtual_type %s with Terway %s: the AutoDataPathV2 feature gate is on by default, so terway-init runs datapathv2 instead of IPvlan on nodes without cilium_net (new nodes); nodes already running IPvlan keep it, so the cluster mixes datapaths", rules.Quote(raw), version),
 			hint)
 	default:
-		r.Add("TW043", loc, fmt.Sprintf("eniip_virtual_type %s with Terway %s: IPvlan is no longer a datapath of its own; with the AutoDataPathV2 feature gate (on by default) terway-init runs datapathv2, without it terway-init fails with \"ipvlan is unsupported\" and the Terway pods never start", rules.Quote(raw), version),
+		r.Add(RuleIPvlanVersion, loc, fmt.Sprintf("eniip_virtual_type %s with Terway %s: IPvlan is no longer a datapath of its own; with the AutoDataPathV2 feature gate (on by default) terway-init runs datapathv2, without it terway-init fails with \"ipvlan is unsupported\" and the Terway pods never start", rules.Quote(raw), version),
 			hint)
 	}
 }

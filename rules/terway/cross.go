@@ -95,10 +95,10 @@ func checkCross(s *scope, e *effective) {
 	}
 	switch {
 	case len(sgs) > limit:
-		s.r.Add("TW013", e.loc(sgKey), fmt.Sprintf("security_group and security_groups name %d distinct security groups%s: Terway allows at most %d, so terwayd and terway-controlplane refuse the config and the Terway pods crash-loop", len(sgs), e.from(sgKey), limit),
+		s.r.Add(RuleTooManySGs, e.loc(sgKey), fmt.Sprintf("security_group and security_groups name %d distinct security groups%s: Terway allows at most %d, so terwayd and terway-controlplane refuse the config and the Terway pods crash-loop", len(sgs), e.from(sgKey), limit),
 			fmt.Sprintf("list at most %d security groups (an ENI joins at most 5 by default; 10 after an ECS quota increase)", min(limit, 10)))
 	case len(sgs) > 5:
-		s.r.Add("TW014", e.loc(sgKey), fmt.Sprintf("security_group and security_groups name %d distinct security groups%s: Terway accepts up to 10, but ECS lets an ENI join only 5 unless the quota was raised, so ENI creation fails and pods get no IP", len(sgs), e.from(sgKey)),
+		s.r.Add(RuleManySGs, e.loc(sgKey), fmt.Sprintf("security_group and security_groups name %d distinct security groups%s: Terway accepts up to 10, but ECS lets an ENI join only 5 unless the quota was raised, so ENI creation fails and pods get no IP", len(sgs), e.from(sgKey)),
 			"list at most 5 security groups, or make sure the ECS quota 'security groups per ENI' was raised to 10")
 	}
 
@@ -106,14 +106,14 @@ func checkCross(s *scope, e *effective) {
 	minV, hasMin := intField(e, "min_pool_size")
 	maxV, hasMax := intField(e, "max_pool_size")
 	if hasMin && hasMax && minV > maxV && maxV >= 0 {
-		s.r.Add("TW020", e.loc("min_pool_size"), fmt.Sprintf("min_pool_size %d is larger than max_pool_size %d%s: legacy IPAM silently lowers min_pool_size to %d, centralized IPAM passes both to the Node CR unchanged and keeps more idle IPs than the maximum", minV, maxV, e.from("min_pool_size")+e.from("max_pool_size"), maxV),
+		s.r.Add(RulePoolSizeOrder, e.loc("min_pool_size"), fmt.Sprintf("min_pool_size %d is larger than max_pool_size %d%s: legacy IPAM silently lowers min_pool_size to %d, centralized IPAM passes both to the Node CR unchanged and keeps more idle IPs than the maximum", minV, maxV, e.from("min_pool_size")+e.from("max_pool_size"), maxV),
 			"make min_pool_size <= max_pool_size")
 	}
 
 	// IP prefix mode.
 	if p, ok := e.get("enable_ip_prefix"); ok && p.Type == gjson.True {
 		if n, ok := intField(e, "ipv6_prefix_count"); ok && n > 1 {
-			s.r.Add("TW017", e.loc("ipv6_prefix_count"), fmt.Sprintf("ipv6_prefix_count is %d with enable_ip_prefix true%s: Terway allows 0 or 1 IPv6 prefix, so terwayd fails at start (validatePrefixConfig) and the Terway pods crash-loop", n, e.from("ipv6_prefix_count")+e.from("enable_ip_prefix")),
+			s.r.Add(RuleIPv6PrefixCount, e.loc("ipv6_prefix_count"), fmt.Sprintf("ipv6_prefix_count is %d with enable_ip_prefix true%s: Terway allows 0 or 1 IPv6 prefix, so terwayd fails at start (validatePrefixConfig) and the Terway pods crash-loop", n, e.from("ipv6_prefix_count")+e.from("enable_ip_prefix")),
 				`set "ipv6_prefix_count": 1 (or 0)`)
 		}
 	}

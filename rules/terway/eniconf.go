@@ -42,7 +42,7 @@ func parseENIConf(s *scope, text string) *rules.JSONDoc {
 		if s.override {
 			what = fmt.Sprintf("terwayd on the nodes labelled terway-config=%s fails with \"failed parse config: Invalid JSON Patch\"", s.name)
 		}
-		s.r.Add("TW002", serr.Loc, fmt.Sprintf("eni_conf is not valid JSON (%s): %s and the Terway pods crash-loop", serr.Msg, what),
+		s.r.Add(RuleENIConfSyntax, serr.Loc, fmt.Sprintf("eni_conf is not valid JSON (%s): %s and the Terway pods crash-loop", serr.Msg, what),
 			"fix the JSON: eni_conf is strict JSON, without comments, trailing commas or single quotes; check it with `jq . <file>`")
 		return nil
 	}
@@ -56,7 +56,7 @@ func parseENIConf(s *scope, text string) *rules.JSONDoc {
 		default:
 			msg = fmt.Sprintf("eni_conf is a JSON %s, not an object: %s", rules.JSONType(doc.Root), s.impact)
 		}
-		s.r.Add("TW001", doc.Loc("", doc.Root), msg, `eni_conf must be one JSON object, e.g. {"version": "1", "max_pool_size": 5}`)
+		s.r.Add(RuleENIConfMissing, doc.Loc("", doc.Root), msg, `eni_conf must be one JSON object, e.g. {"version": "1", "max_pool_size": 5}`)
 		return nil
 	}
 	return doc
@@ -67,7 +67,7 @@ func parseENIConf(s *scope, text string) *rules.JSONDoc {
 func checkENIConf(s *scope) {
 	root := s.doc.Root
 	checkDuplicates(s, root, "")
-	tc := &typeCheck{r: s.r, doc: s.doc, mismatchRule: "TW005", unknownRule: "TW006", structName: "Config", impact: s.impact}
+	tc := &typeCheck{r: s.r, doc: s.doc, mismatchRule: RuleFieldType, unknownRule: RuleUnknownField, structName: "Config", impact: s.impact}
 	members := rules.Members(root)
 	last := map[string]int{}
 	for i, m := range members {
@@ -86,14 +86,14 @@ func checkENIConf(s *scope) {
 		case isRemoved(m.Name):
 			checkRemoved(s, tc, m, loc)
 		case misplacedInENIConf[m.Name] != "":
-			s.r.Add("TW008", loc, fmt.Sprintf("%q is not an eni_conf field: Terway reads it from %s and silently ignores it here, so this setting has no effect", m.Name, misplacedInENIConf[m.Name]),
+			s.r.Add(RuleWrongDocument, loc, fmt.Sprintf("%q is not an eni_conf field: Terway reads it from %s and silently ignores it here, so this setting has no effect", m.Name, misplacedInENIConf[m.Name]),
 				fmt.Sprintf("move %q out of eni_conf to %s", m.Name, misplacedInENIConf[m.Name]))
 		default:
 			unknownENIConfKey(s, m, loc)
 		}
 	}
 	if a, ok := rules.Get(root, "access_key"); ok && a.Value.Type == gjson.String && a.Value.Str != "" {
-		s.r.Add("TW060", s.doc.LocAt("access_key", a.KeyOffset),
+		s.r.Add(RuleStaticAccessKey, s.doc.LocAt("access_key", a.KeyOffset),
 			"eni_conf holds a static AccessKey pair (access_key/access_secret, values <redacted>): anyone who can read ConfigMaps in kube-system can read it",
 			"prefer credential_path (ACK: /var/addon/token-config), the addon secret /var/alibaba-addon-secret, or the ECS RAM role of the nodes, and remove access_key/access_secret")
 	}
@@ -103,7 +103,7 @@ func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
 	candidates := eniConfCandidates
 	for _, c := range candidates {
 		if strings.EqualFold(c, m.Name) {
-			s.r.Add("TW006", loc, fmt.Sprintf("%q is not an eni_conf field: Terway matches keys case-sensitively and silently discards %q, so the setting has no effect (terway-cli, which is case-insensitive, may still read it: the two disagree)", m.Name, m.Name),
+			s.r.Add(RuleUnknownField, loc, fmt.Sprintf("%q is not an eni_conf field: Terway matches keys case-sensitively and silently discards %q, so the setting has no effect (terway-cli, which is case-insensitive, may still read it: the two disagree)", m.Name, m.Name),
 				fmt.Sprintf("rename %q to %q", m.Name, c))
 			return
 		}
@@ -114,7 +114,7 @@ func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 		hint = fmt.Sprintf("rename %q to %q", m.Name, sug)
 	}
-	s.r.Add("TW006", loc, msg, hint)
+	s.r.Add(RuleUnknownField, loc, msg, hint)
 }
 
 // checkDuplicates reports repeated keys; Terway's decoder keeps the last.
@@ -150,12 +150,12 @@ func checkDuplicates(s *scope, v gjson.Result, path string) {
 			p := rules.JoinPath(path, name)
 			loc := s.doc.LocAt(p, lastM.KeyOffset)
 			if same {
-				s.r.Add("TW004", loc, fmt.Sprintf("%s appears %d times with the same value: Terway keeps the last one", p, len(idx)),
+				s.r.Add(RuleDuplicateSame, loc, fmt.Sprintf("%s appears %d times with the same value: Terway keeps the last one", p, len(idx)),
 					fmt.Sprintf("delete the repeated %q", name))
 				continue
 			}
 			val := describe(lastM.Value, isSecretPath(p))
-			s.r.Add("TW003", loc, fmt.Sprintf("%s appears %d times with different values: Terway silently keeps only the LAST one (%s) and ignores the others", p, len(idx), val),
+			s.r.Add(RuleDuplicateKey, loc, fmt.Sprintf("%s appears %d times with different values: Terway silently keeps only the LAST one (%s) and ignores the others", p, len(idx), val),
 				fmt.Sprintf("keep exactly one %q with the value you want", name))
 		}
 	case v.IsArray():
@@ -197,7 +197,7 @@ func checkSince(s *scope, name string, f field, loc rules.Loc) {
 	}
 	need, _ := rules.ParseVersion(f.since)
 	if have.Less(need) {
-		s.r.Add("TW018", loc, fmt.Sprintf("%q needs Terway v%s or later, but the cluster runs Terway %s: this version silently ignores it", name, f.since, s.cluster.TerwayVersion),
+		s.r.Add(RuleFieldVersion, loc, fmt.Sprintf("%q needs Terway v%s or later, but the cluster runs Terway %s: this version silently ignores it", name, f.since, s.cluster.TerwayVersion),
 			fmt.Sprintf("upgrade Terway to v%s or later, or remove %q", f.since, name))
 	}
 }
@@ -224,24 +224,24 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 		checkEnum(s, m.Name, v.Str, enums[m.Name].valid, enums[m.Name].fallback, vloc)
 	case "idle_ip_reclaim_after", "idle_ip_reclaim_interval":
 		if _, err := time.ParseDuration(v.Str); err != nil {
-			s.r.Add("TW015", vloc, fmt.Sprintf("%s %s is not a Go duration (%v): terwayd fails at start in legacy IPAM and every Node reconcile fails in centralized (crd) IPAM", m.Name, rules.Quote(v.Str), err),
+			s.r.Add(RuleDuration, vloc, fmt.Sprintf("%s %s is not a Go duration (%v): terwayd fails at start in legacy IPAM and every Node reconcile fails in centralized (crd) IPAM", m.Name, rules.Quote(v.Str), err),
 				fmt.Sprintf(`use a Go duration such as "30m", "1h" or "1h30m" (units ns, us, ms, s, m, h; no "d"): %q: "1h"`, m.Name))
 		}
 	case "ip_pool_sync_period":
 		if v.Str != "" {
 			if _, err := time.ParseDuration(v.Str); err != nil {
-				s.r.Add("TW015", vloc, fmt.Sprintf("ip_pool_sync_period %s is not a Go duration (%v): Terway silently ignores it and keeps syncing every 120s", rules.Quote(v.Str), err),
+				s.r.Add(RuleDuration, vloc, fmt.Sprintf("ip_pool_sync_period %s is not a Go duration (%v): Terway silently ignores it and keeps syncing every 120s", rules.Quote(v.Str), err),
 					`use a Go duration such as "120s" or "5m" (units ns, us, ms, s, m, h)`)
 			}
 		}
 	case "idle_ip_reclaim_jitter_factor":
 		if _, err := strconv.ParseFloat(v.Str, 64); err != nil {
-			s.r.Add("TW016", vloc, fmt.Sprintf("idle_ip_reclaim_jitter_factor %s is not a number: terwayd (legacy IPAM) fails at start on strconv.ParseFloat, and centralized IPAM silently ignores it", rules.Quote(v.Str)),
+			s.r.Add(RuleJitterFactor, vloc, fmt.Sprintf("idle_ip_reclaim_jitter_factor %s is not a number: terwayd (legacy IPAM) fails at start on strconv.ParseFloat, and centralized IPAM silently ignores it", rules.Quote(v.Str)),
 				`use a decimal number inside a JSON string: "idle_ip_reclaim_jitter_factor": "0.1"`)
 		}
 	case "max_pool_size", "min_pool_size", "ip_warm_up_size", "min_eni", "max_eni", "ipv4_prefix_count", "ipv6_prefix_count", "kube_client_burst":
 		if n, err := strconv.ParseInt(v.Raw, 10, 64); err == nil && n < 0 {
-			s.r.Add("TW019", vloc, fmt.Sprintf("%s is %d: a negative size is never valid; the Node CR schema (minimum 0) rejects it, so every reconcile of centralized IPAM fails, and legacy IPAM misbehaves", m.Name, n),
+			s.r.Add(RuleNegativeCount, vloc, fmt.Sprintf("%s is %d: a negative size is never valid; the Node CR schema (minimum 0) rejects it, so every reconcile of centralized IPAM fails, and legacy IPAM misbehaves", m.Name, n),
 				fmt.Sprintf("use 0 or a positive number: %q: 0", m.Name))
 		}
 	case "service_cidr":
@@ -266,7 +266,7 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 					msg += fmt.Sprintf("; did you mean %q?", sug)
 					hint = fmt.Sprintf("rename %q to %q", b.Name, sug)
 				}
-				s.r.Add("TW006", s.doc.LocAt(p, b.KeyOffset), msg, hint)
+				s.r.Add(RuleUnknownField, s.doc.LocAt(p, b.KeyOffset), msg, hint)
 			}
 		}
 	case "rate_limit":
@@ -276,7 +276,7 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 			}
 			if sug := rules.Suggest(a.Name, rateLimitActions); sug != "" {
 				p := rules.JoinPath("rate_limit", a.Name)
-				s.r.Add("TW006", s.doc.LocAt(p, a.KeyOffset), fmt.Sprintf("rate_limit has no OpenAPI action %q (names are case-sensitive): Terway creates a limiter nobody uses, so %q keeps its default limit", a.Name, sug),
+				s.r.Add(RuleUnknownField, s.doc.LocAt(p, a.KeyOffset), fmt.Sprintf("rate_limit has no OpenAPI action %q (names are case-sensitive): Terway creates a limiter nobody uses, so %q keeps its default limit", a.Name, sug),
 					fmt.Sprintf("rename %q to %q", a.Name, sug))
 			}
 		}
@@ -310,7 +310,7 @@ func checkIPStack(s *scope, v string, loc rules.Loc) {
 	case "", "ipv4", "dual":
 		return
 	case "ipv6":
-		s.r.Add("TW012", loc, `ip_stack "ipv6" is accepted by terway-controlplane but terwayd refuses it ("unsupported ipStack ipv6 in configMap") and the Terway pods crash-loop`,
+		s.r.Add(RuleIPStack, loc, `ip_stack "ipv6" is accepted by terway-controlplane but terwayd refuses it ("unsupported ipStack ipv6 in configMap") and the Terway pods crash-loop`,
 			`use "ip_stack": "ipv4" or "ip_stack": "dual" (IPv6-only is not supported by the daemon)`)
 		return
 	}
@@ -318,7 +318,7 @@ func checkIPStack(s *scope, v string, loc rules.Loc) {
 	if sug := rules.Suggest(v, []string{"ipv4", "dual"}); sug != "" {
 		hint = fmt.Sprintf(`use "ip_stack": %q (the value is case-sensitive)`, sug)
 	}
-	s.r.Add("TW012", loc, fmt.Sprintf("ip_stack %s is not supported: terwayd fails at start with \"unsupported ipStack %s in configMap\" and the Terway pods crash-loop", rules.Quote(v), v), hint)
+	s.r.Add(RuleIPStack, loc, fmt.Sprintf("ip_stack %s is not supported: terwayd fails at start with \"unsupported ipStack %s in configMap\" and the Terway pods crash-loop", rules.Quote(v), v), hint)
 }
 
 // checkEnum judges a string field whose unknown values silently fall back.
@@ -327,11 +327,11 @@ func checkEnum(s *scope, name, v string, valid []string, fallback string, loc ru
 		return
 	}
 	if sug := nearMiss(v, valid); sug != "" {
-		s.r.Add("TW021", loc, fmt.Sprintf("%s %s is not a value Terway recognises (it compares case-sensitively); Terway silently uses %s instead of %q", name, rules.Quote(v), fallback, sug),
+		s.r.Add(RuleEnumNearMiss, loc, fmt.Sprintf("%s %s is not a value Terway recognises (it compares case-sensitively); Terway silently uses %s instead of %q", name, rules.Quote(v), fallback, sug),
 			fmt.Sprintf("write %q: %q", name, sug))
 		return
 	}
-	s.r.Add("TW022", loc, fmt.Sprintf("%s %s is not a value Terway recognises; Terway silently uses %s", name, rules.Quote(v), fallback),
+	s.r.Add(RuleEnumUnknown, loc, fmt.Sprintf("%s %s is not a value Terway recognises; Terway silently uses %s", name, rules.Quote(v), fallback),
 		fmt.Sprintf("use one of %s, or remove %q to get the default", quoteList(valid), name))
 }
 
@@ -373,5 +373,5 @@ func checkRemoved(s *scope, tc *typeCheck, m rules.Member, loc rules.Loc) {
 	if known {
 		msg = fmt.Sprintf("%q is not read by Terway %s (%s): it is silently ignored", m.Name, version, f.lifetime())
 	}
-	s.r.Add("TW007", loc, msg, fmt.Sprintf("delete %q from eni_conf", m.Name))
+	s.r.Add(RuleRemovedField, loc, msg, fmt.Sprintf("delete %q from eni_conf", m.Name))
 }

@@ -28,7 +28,7 @@ func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path stri
 		prefix, example = "sg-", "sg-bp1abcdefghijklmnopq"
 	}
 	if strings.Contains(id, "*") {
-		s.r.Add("TW023", loc, fmt.Sprintf("%s ID %s contains '*': this looks like a masked ID copied from documentation; Terway will fail to find it, so ENI creation fails and pods on the affected nodes get no IP", what, rules.Quote(id)),
+		s.r.Add(RuleMaskedID, loc, fmt.Sprintf("%s ID %s contains '*': this looks like a masked ID copied from documentation; Terway will fail to find it, so ENI creation fails and pods on the affected nodes get no IP", what, rules.Quote(id)),
 			fmt.Sprintf("replace it with the real %s ID from the VPC/ECS console (like %s)", what, example))
 		return
 	}
@@ -39,7 +39,7 @@ func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path stri
 	if strings.TrimSpace(id) != id {
 		why = "has leading or trailing whitespace, which is part of the ID for ECS"
 	}
-	s.r.Add("TW024", loc, fmt.Sprintf("%s ID %s %s: ECS will not find it when Terway creates an ENI, and pods on the affected nodes get no IP", what, rules.Quote(id), why),
+	s.r.Add(RuleIDShape, loc, fmt.Sprintf("%s ID %s %s: ECS will not find it when Terway creates an ENI, and pods on the affected nodes get no IP", what, rules.Quote(id), why),
 		fmt.Sprintf("use the exact %s ID from the console, like %s", what, example))
 }
 
@@ -48,7 +48,7 @@ func checkVSwitches(s *scope, v gjson.Result) {
 	for _, z := range rules.Members(v) {
 		p := rules.JoinPath("vswitches", z.Name)
 		if !zoneRe.MatchString(z.Name) {
-			s.r.Add("TW025", s.doc.LocAt(p, z.KeyOffset), fmt.Sprintf("vswitches key %s does not look like a zone ID (e.g. cn-hangzhou-j, eu-central-1a): a node picks its vSwitches by exact match with its ECS zone-id, so no node matches this key and nodes silently fall back to their own primary vSwitch", rules.Quote(z.Name)),
+			s.r.Add(RuleZoneKey, s.doc.LocAt(p, z.KeyOffset), fmt.Sprintf("vswitches key %s does not look like a zone ID (e.g. cn-hangzhou-j, eu-central-1a): a node picks its vSwitches by exact match with its ECS zone-id, so no node matches this key and nodes silently fall back to their own primary vSwitch", rules.Quote(z.Name)),
 				"use the zone ID exactly as ECS metadata reports it (curl 100.100.100.200/latest/meta-data/zone-id), e.g. \"cn-hangzhou-j\"")
 		}
 		if !z.Value.IsArray() {
@@ -88,7 +88,7 @@ func checkServiceCIDR(s *scope, v gjson.Result, loc rules.Loc) {
 			} else if strings.Count(strings.SplitN(e, "/", 2)[0], ".") == 2 {
 				hint = "write all four octets of the IPv4 address, e.g. 172.16.0.0/16 instead of 172.16.0/16"
 			}
-			s.r.Add("TW026", eloc, fmt.Sprintf("service_cidr entry %s is not a CIDR Terway can parse (net.ParseCIDR, no trimming): Terway silently DROPS it; without a valid IPv4 entry it falls back to kubeadm-config's serviceSubnet, and terwayd fails with \"error retrieving service cidr\" when that is missing too", rules.Quote(e)), hint)
+			s.r.Add(RuleServiceCIDRDropped, eloc, fmt.Sprintf("service_cidr entry %s is not a CIDR Terway can parse (net.ParseCIDR, no trimming): Terway silently DROPS it; without a valid IPv4 entry it falls back to kubeadm-config's serviceSubnet, and terwayd fails with \"error retrieving service cidr\" when that is missing too", rules.Quote(e)), hint)
 			continue
 		}
 		if ip.To4() != nil {
@@ -102,7 +102,7 @@ func checkServiceCIDR(s *scope, v gjson.Result, loc rules.Loc) {
 		got  []string
 	}{{"IPv4", v4}, {"IPv6", v6}} {
 		if len(fam.got) > 1 {
-			s.r.Add("TW027", loc, fmt.Sprintf("service_cidr has %d %s CIDRs (%s): Terway keeps only the last one (%s) and ignores the others", len(fam.got), fam.name, strings.Join(fam.got, ", "), fam.got[len(fam.got)-1]),
+			s.r.Add(RuleServiceCIDRFamily, loc, fmt.Sprintf("service_cidr has %d %s CIDRs (%s): Terway keeps only the last one (%s) and ignores the others", len(fam.got), fam.name, strings.Join(fam.got, ", "), fam.got[len(fam.got)-1]),
 				fmt.Sprintf("list exactly one %s CIDR, the cluster's Service CIDR (kubectl cluster-info dump | grep service-cluster-ip-range)", fam.name))
 		}
 	}

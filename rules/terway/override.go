@@ -34,7 +34,7 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 		if _, ok := eniConfFields[k]; ok {
 			hint = fmt.Sprintf("move %q into this override's eni_conf JSON", k)
 		}
-		r.Add("TW050", rules.Loc{Key: k}, msg, hint)
+		r.Add(RuleOverrideKey, rules.Loc{Key: k}, msg, hint)
 	}
 	checkOverrideName(req, r)
 
@@ -44,7 +44,7 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 		if ok {
 			what = "has an empty eni_conf"
 		}
-		r.Add("TW051", rules.Loc{Key: "eni_conf"}, fmt.Sprintf("%s %s: Terway treats it as no override, so nodes labelled %s=%s run with the base eni-config unchanged", cm.Name, what, nodeLabel, cm.Name),
+		r.Add(RuleOverrideNoENIConf, rules.Loc{Key: "eni_conf"}, fmt.Sprintf("%s %s: Terway treats it as no override, so nodes labelled %s=%s run with the base eni-config unchanged", cm.Name, what, nodeLabel, cm.Name),
 			`put the fields to override into eni_conf as a JSON object, e.g. {"vswitches": {"cn-hangzhou-j": ["vsw-..."]}}`)
 		return
 	}
@@ -57,7 +57,7 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 	checkENIConf(s)
 	for _, m := range rules.Members(doc.Root) {
 		if f, ok := eniConfFields[m.Name]; ok && f.baseOnly {
-			r.Add("TW052", doc.LocAt(m.Name, m.KeyOffset), fmt.Sprintf("%q has no effect in a per-node override: terwayd reads it from the base kube-system/eni-config before the override is merged", m.Name),
+			r.Add(RuleOverrideNoEffect, doc.LocAt(m.Name, m.KeyOffset), fmt.Sprintf("%q has no effect in a per-node override: terwayd reads it from the base kube-system/eni-config before the override is merged", m.Name),
 				fmt.Sprintf("remove %q here; set it in kube-system/eni-config (it then applies to every node)", m.Name))
 		}
 	}
@@ -93,7 +93,7 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 	if m, ok := rules.Get(doc.Root, "ip_stack"); ok && m.Value.Type == gjson.String {
 		b, _ := rules.Get(baseRoot, "ip_stack")
 		if stackOrDefault(b.Value.Str) != stackOrDefault(m.Value.Str) {
-			r.Add("TW052", doc.Loc("ip_stack", m.Value), fmt.Sprintf("ip_stack %s in a per-node override is only partly honoured: in centralized IPAM the node's Node CR gets %s but terwayd keeps the base value %s", rules.Quote(m.Value.Str), rules.Quote(m.Value.Str), rules.Quote(stackOrDefault(b.Value.Str))),
+			r.Add(RuleOverrideNoEffect, doc.Loc("ip_stack", m.Value), fmt.Sprintf("ip_stack %s in a per-node override is only partly honoured: in centralized IPAM the node's Node CR gets %s but terwayd keeps the base value %s", rules.Quote(m.Value.Str), rules.Quote(m.Value.Str), rules.Quote(stackOrDefault(b.Value.Str))),
 				"set ip_stack in the base kube-system/eni-config, or run IPv4 and dual-stack nodes in separate clusters")
 		}
 	}
@@ -147,7 +147,7 @@ func checkDroppedSGs(s *scope, doc *rules.JSONDoc, baseRoot gjson.Result) {
 	if len(dropped) == 0 {
 		return
 	}
-	s.r.Add("TW053", doc.Loc("security_groups", m.Value), fmt.Sprintf("security_groups replaces the base list wholesale (JSON merge patch does not merge arrays): new ENIs on nodes labelled %s=%s will NOT join %s from kube-system/eni-config", nodeLabel, s.name, strings.Join(dropped, ", ")),
+	s.r.Add(RuleOverrideSGReplace, doc.Loc("security_groups", m.Value), fmt.Sprintf("security_groups replaces the base list wholesale (JSON merge patch does not merge arrays): new ENIs on nodes labelled %s=%s will NOT join %s from kube-system/eni-config", nodeLabel, s.name, strings.Join(dropped, ", ")),
 		"list every security group these nodes need in the override's security_groups, including the base ones you want to keep")
 }
 
@@ -155,7 +155,7 @@ func checkDroppedSGs(s *scope, doc *rules.JSONDoc, baseRoot gjson.Result) {
 func checkOverrideName(req *rules.Request, r *rules.Report) {
 	name := req.ConfigMap.Name
 	if len(name) > 63 || !labelValueRe.MatchString(name) {
-		r.Add("TW055", rules.Loc{}, fmt.Sprintf("the name %q is not a valid label value (at most 63 characters): no node can carry %s=%s, so this override can never apply", name, nodeLabel, name),
+		r.Add(RuleOverrideName, rules.Loc{}, fmt.Sprintf("the name %q is not a valid label value (at most 63 characters): no node can carry %s=%s, so this override can never apply", name, nodeLabel, name),
 			"use a name of at most 63 characters")
 		return
 	}
@@ -167,7 +167,7 @@ func checkOverrideName(req *rules.Request, r *rules.Report) {
 			return
 		}
 	}
-	r.Add("TW054", rules.Loc{}, fmt.Sprintf("no node references this override: none of the %d known nodes has the label %s=%s, so it applies nowhere yet", len(req.Cluster.Nodes), nodeLabel, name),
+	r.Add(RuleOverrideUnused, rules.Loc{}, fmt.Sprintf("no node references this override: none of the %d known nodes has the label %s=%s, so it applies nowhere yet", len(req.Cluster.Nodes), nodeLabel, name),
 		fmt.Sprintf("label the node pool's nodes: kubectl label node <node> %s=%s (then restart their Terway pods)", nodeLabel, name))
 }
 

@@ -39,10 +39,10 @@ func checkRestart(req *rules.Request, r *rules.Report) {
 				nodes = " (" + strings.Join(names, ", ") + ")"
 			}
 		}
-		r.Add("TW090", rules.Loc{Key: "eni_conf"}, fmt.Sprintf("Terway reads %s only when a Terway pod starts on a node labelled %s=%s%s: the change takes effect after those pods restart; labelling or re-labelling a node also needs a restart, and %s", cm.Name, nodeLabel, cm.Name, nodes, kept),
+		r.Add(RuleRestart, rules.Loc{Key: "eni_conf"}, fmt.Sprintf("Terway reads %s only when a Terway pod starts on a node labelled %s=%s%s: the change takes effect after those pods restart; labelling or re-labelling a node also needs a restart, and %s", cm.Name, nodeLabel, cm.Name, nodes, kept),
 			fmt.Sprintf("for n in $(kubectl get nodes -l %s=%s -o name); do kubectl -n kube-system delete pod -l app=terway-eniip --field-selector spec.nodeName=${n#node/}; done", nodeLabel, cm.Name))
 	} else {
-		r.Add("TW090", rules.Loc{}, fmt.Sprintf("Terway reads %s/%s only when its pods start (terway-init, terwayd and the policy container never reload it): the change takes effect on each node after its Terway pod restarts, and %s", cm.Namespace, cm.Name, kept),
+		r.Add(RuleRestart, rules.Loc{}, fmt.Sprintf("Terway reads %s/%s only when its pods start (terway-init, terwayd and the policy container never reload it): the change takes effect on each node after its Terway pod restarts, and %s", cm.Namespace, cm.Name, kept),
 			restartBase+" (use your Terway DaemonSet's label, e.g. app=terway-eni, in other modes)")
 	}
 	if req.Operation != rules.Update || old == nil {
@@ -57,7 +57,7 @@ func checkRestart(req *rules.Request, r *rules.Report) {
 				loc = doc.Loc("enable_ip_prefix", m.Value)
 			}
 		}
-		r.Add("TW056", loc, fmt.Sprintf("enable_ip_prefix changes from %t to %t: the IP-prefix mode is immutable once a node's Node CR exists, so existing nodes keep their mode and report the event PrefixModeImmutable; only nodes added later get the new mode", oldV, newV),
+		r.Add(RuleIPPrefixChanged, loc, fmt.Sprintf("enable_ip_prefix changes from %t to %t: the IP-prefix mode is immutable once a node's Node CR exists, so existing nodes keep their mode and report the event PrefixModeImmutable; only nodes added later get the new mode", oldV, newV),
 			"roll the change out with new nodes: create a node pool whose nodes carry a terway-config override (e.g. eni-config-prefix with {\"enable_ip_prefix\": true}) and drain the old nodes")
 	}
 }

@@ -52,14 +52,14 @@ func checkDisablePolicy(r *rules.Report, v string, loc rules.Loc) {
 	case "true", "1", "yes", "on", "y", "enabled", "t":
 		hint = `use disable_network_policy: "true" (a quoted string on one line, not a | block)`
 	}
-	r.Add("TW030", loc, fmt.Sprintf("disable_network_policy is %s: Terway compares the value byte for byte and only \"false\", \"0\" or \"\" keep NetworkPolicy enforced, so this value DISABLES network policy on every node (Windows nodes read it differently)%s", rules.Quote(v), cause), hint)
+	r.Add(RuleDisablePolicy, loc, fmt.Sprintf("disable_network_policy is %s: Terway compares the value byte for byte and only \"false\", \"0\" or \"\" keep NetworkPolicy enforced, so this value DISABLES network policy on every node (Windows nodes read it differently)%s", rules.Quote(v), cause), hint)
 }
 
 func checkInClusterLB(r *rules.Report, v string, loc rules.Loc, cni *cniInfo) {
 	switch v {
 	case "true":
 		if cni != nil && cni.known && !cni.cilium() {
-			r.Add("TW032", loc, fmt.Sprintf("in_cluster_loadbalance is \"true\" but %s uses the veth datapath without the ebpf network policy provider: in-cluster load balancing is implemented by cilium (IPVLAN/datapathv2/ebpf) and has no effect here", cni.key),
+			r.Add(RuleInClusterLBVeth, loc, fmt.Sprintf("in_cluster_loadbalance is \"true\" but %s uses the veth datapath without the ebpf network policy provider: in-cluster load balancing is implemented by cilium (IPVLAN/datapathv2/ebpf) and has no effect here", cni.key),
 				`set "eniip_virtual_type": "datapathv2" (or "network_policy_provider": "ebpf") in the terway plugin, or remove in_cluster_loadbalance`)
 		}
 		return
@@ -78,18 +78,18 @@ func checkInClusterLB(r *rules.Report, v string, loc rules.Loc, cni *cniInfo) {
 	case "false", "0", "no", "off", "n", "disabled", "f":
 		hint = `use in_cluster_loadbalance: "false" or remove the key`
 	}
-	r.Add("TW031", loc, fmt.Sprintf("in_cluster_loadbalance is %s: Terway enables in-cluster load balancing only when the value is exactly \"true\", so it stays OFF%s", rules.Quote(v), cause), hint)
+	r.Add(RuleInClusterLB, loc, fmt.Sprintf("in_cluster_loadbalance is %s: Terway enables in-cluster load balancing only when the value is exactly \"true\", so it stays OFF%s", rules.Quote(v), cause), hint)
 }
 
 // checkUnknownTopKey judges a data key Terway does not read.
 func checkUnknownTopKey(r *rules.Report, k string, loc rules.Loc) {
 	if _, ok := eniConfFields[k]; ok || isRemoved(k) {
-		r.Add("TW009", loc, fmt.Sprintf("%q is an eni_conf field but is set as a top-level ConfigMap key: Terway reads eni_conf fields only from inside the eni_conf JSON, so this setting has no effect", k),
+		r.Add(RuleTopLevelField, loc, fmt.Sprintf("%q is an eni_conf field but is set as a top-level ConfigMap key: Terway reads eni_conf fields only from inside the eni_conf JSON, so this setting has no effect", k),
 			fmt.Sprintf("move it into the eni_conf JSON as %q: <value> (mind the JSON type)", k))
 		return
 	}
 	if where, ok := misplacedInENIConf[k]; ok && strings.HasPrefix(where, "the terway plugin") {
-		r.Add("TW009", loc, fmt.Sprintf("%q is a field of the terway CNI plugin but is set as a top-level ConfigMap key: Terway ignores it here, so this setting has no effect", k),
+		r.Add(RuleTopLevelField, loc, fmt.Sprintf("%q is a field of the terway CNI plugin but is set as a top-level ConfigMap key: Terway ignores it here, so this setting has no effect", k),
 			fmt.Sprintf("move it into %s", where))
 		return
 	}
@@ -98,10 +98,10 @@ func checkUnknownTopKey(r *rules.Report, k string, loc rules.Loc) {
 		if _, ok := eniConfFields[sug]; ok {
 			where = "an eni_conf field (inside the eni_conf JSON)"
 		}
-		r.Add("TW010", loc, fmt.Sprintf("%q is not a key Terway reads, so it has no effect; did you mean %q (%s)?", k, sug, where),
+		r.Add(RuleTopLevelTypo, loc, fmt.Sprintf("%q is not a key Terway reads, so it has no effect; did you mean %q (%s)?", k, sug, where),
 			fmt.Sprintf("rename %q to %q", k, sug))
 		return
 	}
-	r.Add("TW011", loc, fmt.Sprintf("%q is not a key Terway reads: it is mounted into /etc/eni but ignored", k),
+	r.Add(RuleTopLevelUnknown, loc, fmt.Sprintf("%q is not a key Terway reads: it is mounted into /etc/eni but ignored", k),
 		"remove it, or keep it only if another tool of yours reads it")
 }

@@ -90,23 +90,15 @@ func TestJSONDocMembersKeepDuplicatesAndPositions(t *testing.T) {
 	if len(ms) != 3 || ms[0].Name != "a" || ms[2].Name != "A" {
 		t.Fatalf("members %+v", ms)
 	}
-	b, _ := Get(d.Root, "b")
+	b := ms[1]
 	if loc := d.Loc("b", b.Value); loc.Line != 3 || loc.Column != 7 {
 		t.Errorf("loc of b = %+v", loc)
 	}
-	c, _ := Get(b.Value, "c")
-	if c.Value.Int() != 3 {
-		t.Errorf("Get must return the last duplicate, got %s", c.Value.Raw)
+	if loc := d.LocAt("b", b.KeyOffset); loc.Line != 3 || loc.Column != 2 {
+		t.Errorf("loc of key b = %+v", loc)
 	}
-	if m, ok := GetFold(d.Root, "a"); !ok || m.Value.Int() != 4 {
-		t.Errorf("GetFold must return the last case-insensitive match as encoding/json does, got %+v", m)
-	}
-	if m, ok := GetFold(d.Root, "B"); !ok || m.Name != "b" {
-		t.Errorf("GetFold case-insensitive, got %+v", m)
-	}
-	dups := DuplicateKeys(d.Root, "")
-	if len(dups) != 1 || dups[0].Path != "b.c" {
-		t.Errorf("duplicates %+v", dups)
+	if cs := Members(b.Value); len(cs) != 2 || cs[1].Value.Int() != 3 {
+		t.Errorf("members must keep duplicates in order, got %+v", cs)
 	}
 }
 
@@ -126,18 +118,6 @@ func TestJSONTypeAndIntegerFollowEncodingJSON(t *testing.T) {
 	}
 	if IsInteger(r.Get("s"), 64, false) {
 		t.Error("a string is not an integer")
-	}
-}
-
-func TestJoinPathQuotesAmbiguousKeys(t *testing.T) {
-	if got := JoinPath(JoinPath("", "delegate"), "hairpinMode"); got != "delegate.hairpinMode" {
-		t.Error(got)
-	}
-	if got := JoinPath("data", "cni-conf.json"); got != `data["cni-conf.json"]` {
-		t.Error(got)
-	}
-	if got := IndexPath("plugins", 2); got != "plugins[2]" {
-		t.Error(got)
 	}
 }
 

@@ -114,49 +114,6 @@ func Members(obj gjson.Result) []Member {
 	return out
 }
 
-// Get returns the member with the exact (case-sensitive) name; with
-// duplicates the last one wins, as in encoding/json.
-func Get(obj gjson.Result, name string) (Member, bool) {
-	var found Member
-	ok := false
-	for _, m := range Members(obj) {
-		if m.Name == name {
-			found, ok = m, true
-		}
-	}
-	return found, ok
-}
-
-// GetFold returns the member that encoding/json would store in a struct
-// field of this name: every case-insensitive match is assigned in document
-// order, so the last one wins ({"Network":"a","network":"b"} gives "b").
-func GetFold(obj gjson.Result, name string) (Member, bool) {
-	var found Member
-	ok := false
-	for _, m := range Members(obj) {
-		if strings.EqualFold(m.Name, name) {
-			found, ok = m, true
-		}
-	}
-	return found, ok
-}
-
-// JoinPath appends a key to a document path, quoting keys that would be
-// ambiguous in dotted form.
-func JoinPath(parent, key string) string {
-	if strings.ContainsAny(key, ".[]\" ") || key == "" {
-		key = "[" + strconv.Quote(key) + "]"
-		return parent + key
-	}
-	if parent == "" {
-		return key
-	}
-	return parent + "." + key
-}
-
-// IndexPath appends an array index to a document path.
-func IndexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
-
 // JSONType names the JSON type of v as Go's decoder does in its errors:
 // "string", "number", "bool", "object", "array" or "null".
 func JSONType(v gjson.Result) string {
@@ -188,34 +145,6 @@ func IsInteger(v gjson.Result, bits int, unsigned bool) bool {
 	}
 	_, err := strconv.ParseInt(v.Raw, 10, bits)
 	return err == nil
-}
-
-// DuplicateKey is a key that appears more than once in the same object.
-type DuplicateKey struct {
-	Path   string // path of the duplicated key
-	Offset int    // offset of the later occurrence
-}
-
-// DuplicateKeys finds every key repeated within one object, anywhere in v.
-func DuplicateKeys(v gjson.Result, path string) []DuplicateKey {
-	var out []DuplicateKey
-	switch {
-	case v.IsObject():
-		seen := map[string]bool{}
-		for _, m := range Members(v) {
-			p := JoinPath(path, m.Name)
-			if seen[m.Name] {
-				out = append(out, DuplicateKey{Path: p, Offset: m.KeyOffset})
-			}
-			seen[m.Name] = true
-			out = append(out, DuplicateKeys(m.Value, p)...)
-		}
-	case v.IsArray():
-		for i, e := range v.Array() {
-			out = append(out, DuplicateKeys(e, IndexPath(path, i))...)
-		}
-	}
-	return out
 }
 
 // Compact renders a JSON value briefly for messages, truncating long values.

@@ -29,7 +29,24 @@ func IsSecretKey(name string) bool {
 	if len(name) > 40 {
 		return false
 	}
-	return secretKeyNames[strings.ReplaceAll(normalizeName(name), ".", "")]
+	// Normalise ASCII names on the stack: the decoder asks once per member
+	// of every embedded document, so this must not allocate.
+	var buf [40]byte
+	n := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ' || c == '.':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 0x80:
+			return secretKeyNames[strings.ReplaceAll(normalizeName(name), ".", "")]
+		}
+		buf[n] = c
+		n++
+	}
+	return secretKeyNames[string(buf[:n])]
 }
 
 // SecretValues walks a parsed JSON document and returns every non-empty string

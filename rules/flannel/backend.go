@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // backendSpec describes one flannel backend: the fields it decodes from the
@@ -54,13 +56,13 @@ var wireguardModes = []string{"separate", "auto", "ipv4", "ipv6"}
 
 // backend judges the Backend object and returns the lowercased type flanneld
 // would look up and whether it names a backend that exists.
-func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(string) (rules.Member, bool)) (string, bool) {
+func (v *validator) backend(doc *schema.Doc, root gjson.Result, get func(string) (rules.Member, bool)) (string, bool) {
 	bm, ok := get("Backend")
 	if !ok {
-		v.r.Add(RuleBackendMissing, doc.Loc("Backend", root), "net-conf.json has no Backend: flanneld then uses the udp backend (userspace encapsulation, amd64 only, much slower), not vxlan as the flannel documentation says", `set the backend explicitly, e.g. "Backend": {"Type": "vxlan"} (ACK: "alloc"); do not change it on a running cluster without restarting every flannel pod`)
-		return "udp", v.backendExists("udp", doc, rules.Loc{Key: NetConfKey, Path: "Backend"}, false)
+		v.r.Add(RuleBackendMissing, doc.Loc(rules.Root("Backend"), root), "net-conf.json has no Backend: flanneld then uses the udp backend (userspace encapsulation, amd64 only, much slower), not vxlan as the flannel documentation says", `set the backend explicitly, e.g. "Backend": {"Type": "vxlan"} (ACK: "alloc"); do not change it on a running cluster without restarting every flannel pod`)
+		return "udp", v.backendExists("udp", doc, rules.Loc{Key: NetConfKey, Path: rules.PathString(rules.Root("Backend"))}, false)
 	}
-	bp := bm.Name
+	bp := rules.Root(bm.Name)
 	val := bm.Value
 	if !val.IsObject() {
 		msg := fmt.Sprintf("Backend is %s: flanneld exits with `error decoding Backend property of config: json: cannot unmarshal %s into Go value of type struct { Type string }`", rules.Compact(val), goType(val))
@@ -78,14 +80,14 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 	typ := ""
 	typeOK := true
 	var tm rules.Member
-	for _, m := range v.m.allFold(val, "Type") {
+	for _, m := range doc.AllFold(val, "Type") {
 		switch m.Value.Type {
 		case gjson.String:
 			typ, tm = m.Value.Str, m
 		case gjson.Null:
 		default:
 			typeOK = false
-			v.r.Add(RuleBackendInvalid, doc.Loc(rules.JoinPath(bp, m.Name), m.Value), fmt.Sprintf("Backend.Type is %s: flanneld exits with `error decoding Backend property of config: json: cannot unmarshal %s into Go struct field .Type of type string`", rules.Compact(m.Value), goType(m.Value)), `use a string, e.g. "Type": "vxlan"`)
+			v.r.Add(RuleBackendInvalid, doc.Loc(rules.Child(bp, m.Name), m.Value), fmt.Sprintf("Backend.Type is %s: flanneld exits with `error decoding Backend property of config: json: cannot unmarshal %s into Go struct field .Type of type string`", rules.Compact(m.Value), goType(m.Value)), `use a string, e.g. "Type": "vxlan"`)
 		}
 	}
 	if !typeOK {
@@ -94,13 +96,13 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 	if typ == "" {
 		loc := doc.Loc(bp, val)
 		if tm.Name != "" {
-			loc = doc.Loc(rules.JoinPath(bp, tm.Name), tm.Value)
+			loc = doc.Loc(rules.Child(bp, tm.Name), tm.Value)
 		}
 		v.r.Add(RuleBackendInvalid, loc, "Backend has no Type (or an empty one): flanneld exits with `unknown backend type: `", fmt.Sprintf(`set the type, e.g. "Backend": {"Type": "vxlan"}; this flannel knows: %s`, strings.Join(BackendTypes(v.flannelVersion), ", ")))
 		return "", false
 	}
 	t := strings.ToLower(typ)
-	tp := rules.JoinPath(bp, tm.Name)
+	tp := rules.Child(bp, tm.Name)
 	if !v.backendExists(t, doc, doc.Loc(tp, tm.Value), true) {
 		return t, false
 	}
@@ -110,7 +112,7 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 		names = append(names, f)
 	}
 	sort.Strings(names)
-	for _, m := range v.m.members(val) {
+	for _, m := range doc.Members(val) {
 		if strings.EqualFold(m.Name, "Type") {
 			continue
 		}
@@ -120,21 +122,21 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 				field = f
 			}
 		}
-		mp := rules.JoinPath(bp, m.Name)
+		mp := rules.Child(bp, m.Name)
 		if field == "" {
 			if owner := otherBackendField(t, m.Name); owner != "" {
 				// Not a typo: a setting of another backend, left over
 				// by an installer that renders it whatever the type
 				// (RKE fills VNI and Port for host-gw too) or from a
 				// backend switch. flanneld ignores it and runs.
-				v.r.Add(RuleBackendOtherKey, doc.LocAt(mp, m.KeyOffset), fmt.Sprintf("%q is a setting of the %s backend; the %s backend ignores it, so it has no effect (flannel runs normally)", m.Name, owner, t), fmt.Sprintf("remove %q unless you mean to switch Backend.Type to %s", m.Name, owner))
+				v.r.Add(RuleBackendOtherKey, doc.KeyLoc(mp, m), fmt.Sprintf("%q is a setting of the %s backend; the %s backend ignores it, so it has no effect (flannel runs normally)", m.Name, owner, t), fmt.Sprintf("remove %q unless you mean to switch Backend.Type to %s", m.Name, owner))
 				continue
 			}
 			hint := fmt.Sprintf("remove it; the %s backend knows: %s", t, strings.Join(names, ", "))
 			if s := didYouMean(m.Name, names); s != "" {
 				hint = s
 			}
-			v.r.Add(RuleBackendUnknownKey, doc.LocAt(mp, m.KeyOffset), fmt.Sprintf("the %s backend does not know %q and silently ignores it", t, m.Name), hint)
+			v.r.Add(RuleBackendUnknownKey, doc.KeyLoc(mp, m), fmt.Sprintf("the %s backend does not know %q and silently ignores it", t, m.Name), hint)
 			continue
 		}
 		v.backendFieldType(doc, t, m, mp, field, spec.fields[field])
@@ -145,7 +147,7 @@ func (v *validator) backend(doc *rules.JSONDoc, root gjson.Result, get func(stri
 
 // backendExists reports whether flanneld (at the known version) registers t,
 // and reports it when not.
-func (v *validator) backendExists(t string, doc *rules.JSONDoc, loc rules.Loc, report bool) bool {
+func (v *validator) backendExists(t string, doc *schema.Doc, loc rules.Loc, report bool) bool {
 	spec, ok := backends[t]
 	avail := BackendTypes(v.flannelVersion)
 	if !ok {
@@ -177,7 +179,7 @@ func (v *validator) backendExists(t string, doc *rules.JSONDoc, loc rules.Loc, r
 	return true
 }
 
-func (v *validator) backendFieldType(doc *rules.JSONDoc, t string, m rules.Member, path, field string, kind fieldKind) {
+func (v *validator) backendFieldType(doc *schema.Doc, t string, m rules.Member, path *field.Path, fieldName string, kind fieldKind) {
 	val := m.Value
 	if val.Type == gjson.Null {
 		return
@@ -189,7 +191,7 @@ func (v *validator) backendFieldType(doc *rules.JSONDoc, t string, m rules.Membe
 		ok, goT, example = isBoolOrNull(val), "bool", "true"
 	case kInt:
 		ok, goT, example = rules.IsInteger(val, 64, false), "int", "1"
-		if field == "PersistentKeepaliveInterval" {
+		if fieldName == "PersistentKeepaliveInterval" {
 			goT, example = "time.Duration", "25"
 		}
 	case kString:
@@ -210,20 +212,20 @@ func (v *validator) backendFieldType(doc *rules.JSONDoc, t string, m rules.Membe
 		return
 	}
 	if !ok {
-		v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`%s: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, decodeErrorPrefix(t), goType(val), field, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), field, example))
+		v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`%s: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, decodeErrorPrefix(t), goType(val), fieldName, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), fieldName, example))
 	}
 }
 
 // backendValues checks the effective values flannel validates at start-up.
-func (v *validator) backendValues(doc *rules.JSONDoc, t string, obj gjson.Result, bp string) {
+func (v *validator) backendValues(doc *schema.Doc, t string, obj gjson.Result, bp *field.Path) {
 	eff := func(name string) (rules.Member, bool) {
-		m, ok := v.m.lastFold(obj, name)
+		m, ok := doc.Fold(obj, name)
 		if !ok || m.Value.Type == gjson.Null {
 			return m, false
 		}
 		return m, true
 	}
-	loc := func(m rules.Member) rules.Loc { return doc.Loc(rules.JoinPath(bp, m.Name), m.Value) }
+	loc := func(m rules.Member) rules.Loc { return doc.Loc(rules.Child(bp, m.Name), m.Value) }
 	intRange := func(name string, lo, hi int64, msg, hint string) {
 		m, ok := eff(name)
 		if !ok || !rules.IsInteger(m.Value, 64, false) {
@@ -242,7 +244,7 @@ func (v *validator) backendValues(doc *rules.JSONDoc, t string, obj gjson.Result
 	case "wireguard":
 		intRange("ListenPort", 0, 65535, "not a UDP port, so the WireGuard device cannot listen", "use a port up to 65535 (default 51820)")
 		intRange("ListenPortV6", 0, 65535, "not a UDP port, so the WireGuard device cannot listen", "use a port up to 65535 (default 51821)")
-		if m, ok := v.m.lastFold(obj, "Mode"); ok && m.Value.Type == gjson.String && !slices.Contains(wireguardModes, m.Value.Str) {
+		if m, ok := doc.Fold(obj, "Mode"); ok && m.Value.Type == gjson.String && !slices.Contains(wireguardModes, m.Value.Str) {
 			hint := `use one of "separate" (default), "auto", "ipv4", "ipv6"`
 			if slices.Contains(wireguardModes, strings.ToLower(m.Value.Str)) {
 				hint = fmt.Sprintf("the mode is case-sensitive: use %q", strings.ToLower(m.Value.Str))
@@ -268,7 +270,7 @@ func (v *validator) backendValues(doc *rules.JSONDoc, t string, obj gjson.Result
 			return // type error already reported
 		}
 		if n < 96 {
-			l := doc.Loc(rules.JoinPath(bp, "PSK"), obj)
+			l := doc.Loc(rules.Child(bp, "PSK"), obj)
 			what := "ipsec needs a PSK"
 			if ok {
 				l = loc(m)

@@ -9,8 +9,10 @@ import (
 	"fmt"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // Data keys of kube-flannel-cfg.
@@ -33,11 +35,10 @@ type validator struct {
 	flannelVersion string
 	ver            rules.Version
 	verOK          bool
-	m              memo
 }
 
 func newValidator(req *rules.Request, cm *corev1.ConfigMap) *validator {
-	v := &validator{req: req, r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name), m: memo{}}
+	v := &validator{req: req, r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
 	if req.Cluster != nil && req.Cluster.FlannelVersion != "" {
 		v.flannelVersion = req.Cluster.FlannelVersion
 		if ver, err := rules.ParseVersion(req.Cluster.FlannelVersion); err == nil {
@@ -96,23 +97,23 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 
 // exactDuplicates warns about keys repeated in one object (map decoding:
 // the last wins). Paths are built only for duplicates.
-func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
-	var walk func(val gjson.Result, path func() string)
-	walk = func(val gjson.Result, path func() string) {
+func (v *validator) exactDuplicates(doc *schema.Doc, root gjson.Result) {
+	var walk func(val gjson.Result, path func() *field.Path)
+	walk = func(val gjson.Result, path func() *field.Path) {
 		switch {
 		case val.IsObject():
-			ms := v.m.members(val)
+			ms := doc.Members(val)
 			var seen map[string]bool
 			if len(ms) > 1 {
 				seen = make(map[string]bool, len(ms))
 			}
 			for _, m := range ms {
 				name := m.Name
-				sub := func() string { return rules.JoinPath(path(), name) }
+				sub := func() *field.Path { return rules.Child(path(), name) }
 				if seen != nil {
 					if seen[name] {
 						p := sub()
-						v.r.Add(RuleDuplicateKey, doc.LocAt(p, m.KeyOffset), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", p), "remove the duplicate, keeping the value you mean")
+						v.r.Add(RuleDuplicateKey, doc.KeyLoc(p, m), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", rules.PathString(p)), "remove the duplicate, keeping the value you mean")
 					}
 					seen[name] = true
 				}
@@ -125,21 +126,21 @@ func (v *validator) exactDuplicates(doc *rules.JSONDoc, root gjson.Result) {
 			val.ForEach(func(_, e gjson.Result) bool {
 				idx := i
 				if e.IsObject() || e.IsArray() {
-					walk(e, func() string { return rules.IndexPath(path(), idx) })
+					walk(e, func() *field.Path { return path().Index(idx) })
 				}
 				i++
 				return true
 			})
 		}
 	}
-	walk(root, func() string { return "" })
+	walk(root, func() *field.Path { return nil })
 }
 
 // foldDuplicates warns about keys that flanneld decodes into the same struct
 // field (case-insensitive match, the last in document order wins).
-func (v *validator) foldDuplicates(doc *rules.JSONDoc, obj gjson.Result, path string) {
-	for _, m := range v.m.foldDuplicates(obj) {
-		last, _ := v.m.lastFold(obj, m.Name)
-		v.r.Add(RuleDuplicateKey, doc.LocAt(rules.JoinPath(path, m.Name), m.KeyOffset), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
+func (v *validator) foldDuplicates(doc *schema.Doc, obj gjson.Result, path *field.Path) {
+	for _, m := range doc.FoldDuplicates(obj) {
+		last, _ := doc.Fold(obj, m.Name)
+		v.r.Add(RuleDuplicateKey, doc.KeyLoc(rules.Child(path, m.Name), m), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
 	}
 }

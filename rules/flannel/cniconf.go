@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // CNIVersions are the exact cniVersion strings libcni knows (v1.2+); plugins
@@ -65,7 +67,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 			"add cni-conf.json, e.g. "+upstreamConflist)
 		return info
 	}
-	doc, serr := rules.ParseJSONDoc(CNIConfKey, text)
+	doc, serr := schema.Parse(CNIConfKey, text)
 	if serr != nil {
 		v.r.Add(RuleCNIConfInvalid, serr.Loc,
 			"cni-conf.json is not valid JSON ("+serr.Msg+pasteAdvice(text)+"): libcni fails with `error parsing configuration`, so kubelet/CRI-O skip the file (node NotReady: `cni config uninitialized`) and containerd fails to load any CNI config",
@@ -74,7 +76,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 	}
 	root := doc.Root
 	if !root.IsObject() {
-		v.r.Add(RuleCNIConfInvalid, doc.Loc("", root),
+		v.r.Add(RuleCNIConfInvalid, doc.Loc(nil, root),
 			fmt.Sprintf("cni-conf.json is a JSON %s, not an object: libcni fails with `error parsing configuration` and the node gets no pod network", rules.JSONType(root)),
 			"wrap the configuration in { ... } with name, cniVersion and type/plugins")
 		return info
@@ -82,10 +84,10 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 	info.ok = true
 	v.exactDuplicates(doc, root)
 
-	_, hasPlugins := v.m.get(root, "plugins")
-	_, hasType := v.m.lastFold(root, "type")
+	_, hasPlugins := doc.Get(root, "plugins")
+	_, hasType := doc.Fold(root, "type")
 	var pluginsVariant *rules.Member
-	for _, m := range v.m.members(root) {
+	for _, m := range doc.Members(root) {
 		if m.Name != "plugins" && strings.EqualFold(m.Name, "plugins") {
 			mm := m
 			pluginsVariant = &mm
@@ -101,13 +103,13 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 	default:
 		msg := "cni-conf.json has neither a top-level \"type\" (single-plugin 10-flannel.conf form) nor \"plugins\" (10-flannel.conflist form): libcni fails with `missing 'type'` or `no 'plugins' key` and the node gets no pod network"
 		hint := `use {"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},{"type":"portmap","capabilities":{"portMappings":true}}]}`
-		for _, m := range v.m.members(root) {
+		for _, m := range doc.Members(root) {
 			if s := rules.Suggest(m.Name, []string{"plugins", "type"}); s != "" {
 				msg += fmt.Sprintf("; %q is not %q", m.Name, s)
 				hint = fmt.Sprintf("rename %q to %q", m.Name, s)
 			}
 		}
-		v.r.Add(RuleCNIForm, doc.Loc("", root), msg, hint)
+		v.r.Add(RuleCNIForm, doc.Loc(nil, root), msg, hint)
 		return info
 	}
 	v.installTarget(doc, root, info.list)
@@ -122,7 +124,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 
 // installTarget warns when the context hints at the install file name and the
 // body has the other form.
-func (v *validator) installTarget(doc *rules.JSONDoc, root gjson.Result, list bool) {
+func (v *validator) installTarget(doc *schema.Doc, root gjson.Result, list bool) {
 	cm := v.req.ConfigMap
 	fv := strings.ToLower(v.flannelVersion)
 	aliyun := strings.Contains(fv, "aliyun")
@@ -130,7 +132,7 @@ func (v *validator) installTarget(doc *rules.JSONDoc, root gjson.Result, list bo
 	case !list && cm.Namespace == "kube-flannel":
 		// Only the upstream kube-flannel.yml (v0.19+) and the Helm chart
 		// use this namespace; both copy to 10-flannel.conflist.
-		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
+		v.r.Add(RuleCNIInstallTarget, doc.Loc(nil, root),
 			"cni-conf.json has the single-plugin form (top-level \"type\"), but the ConfigMap is in namespace kube-flannel, which only the upstream kube-flannel.yml (v0.19+) and the flannel Helm chart use, and both copy it to /etc/cni/net.d/10-flannel.conflist, where libcni fails with `no 'plugins' key` (≤v1.2) or `no plugin configs found` and the node goes NotReady",
 			`use the list form {"name":…,"cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{…}},{"type":"portmap","capabilities":{"portMappings":true}}]}, or make sure the DaemonSet's install-cni copies to 10-flannel.conf`)
 	case !list && v.verOK && !aliyun && !v.ver.Less(rules.Version{Minor: 10}):
@@ -139,20 +141,20 @@ func (v *validator) installTarget(doc *rules.JSONDoc, root gjson.Result, list bo
 		// kube-flannel-legacy.yml (image v0.10.0), kube-flannel-aliyun.yml,
 		// minikube.yml and ACK copy to 10-flannel.conf, where this form is
 		// right. Say which is which instead of asserting one.
-		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
+		v.r.Add(RuleCNIInstallTarget, doc.Loc(nil, root),
 			fmt.Sprintf("cni-conf.json has the single-plugin form (top-level \"type\"), which works only if the DaemonSet's install-cni copies it to a .conf file (as kube-flannel-legacy.yml, kube-flannel-aliyun.yml, minikube.yml and ACK do); the upstream kube-flannel.yml of flannel %s copies it to 10-flannel.conflist, where libcni fails with `no 'plugins' key` (≤v1.2) or `no plugin configs found` and the node goes NotReady", v.flannelVersion),
 			`check the install-cni command of the flannel DaemonSet: with 10-flannel.conflist use the list form {"name":…,"cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{…}},{"type":"portmap","capabilities":{"portMappings":true}}]}; with 10-flannel.conf nothing needs to change`)
 	case list && v.verOK && aliyun && v.ver.Less(rules.Version{Minor: 15}):
-		v.r.Add(RuleCNIInstallTarget, doc.Loc("", root),
+		v.r.Add(RuleCNIInstallTarget, doc.Loc(nil, root),
 			fmt.Sprintf("cni-conf.json has the list form (\"plugins\"), but ACK flannel %s copies it to /etc/cni/net.d/10-flannel.conf, where libcni fails with `missing 'type'` (`no 'type'; perhaps this is a .conflist?`) and the node goes NotReady", v.flannelVersion),
 			`use the single form {"name":"cb0","cniVersion":"0.3.1","type":"flannel","delegate":{"isDefaultGateway":true}}, or check the DaemonSet's install-cni target file`)
 	}
 }
 
-func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVariant *rules.Member, info *cniInfo) {
+func (v *validator) cniList(doc *schema.Doc, root gjson.Result, pluginsVariant *rules.Member, info *cniInfo) {
 	// Case-sensitive top-level keys.
 	variants := map[string]bool{}
-	for _, m := range v.m.members(root) {
+	for _, m := range doc.Members(root) {
 		for _, k := range listKeys {
 			if m.Name != k && strings.EqualFold(m.Name, k) {
 				variants[k] = true
@@ -165,38 +167,38 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 				case "plugins":
 					effect = "libcni ignores it, so the list has no plugins (`no 'plugins' key` / `no plugin configs found`) and the node has no pod network"
 				}
-				v.r.Add(RuleCNIListKeyCase, doc.LocAt(m.Name, m.KeyOffset),
+				v.r.Add(RuleCNIListKeyCase, doc.KeyLoc(top(m.Name), m),
 					fmt.Sprintf("conflist key %q is read case-sensitively by libcni and must be spelled %q: %s", m.Name, k, effect),
 					fmt.Sprintf("rename %q to %q", m.Name, k))
 			}
 		}
 	}
 	// name
-	if m, ok := v.m.get(root, "name"); ok {
-		v.checkName(doc, m, "name", info)
+	if m, ok := doc.Get(root, "name"); ok {
+		v.checkName(doc, m, rules.Root("name"), info)
 	} else if !variants["name"] {
-		v.r.Add(RuleCNIName, doc.Loc("", root), "the conflist has no \"name\": libcni fails with `error parsing configuration list: no name` and the node gets no pod network", `add "name": "cbr0" (keep the name the nodes already use)`)
+		v.r.Add(RuleCNIName, doc.Loc(nil, root), "the conflist has no \"name\": libcni fails with `error parsing configuration list: no name` and the node gets no pod network", `add "name": "cbr0" (keep the name the nodes already use)`)
 	}
 	// cniVersion
-	if m, ok := v.m.get(root, "cniVersion"); ok {
-		v.checkCNIVersion(doc, m, "cniVersion", info)
+	if m, ok := doc.Get(root, "cniVersion"); ok {
+		v.checkCNIVersion(doc, m, rules.Root("cniVersion"), info)
 	} else if !variants["cniVersion"] {
 		v.missingCNIVersion(doc, root)
 	}
-	if m, ok := v.m.get(root, "cniVersions"); ok {
-		p := "cniVersions"
+	if m, ok := doc.Get(root, "cniVersions"); ok {
+		p := rules.Root("cniVersions")
 		if !m.Value.IsArray() {
 			v.r.Add(RuleCNIListFlags, doc.Loc(p, m.Value), fmt.Sprintf("cniVersions is a %s: libcni ≥1.2 fails with `invalid type for cniVersions`", rules.JSONType(m.Value)), `use an array of versions, e.g. "cniVersions": ["0.3.1", "1.0.0"], or remove it`)
 		} else {
 			for i, e := range m.Value.Array() {
 				if e.Type != gjson.String || !IsSupportedCNIVersion(e.Str) {
-					v.r.Add(RuleCNIListFlags, doc.Loc(rules.IndexPath(p, i), e), fmt.Sprintf("cniVersions entry %s is not a CNI version string: libcni ≥1.2 fails with `invalid cniVersions entry`", rules.Compact(e)), "use exact versions from: "+strings.Join(CNIVersions, " "))
+					v.r.Add(RuleCNIListFlags, doc.Loc(p.Index(i), e), fmt.Sprintf("cniVersions entry %s is not a CNI version string: libcni ≥1.2 fails with `invalid cniVersions entry`", rules.Compact(e)), "use exact versions from: "+strings.Join(CNIVersions, " "))
 				}
 			}
 		}
 	}
 	for _, k := range []string{"disableCheck", "disableGC", "loadOnlyInlinedPlugins"} {
-		m, ok := v.m.get(root, k)
+		m, ok := doc.Get(root, k)
 		if !ok {
 			continue
 		}
@@ -206,22 +208,22 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 		}
 		if val.Type == gjson.String && (strings.EqualFold(val.Str, "true") || strings.EqualFold(val.Str, "false")) {
 			if k == "disableCheck" {
-				v.r.Add(RuleCNIListFlags, doc.Loc(k, val), fmt.Sprintf("disableCheck is the string %s: libcni ≥1.2 accepts it, but libcni ≤1.1 (most runtimes before 2024) fail with `invalid disableCheck type string`", rules.Quote(val.Str)), fmt.Sprintf(`use the JSON boolean "disableCheck": %s`, strings.ToLower(val.Str)))
+				v.r.Add(RuleCNIListFlags, doc.Loc(rules.Root(k), val), fmt.Sprintf("disableCheck is the string %s: libcni ≥1.2 accepts it, but libcni ≤1.1 (most runtimes before 2024) fail with `invalid disableCheck type string`", rules.Quote(val.Str)), fmt.Sprintf(`use the JSON boolean "disableCheck": %s`, strings.ToLower(val.Str)))
 			}
 			continue
 		}
-		v.r.Add(RuleCNIListFlags, doc.Loc(k, val), fmt.Sprintf("%s is %s: libcni fails the whole list with `invalid type %s for %s` / `invalid value`", k, rules.Compact(val), goType(val), k), fmt.Sprintf(`use a JSON boolean, e.g. "%s": false`, k))
+		v.r.Add(RuleCNIListFlags, doc.Loc(rules.Root(k), val), fmt.Sprintf("%s is %s: libcni fails the whole list with `invalid type %s for %s` / `invalid value`", k, rules.Compact(val), goType(val), k), fmt.Sprintf(`use a JSON boolean, e.g. "%s": false`, k))
 	}
 
 	// plugins
-	pm, ok := v.m.get(root, "plugins")
+	pm, ok := doc.Get(root, "plugins")
 	if !ok {
 		if pluginsVariant == nil {
 			return
 		}
 		pm = *pluginsVariant
 	}
-	pp := pm.Name
+	pp := rules.Root(pm.Name)
 	if !pm.Value.IsArray() {
 		v.r.Add(RuleCNIPlugins, doc.Loc(pp, pm.Value), fmt.Sprintf("plugins is a %s: libcni fails with `invalid 'plugins' type` and the node gets no pod network", rules.JSONType(pm.Value)), `make plugins an array: [{"type":"flannel","delegate":{…}},{"type":"portmap","capabilities":{"portMappings":true}}]`)
 		return
@@ -234,22 +236,22 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 	flannelIdx, portmapIdx := -1, -1
 	flannels := 0
 	for i, p := range plugins {
-		path := rules.IndexPath(pp, i)
+		path := pp.Index(i)
 		if !p.IsObject() {
 			v.r.Add(RuleCNIPlugins, doc.Loc(path, p), fmt.Sprintf("plugin %d is a %s, not an object: libcni fails with `failed to parse plugin config %d`", i, rules.JSONType(p), i), `each plugin is an object with a "type", e.g. {"type":"flannel"}`)
 			continue
 		}
-		tm, ok := v.m.lastFold(p, "type")
+		tm, ok := doc.Fold(p, "type")
 		if !ok || tm.Value.Type != gjson.String || tm.Value.Str == "" {
 			what := "no \"type\""
 			if ok {
 				what = fmt.Sprintf("\"type\": %s", rules.Compact(tm.Value))
 			}
-			v.r.Add(RuleCNIPlugins, doc.Loc(rules.JoinPath(path, "type"), p), fmt.Sprintf("plugin %d has %s: libcni fails with `failed to parse plugin config %d: missing 'type'` (a string naming the plugin binary is required)", i, what, i), `set "type" to the plugin binary, e.g. "flannel" or "portmap"`)
+			v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(path, "type"), p), fmt.Sprintf("plugin %d has %s: libcni fails with `failed to parse plugin config %d: missing 'type'` (a string naming the plugin binary is required)", i, what, i), `set "type" to the plugin binary, e.g. "flannel" or "portmap"`)
 			continue
 		}
 		t := tm.Value.Str
-		tpath := rules.JoinPath(path, tm.Name)
+		tpath := rules.Child(path, tm.Name)
 		if strings.ContainsAny(t, `/\`) {
 			v.r.Add(RuleCNIPlugins, doc.Loc(tpath, tm.Value), fmt.Sprintf("plugin type %s contains a path separator: libcni ≥1.0 fails with `invalid plugin name` (binaries are looked up in the CNI bin dir)", rules.Quote(t)), "use the bare binary name, e.g. \"flannel\"")
 			continue
@@ -283,12 +285,12 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 		v.r.Add(RuleCNIPlugins, doc.Loc(pp, pm.Value), fmt.Sprintf("the plugin list has %d \"flannel\" plugins: each one runs the bridge delegate and allocates another address for every pod", flannels), "keep exactly one flannel plugin")
 	}
 	if portmapIdx >= 0 && flannelIdx >= 0 && portmapIdx < flannelIdx {
-		v.r.Add(RuleCNIPortmapOrder, doc.Loc(rules.IndexPath(pp, portmapIdx), plugins[portmapIdx]),
+		v.r.Add(RuleCNIPortmapOrder, doc.Loc(pp.Index(portmapIdx), plugins[portmapIdx]),
 			fmt.Sprintf("portmap is plugin %d but flannel is plugin %d: portmap needs the previous result (`must be called as chained plugin`), so every pod start fails", portmapIdx, flannelIdx),
 			"move the portmap plugin after the flannel plugin")
 	}
 	if flannelIdx >= 0 {
-		fp := rules.IndexPath(pp, flannelIdx)
+		fp := pp.Index(flannelIdx)
 		v.flannelPlugin(doc, plugins[flannelIdx], fp, false, info)
 		if portmapIdx < 0 {
 			v.portMappingsWithoutPortmap(doc, plugins[flannelIdx], fp, "the list has no portmap plugin")
@@ -301,13 +303,13 @@ func (v *validator) cniList(doc *rules.JSONDoc, root gjson.Result, pluginsVarian
 // fails the whole list: `failed to parse plugin config N: error parsing
 // configuration: json: cannot unmarshal …`. The flannel plugin's own fields
 // are checked by flannelPlugin.
-func (v *validator) pluginConfTypes(doc *rules.JSONDoc, p gjson.Result, path string, i int) {
-	for _, m := range v.m.members(p) {
+func (v *validator) pluginConfTypes(doc *schema.Doc, p gjson.Result, path *field.Path, i int) {
+	for _, m := range doc.Members(p) {
 		val := m.Value
 		if val.Type == gjson.Null {
 			continue
 		}
-		mp := rules.JoinPath(path, m.Name)
+		mp := rules.Child(path, m.Name)
 		want := ""
 		switch strings.ToLower(m.Name) {
 		case "cniversion", "name":
@@ -319,9 +321,9 @@ func (v *validator) pluginConfTypes(doc *rules.JSONDoc, p gjson.Result, path str
 				want = "object of booleans"
 				break
 			}
-			for _, c := range v.m.members(val) {
+			for _, c := range doc.Members(val) {
 				if !isBoolOrNull(c.Value) {
-					v.r.Add(RuleCNIPlugins, doc.Loc(rules.JoinPath(mp, c.Name), c.Value),
+					v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(mp, c.Name), c.Value),
 						fmt.Sprintf("plugin %d capability %q is %s: libcni fails the whole list with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s into Go value of type bool` and the node gets no pod network", i, c.Name, rules.Compact(c.Value), i, goType(c.Value)),
 						fmt.Sprintf(`use "%s": true`, c.Name))
 				}
@@ -339,19 +341,19 @@ func (v *validator) pluginConfTypes(doc *rules.JSONDoc, p gjson.Result, path str
 	}
 }
 
-func (v *validator) cniSingle(doc *rules.JSONDoc, root gjson.Result, info *cniInfo) {
-	if m, ok := v.m.lastFold(root, "name"); ok {
-		v.checkName(doc, m, m.Name, info)
+func (v *validator) cniSingle(doc *schema.Doc, root gjson.Result, info *cniInfo) {
+	if m, ok := doc.Fold(root, "name"); ok {
+		v.checkName(doc, m, rules.Root(m.Name), info)
 	} else {
-		v.r.Add(RuleCNIName, doc.Loc("", root), "the config has no \"name\": libcni and the plugins fail with `missing network name` and the node gets no pod network", `add "name": "cb0" (keep the name the nodes already use)`)
+		v.r.Add(RuleCNIName, doc.Loc(nil, root), "the config has no \"name\": libcni and the plugins fail with `missing network name` and the node gets no pod network", `add "name": "cb0" (keep the name the nodes already use)`)
 	}
-	if m, ok := v.m.lastFold(root, "cniVersion"); ok {
-		v.checkCNIVersion(doc, m, m.Name, info)
+	if m, ok := doc.Fold(root, "cniVersion"); ok {
+		v.checkCNIVersion(doc, m, rules.Root(m.Name), info)
 	} else {
 		v.missingCNIVersion(doc, root)
 	}
-	tm, _ := v.m.lastFold(root, "type")
-	tp := tm.Name
+	tm, _ := doc.Fold(root, "type")
+	tp := rules.Root(tm.Name)
 	switch {
 	case tm.Value.Type != gjson.String:
 		v.r.Add(RuleCNIForm, doc.Loc(tp, tm.Value), fmt.Sprintf("\"type\" is a %s: libcni fails with `error parsing configuration: json: cannot unmarshal %s into Go struct field NetConf.type of type string`", rules.JSONType(tm.Value), goType(tm.Value)), `set "type": "flannel"`)
@@ -364,11 +366,11 @@ func (v *validator) cniSingle(doc *rules.JSONDoc, root gjson.Result, info *cniIn
 		v.r.Add(RuleCNIForm, doc.Loc(tp, tm.Value), fmt.Sprintf("\"type\" is %s: in kube-flannel-cfg the single-plugin config must run the flannel plugin (`failed to find plugin %q in path` or no flannel networking)", rules.Quote(tm.Value.Str), tm.Value.Str), hint)
 		return
 	}
-	v.flannelPlugin(doc, root, "", true, info)
-	v.portMappingsWithoutPortmap(doc, root, "", "the single-plugin .conf form cannot chain the portmap plugin")
+	v.flannelPlugin(doc, root, nil, true, info)
+	v.portMappingsWithoutPortmap(doc, root, nil, "the single-plugin .conf form cannot chain the portmap plugin")
 }
 
-func (v *validator) checkName(doc *rules.JSONDoc, m rules.Member, path string, info *cniInfo) {
+func (v *validator) checkName(doc *schema.Doc, m rules.Member, path *field.Path, info *cniInfo) {
 	if m.Value.Type != gjson.String {
 		v.r.Add(RuleCNIName, doc.Loc(path, m.Value), fmt.Sprintf("\"name\" is a %s: libcni fails with `invalid name type` and the node gets no pod network", rules.JSONType(m.Value)), `use a string, e.g. "name": "cbr0"`)
 		return
@@ -383,7 +385,7 @@ func (v *validator) checkName(doc *rules.JSONDoc, m rules.Member, path string, i
 	}
 }
 
-func (v *validator) checkCNIVersion(doc *rules.JSONDoc, m rules.Member, path string, info *cniInfo) {
+func (v *validator) checkCNIVersion(doc *schema.Doc, m rules.Member, path *field.Path, info *cniInfo) {
 	val := m.Value
 	if val.Type != gjson.String {
 		v.r.Add(RuleCNIVersion, doc.Loc(path, val), fmt.Sprintf("cniVersion is a %s: libcni fails with `invalid cniVersion type` and the node gets no pod network", rules.JSONType(val)), `use a string: "cniVersion": "0.3.1"`)
@@ -412,30 +414,30 @@ func (v *validator) checkCNIVersion(doc *rules.JSONDoc, m rules.Member, path str
 	}
 }
 
-func (v *validator) missingCNIVersion(doc *rules.JSONDoc, root gjson.Result) {
+func (v *validator) missingCNIVersion(doc *schema.Doc, root gjson.Result) {
 	hint := `add "cniVersion": "0.3.1" after "name" (the ACK FAQ fix), then restart flannel; or enable netguard's FL101 mutation`
-	v.r.Add(RuleCNIVersionMissing, doc.Loc("cniVersion", root), "cni-conf.json has no cniVersion: kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip the config (`plugin flannel does not support config version \"\"`) and the node goes NotReady; containerd 1.6.0–1.6.3 fails pod deletion (`invalid version \"\"`)", hint)
+	v.r.Add(RuleCNIVersionMissing, doc.Loc(rules.Root("cniVersion"), root), "cni-conf.json has no cniVersion: kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip the config (`plugin flannel does not support config version \"\"`) and the node goes NotReady; containerd 1.6.0–1.6.3 fails pod deletion (`invalid version \"\"`)", hint)
 }
 
-func (v *validator) portMappingsWithoutPortmap(doc *rules.JSONDoc, plugin gjson.Result, path, why string) {
-	cm, ok := v.m.lastFold(plugin, "capabilities")
+func (v *validator) portMappingsWithoutPortmap(doc *schema.Doc, plugin gjson.Result, path *field.Path, why string) {
+	cm, ok := doc.Fold(plugin, "capabilities")
 	if !ok || !cm.Value.IsObject() {
 		return
 	}
-	pm, ok := v.m.lastFold(cm.Value, "portMappings")
+	pm, ok := doc.Fold(cm.Value, "portMappings")
 	if !ok || pm.Value.Type != gjson.True {
 		return
 	}
-	v.r.Add(RuleCNIPortMappings, doc.Loc(rules.JoinPath(rules.JoinPath(path, cm.Name), pm.Name), pm.Value),
+	v.r.Add(RuleCNIPortMappings, doc.Loc(rules.Child(rules.Child(path, cm.Name), pm.Name), pm.Value),
 		"the flannel plugin declares capabilities.portMappings, but "+why+": the runtime hands the hostPort mappings to flannel and bridge, which ignore them, so hostPort silently does not work",
 		`use the list form with {"type":"portmap","capabilities":{"portMappings":true}} after flannel, and remove portMappings from the flannel plugin`)
 }
 
 // flannelPlugin checks the flannel plugin object (the root in the single form).
-func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path string, single bool, info *cniInfo) {
+func (v *validator) flannelPlugin(doc *schema.Doc, p gjson.Result, path *field.Path, single bool, info *cniInfo) {
 	keys := flannelPluginKeys
-	for _, m := range v.m.members(p) {
-		mp := rules.JoinPath(path, m.Name)
+	for _, m := range doc.Members(p) {
+		mp := rules.Child(path, m.Name)
 		var field string
 		for _, k := range keys {
 			if strings.EqualFold(k, m.Name) {
@@ -450,7 +452,7 @@ func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path strin
 			if single && slices.Contains(listKeys, m.Name) {
 				hint = fmt.Sprintf("%q is a .conflist key; the single .conf form ignores it", m.Name)
 			}
-			v.r.Add(RuleCNIUnknownKey, doc.LocAt(mp, m.KeyOffset), fmt.Sprintf("the flannel plugin does not know %q and ignores it", m.Name), hint)
+			v.r.Add(RuleCNIUnknownKey, doc.KeyLoc(mp, m), fmt.Sprintf("the flannel plugin does not know %q and ignores it", m.Name), hint)
 			continue
 		}
 		val := m.Value
@@ -468,9 +470,9 @@ func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path strin
 			if !val.IsObject() && val.Type != gjson.Null {
 				bad = "object of booleans"
 			} else if val.IsObject() {
-				for _, c := range v.m.members(val) {
+				for _, c := range doc.Members(val) {
 					if !isBoolOrNull(c.Value) {
-						v.r.Add(RuleFlannelPlugin, doc.Loc(rules.JoinPath(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), goType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
+						v.r.Add(RuleFlannelPlugin, doc.Loc(rules.Child(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), goType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
 					}
 				}
 			}
@@ -485,20 +487,20 @@ func (v *validator) flannelPlugin(doc *rules.JSONDoc, p gjson.Result, path strin
 			v.r.Add(RuleFlannelPlugin, doc.Loc(mp, val), fmt.Sprintf("%q is %s but the flannel plugin expects a %s: every pod ADD and DEL fails with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s`", m.Name, rules.Compact(val), bad, goType(val)), fmt.Sprintf("make %q a %s", field, bad))
 		}
 	}
-	if m, ok := v.m.lastFold(p, "dataDir"); ok && m.Value.Type == gjson.String {
-		info.dataDir, info.hasDataDir, info.dirLoc = m.Value.Str, true, doc.Loc(rules.JoinPath(path, m.Name), m.Value)
+	if m, ok := doc.Fold(p, "dataDir"); ok && m.Value.Type == gjson.String {
+		info.dataDir, info.hasDataDir, info.dirLoc = m.Value.Str, true, doc.Loc(rules.Child(path, m.Name), m.Value)
 	}
-	if m, ok := v.m.lastFold(p, "subnetFile"); ok && m.Value.Type == gjson.String {
-		info.subnetFile, info.hasSubnet, info.subLoc = m.Value.Str, true, doc.Loc(rules.JoinPath(path, m.Name), m.Value)
+	if m, ok := doc.Fold(p, "subnetFile"); ok && m.Value.Type == gjson.String {
+		info.subnetFile, info.hasSubnet, info.subLoc = m.Value.Str, true, doc.Loc(rules.Child(path, m.Name), m.Value)
 	}
-	dm, ok := v.m.lastFold(p, "delegate")
+	dm, ok := doc.Fold(p, "delegate")
 	if ok && dm.Value.IsObject() {
-		v.delegate(doc, dm.Value, rules.JoinPath(path, dm.Name), info)
+		v.delegate(doc, dm.Value, rules.Child(path, dm.Name), info)
 	}
 }
 
 // delegateShape checks that a delegate member decodes into a map.
-func (v *validator) delegateShape(doc *rules.JSONDoc, m rules.Member, path string) {
+func (v *validator) delegateShape(doc *schema.Doc, m rules.Member, path *field.Path) {
 	if m.Value.IsObject() || m.Value.Type == gjson.Null {
 		return
 	}
@@ -508,15 +510,15 @@ func (v *validator) delegateShape(doc *rules.JSONDoc, m rules.Member, path strin
 // delegate checks the delegate object: flannel decodes it into a map (exact
 // keys, last duplicate wins), adds its own keys and hands the re-marshalled
 // map (keys sorted) to the delegate plugin, bridge by default.
-func (v *validator) delegate(doc *rules.JSONDoc, d gjson.Result, path string, info *cniInfo) {
-	mp := v.m.exactMap(d)
+func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, info *cniInfo) {
+	mp := doc.ExactMap(d)
 	keys := make([]string, 0, len(mp))
 	for k := range mp {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	loc := func(k string) rules.Loc { return doc.LocAt(rules.JoinPath(path, k), mp[k].KeyOffset) }
-	vloc := func(k string) rules.Loc { return doc.Loc(rules.JoinPath(path, k), mp[k].Value) }
+	loc := func(k string) rules.Loc { return doc.KeyLoc(rules.Child(path, k), mp[k]) }
+	vloc := func(k string) rules.Loc { return doc.Loc(rules.Child(path, k), mp[k].Value) }
 
 	dtype := "bridge"
 	if t, ok := mp["type"]; ok {
@@ -563,7 +565,7 @@ func (v *validator) delegate(doc *rules.JSONDoc, d gjson.Result, path string, in
 		}
 		// k is a case variant of a known field.
 		if slices.Contains(flannelManaged, field) {
-			winner, _ := sortedFoldWinner(final, field)
+			winner, _ := schema.SortedFoldWinner(final, field)
 			if field == "type" || field == "name" || field == "ipam" || winner != k || !bridge {
 				v.r.Add(RuleDelegateIgnored, loc(k), fmt.Sprintf("delegate key %q is not %q: the flannel plugin looks up %q case-sensitively, adds its own value, and the delegate uses flannel's value, so this setting is silently ignored", k, field, field), fmt.Sprintf("rename it to %q", field))
 				continue
@@ -621,7 +623,7 @@ func (v *validator) delegate(doc *rules.JSONDoc, d gjson.Result, path string, in
 	}
 	// Effective hairpinMode / promiscMode as bridge sees them.
 	eff := func(field string) (rules.Member, bool) {
-		w, ok := sortedFoldWinner(keys, field)
+		w, ok := schema.SortedFoldWinner(keys, field)
 		if !ok {
 			return rules.Member{}, false
 		}
@@ -633,9 +635,9 @@ func (v *validator) delegate(doc *rules.JSONDoc, d gjson.Result, path string, in
 		info.hairpin = hp.Value.Raw
 	}
 	if hok && pok && hp.Value.Type == gjson.True && pr.Value.Type == gjson.True {
-		v.r.Add(RuleHairpinPromisc, doc.Loc(rules.JoinPath(path, pr.Name), pr.Value), "delegate sets both hairpinMode and promiscMode: bridge fails every pod ADD with `cannot set hairpin mode and promiscuous mode at the same time`", "keep hairpinMode: true (pods can reach themselves through their Service) and remove promiscMode")
+		v.r.Add(RuleHairpinPromisc, doc.Loc(rules.Child(path, pr.Name), pr.Value), "delegate sets both hairpinMode and promiscMode: bridge fails every pod ADD with `cannot set hairpin mode and promiscuous mode at the same time`", "keep hairpinMode: true (pods can reach themselves through their Service) and remove promiscMode")
 	}
 	if !hok && pok && pr.Value.Type == gjson.True && v.req.Config != nil && v.req.Config.Mutations.Flannel.HairpinMode {
-		v.r.Add(RuleHairpinNotInjected, doc.Loc(rules.JoinPath(path, pr.Name), pr.Value), "the hairpinMode mutation is configured but the delegate enables promiscMode, and bridge refuses both together (`cannot set hairpin mode and promiscuous mode at the same time`): netguard did not add hairpinMode, so a pod still cannot reach itself through its own Service", `remove promiscMode so that netguard can add "hairpinMode": true, or set hairpin yourself and drop promiscMode`)
+		v.r.Add(RuleHairpinNotInjected, doc.Loc(rules.Child(path, pr.Name), pr.Value), "the hairpinMode mutation is configured but the delegate enables promiscMode, and bridge refuses both together (`cannot set hairpin mode and promiscuous mode at the same time`): netguard did not add hairpinMode, so a pod still cannot reach itself through its own Service", `remove promiscMode so that netguard can add "hairpinMode": true, or set hairpin yourself and drop promiscMode`)
 	}
 }

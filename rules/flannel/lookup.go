@@ -2,132 +2,13 @@ package flannel
 
 import (
 	"math"
-	"sort"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/netguard/netguard/rules"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
-
-// memo caches the member lists of parsed objects for one judgement (objects
-// are looked up many times; each rules.Members call rescans the object). A
-// nil memo does not cache.
-type memo map[memoKey][]rules.Member
-
-type memoKey struct {
-	p *byte
-	n int
-}
-
-func (c memo) members(v gjson.Result) []rules.Member {
-	if !v.IsObject() {
-		return nil
-	}
-	if c == nil || v.Raw == "" {
-		return rules.Members(v)
-	}
-	k := memoKey{unsafe.StringData(v.Raw), len(v.Raw)}
-	if ms, ok := c[k]; ok {
-		return ms
-	}
-	ms := rules.Members(v)
-	c[k] = ms
-	return ms
-}
-
-// lastFold returns the member that encoding/json would decode into a struct
-// field named name: every case-insensitive match is assigned in document
-// order, so the last one wins (an exact match does not take precedence).
-func (c memo) lastFold(obj gjson.Result, name string) (rules.Member, bool) {
-	var found rules.Member
-	ok := false
-	for _, m := range c.members(obj) {
-		if strings.EqualFold(m.Name, name) {
-			found, ok = m, true
-		}
-	}
-	return found, ok
-}
-
-func lastFold(obj gjson.Result, name string) (rules.Member, bool) {
-	return memo(nil).lastFold(obj, name)
-}
-
-// get returns the member with the exact name (map decoding: last wins).
-func (c memo) get(obj gjson.Result, name string) (rules.Member, bool) {
-	var found rules.Member
-	ok := false
-	for _, m := range c.members(obj) {
-		if m.Name == name {
-			found, ok = m, true
-		}
-	}
-	return found, ok
-}
-
-// allFold returns every member matching name case-insensitively.
-func (c memo) allFold(obj gjson.Result, name string) []rules.Member {
-	var out []rules.Member
-	for _, m := range c.members(obj) {
-		if strings.EqualFold(m.Name, name) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// exactMap is the last value of each key, the way encoding/json decodes an
-// object into map[string]any.
-func (c memo) exactMap(obj gjson.Result) map[string]rules.Member {
-	out := map[string]rules.Member{}
-	for _, m := range c.members(obj) {
-		out[m.Name] = m
-	}
-	return out
-}
-
-func exactMap(obj gjson.Result) map[string]rules.Member { return memo(nil).exactMap(obj) }
-
-// sortedFoldWinner returns, among the keys of a map (as produced by
-// json.Marshal: sorted by bytes) that match name case-insensitively, the one
-// a struct decoder assigns last: the greatest in byte order.
-func sortedFoldWinner(keys []string, name string) (string, bool) {
-	var m []string
-	for _, k := range keys {
-		if strings.EqualFold(k, name) {
-			m = append(m, k)
-		}
-	}
-	if len(m) == 0 {
-		return "", false
-	}
-	sort.Strings(m)
-	return m[len(m)-1], true
-}
-
-// foldDuplicates reports keys that occur more than once case-insensitively
-// in one object (struct decoding): the earlier members are ignored.
-func (c memo) foldDuplicates(obj gjson.Result) []rules.Member {
-	groups := map[string][]rules.Member{}
-	var order []string
-	for _, m := range c.members(obj) {
-		k := strings.ToLower(m.Name)
-		if _, seen := groups[k]; !seen {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], m)
-	}
-	var out []rules.Member
-	for _, k := range order {
-		g := groups[k]
-		if len(g) > 1 {
-			out = append(out, g[:len(g)-1]...)
-		}
-	}
-	return out
-}
 
 // describe renders a value for a message, never showing a secret.
 func describe(key string, v gjson.Result) string {
@@ -233,4 +114,13 @@ func pasteHint(text string) string {
 		return ""
 	}
 	return "; retype the pasted whitespace and quotes as plain ASCII (e.g. `sed -i 's/\\xc2\\xa0/ /g'` for non-breaking spaces)"
+}
+
+// top is the path of a top-level member; an absent member (empty name) has
+// the document root's path.
+func top(name string) *field.Path {
+	if name == "" {
+		return nil
+	}
+	return rules.Root(name)
 }

@@ -1,75 +1,12 @@
 package flannel
 
 import (
-	"encoding/json"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/netguard/netguard/rules"
 	"github.com/tidwall/gjson"
 )
-
-// TestLastFoldMatchesEncodingJSON: struct decoding assigns every
-// case-insensitive match in document order.
-func TestLastFoldMatchesEncodingJSON(t *testing.T) {
-	docs := []string{
-		`{"Network":"a","network":"b"}`,
-		`{"network":"b","Network":"a"}`,
-		`{"NETWORK":"c","Network":"a","network":"b"}`,
-		`{"Network":"a"}`,
-		`{"other":"x"}`,
-	}
-	for _, d := range docs {
-		var s struct{ Network string }
-		if err := json.Unmarshal([]byte(d), &s); err != nil {
-			t.Fatal(err)
-		}
-		m, ok := lastFold(gjson.Parse(d), "Network")
-		got := ""
-		if ok {
-			got = m.Value.Str
-		}
-		if got != s.Network {
-			t.Errorf("%s: lastFold %q, encoding/json %q", d, got, s.Network)
-		}
-	}
-}
-
-// TestSortedFoldWinnerMatchesBridge: flannel re-marshals the delegate map
-// (sorted keys) and bridge decodes it into a struct.
-func TestSortedFoldWinnerMatchesBridge(t *testing.T) {
-	for _, d := range []map[string]any{
-		{"HairpinMode": true, "hairpinMode": false},
-		{"hairpinmode": true, "hairpinMode": false},
-		{"HAIRPINMODE": false, "hairpinmode": true},
-		{"ipMasq": true, "ipmasq": false},
-		{"IPMasq": false, "ipMasq": true},
-	} {
-		b, _ := json.Marshal(d)
-		var s struct {
-			HairpinMode bool `json:"hairpinMode"`
-			IPMasq      bool `json:"ipMasq"`
-		}
-		if err := json.Unmarshal(b, &s); err != nil {
-			t.Fatal(err)
-		}
-		var keys []string
-		for k := range d {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for field, want := range map[string]bool{"hairpinMode": s.HairpinMode, "ipMasq": s.IPMasq} {
-			w, ok := sortedFoldWinner(keys, field)
-			if !ok {
-				continue
-			}
-			if d[w].(bool) != want {
-				t.Errorf("%s: winner %s=%v, bridge sees %v", b, w, d[w], want)
-			}
-		}
-	}
-}
 
 func TestParseHelpers(t *testing.T) {
 	for raw, want := range map[string]string{

@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // Mutate applies the configured cni-conf.json fixes (FL101 cniVersion,
@@ -44,13 +46,13 @@ type insertion struct {
 // object, or whose form cannot be told, is returned unchanged: broken JSON
 // is never "fixed".
 func MutateCNIConf(text string, m rules.FlannelMutations) (string, []rules.Change) {
-	doc, serr := rules.ParseJSONDoc(CNIConfKey, text)
+	doc, serr := schema.Parse(CNIConfKey, text)
 	if serr != nil || !doc.Root.IsObject() {
 		return text, nil
 	}
 	root := doc.Root
-	_, list := rules.Get(root, "plugins")
-	if _, single := lastFold(root, "type"); !list && !single {
+	_, list := doc.Get(root, "plugins")
+	if _, single := doc.Fold(root, "type"); !list && !single {
 		return text, nil
 	}
 	var ins []insertion
@@ -64,24 +66,24 @@ func MutateCNIConf(text string, m rules.FlannelMutations) (string, []rules.Chang
 	// warnings reach the user even when validation then denies the edit,
 	// and restart advice belongs to stored edits (FL090, validating hook).
 	if (m.InjectCNIVersion == nil || *m.InjectCNIVersion) && IsSupportedCNIVersion(version) {
-		if _, present := lastFold(root, "cniVersion"); !present {
+		if _, present := doc.Fold(root, "cniVersion"); !present {
 			var name rules.Member
 			var hasName bool
 			if list {
-				name, hasName = rules.Get(root, "name")
+				name, hasName = doc.Get(root, "name")
 			} else {
-				name, hasName = lastFold(root, "name")
+				name, hasName = doc.Fold(root, "name")
 			}
 			val := strings.TrimSpace(quoteJSON(version))
 			if i, ok := insertAfter(text, root, name, hasName, "cniVersion", val); ok {
 				ins = append(ins, i)
-				changes = append(changes, rules.Change{Rule: RuleInjectCNIVersion, Key: CNIConfKey, Path: "cniVersion", Old: "(absent)", New: val,
+				changes = append(changes, rules.Change{Rule: RuleInjectCNIVersion, Key: CNIConfKey, Path: rules.PathString(rules.Root("cniVersion")), Old: "(absent)", New: val,
 					Description: "kubelet ≥1.16 (dockershim) and runtimes with libcni <0.8 skip a CNI config without cniVersion (`plugin flannel does not support config version \"\"`) and the node goes NotReady"})
 			}
 		}
 	}
 	if m.HairpinMode {
-		if i, path, ok := hairpinInsertion(text, root, list); ok {
+		if i, path, ok := hairpinInsertion(doc, text, root, list); ok {
 			ins = append(ins, i)
 			changes = append(changes, rules.Change{Rule: RuleInjectHairpin, Key: CNIConfKey, Path: path, Old: "(absent)", New: "true",
 				Description: "without hairpinMode a pod cannot reach itself through its own Service ClusterIP"})
@@ -108,10 +110,11 @@ func quoteJSON(s string) string {
 
 // hairpinInsertion finds where to add "hairpinMode": true in the flannel
 // plugin's bridge delegate.
-func hairpinInsertion(text string, root gjson.Result, list bool) (insertion, string, bool) {
-	plugin, path := root, ""
+func hairpinInsertion(doc *schema.Doc, text string, root gjson.Result, list bool) (insertion, string, bool) {
+	plugin := root
+	var path *field.Path
 	if list {
-		pm, _ := rules.Get(root, "plugins")
+		pm, _ := doc.Get(root, "plugins")
 		if !pm.Value.IsArray() {
 			return insertion{}, "", false
 		}
@@ -120,7 +123,7 @@ func hairpinInsertion(text string, root gjson.Result, list bool) (insertion, str
 			if !p.IsObject() {
 				continue
 			}
-			if t, ok := lastFold(p, "type"); ok && t.Value.Type == gjson.String && t.Value.Str == "flannel" {
+			if t, ok := doc.Fold(p, "type"); ok && t.Value.Type == gjson.String && t.Value.Str == "flannel" {
 				if found >= 0 {
 					return insertion{}, "", false // ambiguous: validation denies it
 				}
@@ -130,16 +133,16 @@ func hairpinInsertion(text string, root gjson.Result, list bool) (insertion, str
 		if found < 0 {
 			return insertion{}, "", false
 		}
-		path = rules.IndexPath(pm.Name, found)
-	} else if t, ok := lastFold(root, "type"); !ok || t.Value.Type != gjson.String || t.Value.Str != "flannel" {
+		path = rules.Root(pm.Name).Index(found)
+	} else if t, ok := doc.Fold(root, "type"); !ok || t.Value.Type != gjson.String || t.Value.Str != "flannel" {
 		return insertion{}, "", false
 	}
 	if !validSpan(text, plugin) {
 		return insertion{}, "", false
 	}
-	dm, ok := lastFold(plugin, "delegate")
+	dm, ok := doc.Fold(plugin, "delegate")
 	if !ok {
-		members := rules.Members(plugin)
+		members := doc.Members(plugin)
 		if len(members) == 0 {
 			return insertion{}, "", false
 		}
@@ -155,13 +158,13 @@ func hairpinInsertion(text string, root gjson.Result, list bool) (insertion, str
 			obj = "{" + sep + unit + `"hairpinMode"` + colon + "true" + sep + "}"
 		}
 		off := last.Value.Index + len(last.Value.Raw)
-		return insertion{off: off, text: "," + sep + `"delegate"` + colon + obj}, rules.JoinPath(rules.JoinPath(path, "delegate"), "hairpinMode"), true
+		return insertion{off: off, text: "," + sep + `"delegate"` + colon + obj}, rules.PathString(rules.Child(rules.Child(path, "delegate"), "hairpinMode")), true
 	}
 	d := dm.Value
 	if !d.IsObject() || !validSpan(text, d) {
 		return insertion{}, "", false
 	}
-	mp := exactMap(d)
+	mp := doc.ExactMap(d)
 	if t, ok := mp["type"]; ok && (t.Value.Type != gjson.String || t.Value.Str != "bridge") {
 		return insertion{}, "", false
 	}
@@ -172,13 +175,13 @@ func hairpinInsertion(text string, root gjson.Result, list bool) (insertion, str
 		}
 		keys = append(keys, k)
 	}
-	if w, ok := sortedFoldWinner(keys, "promiscMode"); ok {
+	if w, ok := schema.SortedFoldWinner(keys, "promiscMode"); ok {
 		if pv := mp[w].Value; pv.Type != gjson.False && pv.Type != gjson.Null {
 			return insertion{}, "", false // FL103 explains
 		}
 	}
-	dpath := rules.JoinPath(rules.JoinPath(path, dm.Name), "hairpinMode")
-	members := rules.Members(d)
+	dpath := rules.PathString(rules.Child(rules.Child(path, dm.Name), "hairpinMode"))
+	members := doc.Members(d)
 	if len(members) == 0 {
 		_, colon := memberStyle(text, dm)
 		return insertion{off: d.Index + 1, text: `"hairpinMode"` + colon + "true"}, dpath, true

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
 )
 
@@ -106,7 +107,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 			`add net-conf.json, e.g. {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}`)
 		return info
 	}
-	doc, serr := rules.ParseJSONDoc(NetConfKey, text)
+	doc, serr := schema.Parse(NetConfKey, text)
 	if serr != nil {
 		v.r.Add(RuleNetConfInvalid, serr.Loc,
 			"net-conf.json is not valid JSON ("+serr.Msg+pasteAdvice(text)+"): flanneld exits with `Failed to create SubnetManager: error parsing subnet config` and crash-loops",
@@ -115,17 +116,17 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	}
 	root := doc.Root
 	if !root.IsObject() {
-		v.r.Add(RuleNetConfInvalid, doc.Loc("", root),
+		v.r.Add(RuleNetConfInvalid, doc.Loc(nil, root),
 			fmt.Sprintf("net-conf.json is a JSON %s, not an object: flanneld exits with `error parsing subnet config: json: cannot unmarshal %s into Go value of type subnet.Config`", rules.JSONType(root), goType(root)),
 			`use an object: {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}`)
 		return info
 	}
 	info.ok = true
-	v.foldDuplicates(doc, root, "")
+	v.foldDuplicates(doc, root, nil)
 
 	names := netFieldNames()
 	fields := map[string]netField{}
-	for _, m := range v.m.members(root) {
+	for _, m := range doc.Members(root) {
 		var f *netField
 		for i := range netFields {
 			if strings.EqualFold(netFields[i].name, m.Name) {
@@ -140,12 +141,12 @@ func (v *validator) netConf(text string, present bool) netInfo {
 			if strings.EqualFold(m.Name, "BackendType") || strings.EqualFold(m.Name, "Type") {
 				hint = `set the backend as "Backend": {"Type": "vxlan"}`
 			}
-			v.r.Add(RuleNetConfUnknownKey, doc.LocAt(m.Name, m.KeyOffset), fmt.Sprintf("flanneld does not know %q and silently ignores it", m.Name), hint)
+			v.r.Add(RuleNetConfUnknownKey, doc.KeyLoc(top(m.Name), m), fmt.Sprintf("flanneld does not know %q and silently ignores it", m.Name), hint)
 			continue
 		}
 		has, known := v.available(f.since, f.until)
 		if !has {
-			v.r.Add(RuleNetConfVersionKey, doc.LocAt(m.Name, m.KeyOffset), versionKeyMessage(*f, v, known), versionKeyHint(*f))
+			v.r.Add(RuleNetConfVersionKey, doc.KeyLoc(top(m.Name), m), versionKeyMessage(*f, v, known), versionKeyHint(*f))
 			continue
 		}
 		fields[f.name] = *f
@@ -155,13 +156,13 @@ func (v *validator) netConf(text string, present bool) netInfo {
 		if _, ok := fields[name]; !ok {
 			return rules.Member{}, false
 		}
-		return v.m.lastFold(root, name)
+		return doc.Fold(root, name)
 	}
 	effBool := func(name string, def bool) bool {
 		if _, ok := fields[name]; !ok {
 			return def
 		}
-		for _, m := range v.m.allFold(root, name) {
+		for _, m := range doc.AllFold(root, name) {
 			switch m.Value.Type {
 			case gjson.True:
 				def = true
@@ -176,15 +177,15 @@ func (v *validator) netConf(text string, present bool) netInfo {
 
 	if !info.enableIPv4 && !info.enableIPv6 {
 		m, _ := get("EnableIPv4")
-		v.r.Add(RuleNoStack, doc.Loc(m.Name, m.Value), "EnableIPv4 and EnableIPv6 are both false: flanneld exits with `none defined stack`", `set "EnableIPv4": true (or enable IPv6 with "EnableIPv6": true and an "IPv6Network")`)
+		v.r.Add(RuleNoStack, doc.Loc(top(m.Name), m.Value), "EnableIPv4 and EnableIPv6 are both false: flanneld exits with `none defined stack`", `set "EnableIPv4": true (or enable IPv6 with "EnableIPv6": true and an "IPv6Network")`)
 	}
 
 	// IPv4
 	if nm, ok := get("Network"); ok {
 		if p, ok := parseFlannelCIDR(nm.Value, true); ok {
-			info.network, info.networkLoc = p.Masked(), doc.Loc(nm.Name, nm.Value)
+			info.network, info.networkLoc = p.Masked(), doc.Loc(top(nm.Name), nm.Value)
 			if info.enableIPv4 && p.Masked() != p {
-				v.r.Add(RuleNetworkHostBits, doc.Loc(nm.Name, nm.Value), fmt.Sprintf("Network %s has host bits set: flannel silently uses %s", p, p.Masked()), fmt.Sprintf(`write "Network": %q`, p.Masked().String()))
+				v.r.Add(RuleNetworkHostBits, doc.Loc(top(nm.Name), nm.Value), fmt.Sprintf("Network %s has host bits set: flannel silently uses %s", p, p.Masked()), fmt.Sprintf(`write "Network": %q`, p.Masked().String()))
 			}
 		}
 	}
@@ -195,10 +196,10 @@ func (v *validator) netConf(text string, present bool) netInfo {
 			// only") write "EnableIPv4": false; without it flanneld's
 			// ParseConfig keeps EnableIPv4 = true and main.go runs
 			// dual-stack (ipmatch.GetIPFamily).
-			v.r.Add(RuleNetworkMissing, doc.Loc("Network", root), "net-conf.json sets up IPv6 (EnableIPv6 and IPv6Network) without Network, but EnableIPv4 defaults to true, so flanneld runs dual-stack, not IPv6-only: it needs an IPv4 default-route interface (on an IPv6-only node it exits with `failed to get default interface`) and, on nodes that have an IPv4 podCIDR, a Network containing it (≥v0.18: `subnet \"0.0.0.0/0\" specified in the flannel net config doesn't contain ... PodCIDR`); Documentation/configuration.md: Network is mandatory while EnableIPv4 is true",
+			v.r.Add(RuleNetworkMissing, doc.Loc(rules.Root("Network"), root), "net-conf.json sets up IPv6 (EnableIPv6 and IPv6Network) without Network, but EnableIPv4 defaults to true, so flanneld runs dual-stack, not IPv6-only: it needs an IPv4 default-route interface (on an IPv6-only node it exits with `failed to get default interface`) and, on nodes that have an IPv4 podCIDR, a Network containing it (≥v0.18: `subnet \"0.0.0.0/0\" specified in the flannel net config doesn't contain ... PodCIDR`); Documentation/configuration.md: Network is mandatory while EnableIPv4 is true",
 				`for an IPv6-only cluster add "EnableIPv4": false (Documentation/configuration.md, "IPv6 only"); for dual stack set "Network" to the IPv4 pod CIDR`)
 		} else if !ok || (nm.Value.Type == gjson.String && nm.Value.Str == "") {
-			v.r.Add(RuleNetworkMissing, doc.Loc("Network", root), "EnableIPv4 is on (the default) but Network is not set: flanneld fails with `please define a correct Network parameter in the flannel config` (etcd mode) or, in kube mode, finds no node PodCIDR inside it (≥v0.18: `subnet \"0.0.0.0/0\" ... doesn't contain ... PodCIDR`, crash-loop)", `set "Network" to the cluster pod CIDR, e.g. "Network": "10.244.0.0/16" (kube-controller-manager --cluster-cidr)`)
+			v.r.Add(RuleNetworkMissing, doc.Loc(rules.Root("Network"), root), "EnableIPv4 is on (the default) but Network is not set: flanneld fails with `please define a correct Network parameter in the flannel config` (etcd mode) or, in kube mode, finds no node PodCIDR inside it (≥v0.18: `subnet \"0.0.0.0/0\" ... doesn't contain ... PodCIDR`, crash-loop)", `set "Network" to the cluster pod CIDR, e.g. "Network": "10.244.0.0/16" (kube-controller-manager --cluster-cidr)`)
 		} else if info.network.IsValid() {
 			v.subnetRules(doc, root, get, info.network, false)
 		}
@@ -208,17 +209,17 @@ func (v *validator) netConf(text string, present bool) netInfo {
 		if p, ok := parseFlannelCIDR(nm.Value, false); ok {
 			if p.Addr().Is4() || p.Addr().Is4In6() {
 				if info.enableIPv6 {
-					v.r.Add(RuleSubnetIPv6, doc.Loc(nm.Name, nm.Value), fmt.Sprintf("IPv6Network %s is an IPv4 CIDR: flannel accepts it but it never contains the nodes' IPv6 PodCIDRs (`doesn't contain ... IPv6 PodCIDR`, crash-loop on ≥v0.18)", p), `use the IPv6 pod CIDR, e.g. "IPv6Network": "fd00:10:244::/56"`)
+					v.r.Add(RuleSubnetIPv6, doc.Loc(top(nm.Name), nm.Value), fmt.Sprintf("IPv6Network %s is an IPv4 CIDR: flannel accepts it but it never contains the nodes' IPv6 PodCIDRs (`doesn't contain ... IPv6 PodCIDR`, crash-loop on ≥v0.18)", p), `use the IPv6 pod CIDR, e.g. "IPv6Network": "fd00:10:244::/56"`)
 				}
 			} else {
-				info.ipv6Network, info.ipv6Loc = p.Masked(), doc.Loc(nm.Name, nm.Value)
+				info.ipv6Network, info.ipv6Loc = p.Masked(), doc.Loc(top(nm.Name), nm.Value)
 			}
 		}
 	}
 	if info.enableIPv6 {
 		nm, ok := get("IPv6Network")
 		if !ok {
-			v.r.Add(RuleSubnetIPv6, doc.Loc("IPv6Network", root), "EnableIPv6 is true but IPv6Network is not set: flanneld fails with `please define a correct IPv6Network parameter in the flannel config` / no node IPv6 PodCIDR fits", `set "IPv6Network" to the cluster's IPv6 pod CIDR, e.g. "fd00:10:244::/56", or remove EnableIPv6`)
+			v.r.Add(RuleSubnetIPv6, doc.Loc(rules.Root("IPv6Network"), root), "EnableIPv6 is true but IPv6Network is not set: flanneld fails with `please define a correct IPv6Network parameter in the flannel config` / no node IPv6 PodCIDR fits", `set "IPv6Network" to the cluster's IPv6 pod CIDR, e.g. "fd00:10:244::/56", or remove EnableIPv6`)
 		} else if info.ipv6Network.IsValid() {
 			_ = nm
 			v.subnetRules(doc, root, get, info.ipv6Network, true)
@@ -228,9 +229,9 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	info.backendType, info.backendValid = v.backend(doc, root, get)
 	info.backendLoc = rules.Loc{Key: NetConfKey, Path: "Backend.Type"}
 	if bm, ok := get("Backend"); ok {
-		info.backendLoc = doc.Loc(bm.Name, bm.Value)
-		if tm, ok := v.m.lastFold(bm.Value, "Type"); ok && bm.Value.IsObject() {
-			info.backendLoc = doc.Loc(rules.JoinPath(bm.Name, tm.Name), tm.Value)
+		info.backendLoc = doc.Loc(top(bm.Name), bm.Value)
+		if tm, ok := doc.Fold(bm.Value, "Type"); ok && bm.Value.IsObject() {
+			info.backendLoc = doc.Loc(rules.Child(top(bm.Name), tm.Name), tm.Value)
 		}
 	}
 	if info.enableIPv6 && info.backendValid {
@@ -238,7 +239,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 		case "vxlan", "host-gw", "wireguard":
 		default:
 			m, _ := get("EnableIPv6")
-			v.r.Add(RuleIPv6Backend, doc.Loc(m.Name, m.Value), fmt.Sprintf("EnableIPv6 is true but backend %q does not support dual stack: flannel forces EnableIPv6 off in every lease, so pods get no IPv6 routes to other nodes", info.backendType), `use Backend.Type "vxlan", "host-gw" or "wireguard" for dual stack, or remove EnableIPv6`)
+			v.r.Add(RuleIPv6Backend, doc.Loc(top(m.Name), m.Value), fmt.Sprintf("EnableIPv6 is true but backend %q does not support dual stack: flannel forces EnableIPv6 off in every lease, so pods get no IPv6 routes to other nodes", info.backendType), `use Backend.Type "vxlan", "host-gw" or "wireguard" for dual stack, or remove EnableIPv6`)
 		}
 	}
 	v.clusterChecks(doc, root, get, info)
@@ -290,9 +291,9 @@ func parseFlannelCIDR(v gjson.Result, ipv4 bool) (netip.Prefix, bool) {
 }
 
 // netFieldType reports what encoding/json and flannel's ip types would fail on.
-func (v *validator) netFieldType(doc *rules.JSONDoc, m rules.Member, f netField) {
+func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 	val := m.Value
-	loc := doc.Loc(m.Name, val)
+	loc := doc.Loc(top(m.Name), val)
 	fatal := func(detail, hint string) {
 		v.r.Add(RuleNetConfType, loc, fmt.Sprintf("%s is %s: flanneld exits with `error parsing subnet config: %s` and crash-loops", m.Name, describe(m.Name, val), detail), hint)
 	}
@@ -357,7 +358,7 @@ func (v *validator) netFieldType(doc *rules.JSONDoc, m rules.Member, f netField)
 
 // subnetRules mirrors flannel's CheckNetworkConfig (enforced in every mode up
 // to v0.19, in etcd mode since).
-func (v *validator) subnetRules(doc *rules.JSONDoc, root gjson.Result, get func(string) (rules.Member, bool), network netip.Prefix, ipv6 bool) {
+func (v *validator) subnetRules(doc *schema.Doc, root gjson.Result, get func(string) (rules.Member, bool), network netip.Prefix, ipv6 bool) {
 	rule, lenName, minName, maxName, netName := RuleSubnetIPv4, "SubnetLen", "SubnetMin", "SubnetMax", "Network"
 	maxLen, minPrefix, defLen, bits := 30, 28, 24, 32
 	if ipv6 {
@@ -380,11 +381,11 @@ func (v *validator) subnetRules(doc *rules.JSONDoc, root gjson.Result, get func(
 	}
 	if subnetLen > 0 {
 		if subnetLen > maxLen {
-			fail(doc.Loc(lm.Name, lm.Value), fmt.Sprintf("%s %d: `SubnetLen must be less than /%d`", lenName, subnetLen, maxLen+1), fmt.Sprintf("use %s ≤ %d (each node needs room for pods; %d is the usual value)", lenName, maxLen, defLen))
+			fail(doc.Loc(top(lm.Name), lm.Value), fmt.Sprintf("%s %d: `SubnetLen must be less than /%d`", lenName, subnetLen, maxLen+1), fmt.Sprintf("use %s ≤ %d (each node needs room for pods; %d is the usual value)", lenName, maxLen, defLen))
 			return
 		}
 		if subnetLen < prefix+2 {
-			fail(doc.Loc(lm.Name, lm.Value), fmt.Sprintf("%s %d with %s /%d: `network must be able to accommodate at least four subnets`", lenName, subnetLen, netName, prefix), fmt.Sprintf("use %s ≥ %d, or a larger %s", lenName, prefix+2, netName))
+			fail(doc.Loc(top(lm.Name), lm.Value), fmt.Sprintf("%s %d with %s /%d: `network must be able to accommodate at least four subnets`", lenName, subnetLen, netName, prefix), fmt.Sprintf("use %s ≥ %d, or a larger %s", lenName, prefix+2, netName))
 			return
 		}
 	} else {
@@ -393,7 +394,7 @@ func (v *validator) subnetRules(doc *rules.JSONDoc, root gjson.Result, get func(
 			if ipv6 {
 				what = "IPv6Network"
 			}
-			fail(doc.Loc(nm.Name, nm.Value), fmt.Sprintf("%s /%d: `%s is too small. Minimum useful network prefix is /%d`", netName, prefix, what, minPrefix), fmt.Sprintf("use a %s of /%d or larger (a /16 for IPv4 is usual)", netName, minPrefix))
+			fail(doc.Loc(top(nm.Name), nm.Value), fmt.Sprintf("%s /%d: `%s is too small. Minimum useful network prefix is /%d`", netName, prefix, what, minPrefix), fmt.Sprintf("use a %s of /%d or larger (a /16 for IPv4 is usual)", netName, minPrefix))
 			return
 		}
 		if prefix <= defLen-2 {
@@ -422,17 +423,17 @@ func (v *validator) subnetRules(doc *rules.JSONDoc, root gjson.Result, get func(
 			continue // 0 means "use the default"
 		}
 		if !network.Contains(a) {
-			fail(doc.Loc(m.Name, m.Value), fmt.Sprintf("%s %s is outside %s %s: `%s is not in the range of the %s`", name, a, netName, network, name, netName), fmt.Sprintf("use an address inside %s, or remove %s", network, name))
+			fail(doc.Loc(top(m.Name), m.Value), fmt.Sprintf("%s %s is outside %s %s: `%s is not in the range of the %s`", name, a, netName, network, name, netName), fmt.Sprintf("use an address inside %s, or remove %s", network, name))
 			continue
 		}
 		if subnetLen <= bits && netip.PrefixFrom(a, subnetLen).Masked().Addr() != a {
-			fail(doc.Loc(m.Name, m.Value), fmt.Sprintf("%s %s is not on a /%d boundary: `%s is not on a SubnetLen boundary: %s`", name, a, subnetLen, name, a), fmt.Sprintf("use %s", netip.PrefixFrom(a, subnetLen).Masked().Addr()))
+			fail(doc.Loc(top(m.Name), m.Value), fmt.Sprintf("%s %s is not on a /%d boundary: `%s is not on a SubnetLen boundary: %s`", name, a, subnetLen, name, a), fmt.Sprintf("use %s", netip.PrefixFrom(a, subnetLen).Masked().Addr()))
 		}
 	}
 }
 
 // clusterChecks compares Network with what the cluster context knows.
-func (v *validator) clusterChecks(doc *rules.JSONDoc, root gjson.Result, get func(string) (rules.Member, bool), info netInfo) {
+func (v *validator) clusterChecks(doc *schema.Doc, root gjson.Result, get func(string) (rules.Member, bool), info netInfo) {
 	c := v.req.Cluster
 	if c == nil {
 		return
@@ -449,7 +450,7 @@ func (v *validator) clusterChecks(doc *rules.JSONDoc, root gjson.Result, get fun
 			continue
 		}
 		nm, _ := get(f.name)
-		loc := doc.Loc(nm.Name, nm.Value)
+		loc := doc.Loc(top(nm.Name), nm.Value)
 		// Node podCIDRs.
 		var outside []string
 		for _, n := range c.Nodes {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
 )
 
@@ -43,7 +44,7 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 // validateBase judges kube-system/eni-config.
 func validateBase(req *rules.Request, r *rules.Report) {
 	data := req.ConfigMap.Data
-	var doc *rules.JSONDoc
+	var doc *schema.Doc
 	text, ok := data["eni_conf"]
 	switch {
 	case !ok:
@@ -74,11 +75,11 @@ func validateBase(req *rules.Request, r *rules.Report) {
 // types/daemon/config.go; daemon/daemon.go at v1.1.0-v1.5.x; before v1.1.0
 // Terway was IPv4-only). ok is false when eni_conf could not be read or its
 // ip_stack is not a string, i.e. the stack is unknown.
-func effectiveIPStack(doc *rules.JSONDoc) (stack string, ok bool) {
+func effectiveIPStack(doc *schema.Doc) (stack string, ok bool) {
 	if doc == nil {
 		return "", false
 	}
-	m, found := rules.Get(doc.Root, "ip_stack")
+	m, found := doc.Get(doc.Root, "ip_stack")
 	switch {
 	case !found || m.Value.Type == gjson.Null:
 		return stackOrDefault(""), true

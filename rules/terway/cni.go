@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // cniInfo is what the CNI config says about the datapath.
@@ -57,7 +59,7 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 		return nil
 	}
 	info := &cniInfo{key: key, terwayVersion: terwayVersion}
-	doc, serr := rules.ParseJSONDoc(key, text)
+	doc, serr := schema.Parse(key, text)
 	if serr != nil {
 		r.Add(RuleCNIUnreadable, serr.Loc, fmt.Sprintf("%s is not valid JSON (%s): terway-init cannot parse it and fails, so the Terway pods never start", key, serr.Msg),
 			"fix the JSON: no comments (docs show // annotations that must not be copied), no trailing commas, double quotes only")
@@ -65,34 +67,34 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 	}
 	root := doc.Root
 	if !root.IsObject() {
-		r.Add(RuleCNIUnreadable, doc.Loc("", root), fmt.Sprintf("%s is a JSON %s, not an object: terway-init fails (\"type not found\") and the Terway pods never start", key, rules.JSONType(root)),
+		r.Add(RuleCNIUnreadable, doc.Loc(nil, root), fmt.Sprintf("%s is a JSON %s, not an object: terway-init fails (\"type not found\") and the Terway pods never start", key, rules.JSONType(root)),
 			`write a CNI config object, e.g. {"cniVersion": "0.4.0", "name": "terway", "type": "terway"}`)
 		return info
 	}
 	type plugin struct {
 		v    gjson.Result
-		path string
+		path *field.Path
 	}
 	var plugins []plugin
-	if pm, ok := rules.Get(root, "plugins"); ok {
+	if pm, ok := doc.Get(root, "plugins"); ok {
 		if !pm.Value.IsArray() {
-			r.Add(RuleCNIUnreadable, doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is a JSON %s, not an array: terway-init cannot build the plugin chain and fails", key, rules.JSONType(pm.Value)),
+			r.Add(RuleCNIUnreadable, doc.Loc(rules.Root("plugins"), pm.Value), fmt.Sprintf("plugins in %s is a JSON %s, not an array: terway-init cannot build the plugin chain and fails", key, rules.JSONType(pm.Value)),
 				`write "plugins": [{"type": "terway"}, ...]`)
 			return info
 		}
 		for i, p := range pm.Value.Array() {
-			plugins = append(plugins, plugin{p, rules.IndexPath("plugins", i)})
+			plugins = append(plugins, plugin{p, rules.Root("plugins").Index(i)})
 		}
 		if len(plugins) == 0 {
-			r.Add(RuleCNIUnreadable, doc.Loc("plugins", pm.Value), fmt.Sprintf("plugins in %s is empty: the node gets a CNI config without the terway plugin and pods cannot be created", key),
+			r.Add(RuleCNIUnreadable, doc.Loc(rules.Root("plugins"), pm.Value), fmt.Sprintf("plugins in %s is empty: the node gets a CNI config without the terway plugin and pods cannot be created", key),
 				`add {"type": "terway"} to plugins`)
 		}
 	} else {
 		if key == "10-terway.conflist" {
-			r.Add(RuleCNIUnreadable, doc.Loc("", root), "10-terway.conflist has no plugins array: terway-init treats the whole document as a single plugin, which is not what a conflist means",
+			r.Add(RuleCNIUnreadable, doc.Loc(nil, root), "10-terway.conflist has no plugins array: terway-init treats the whole document as a single plugin, which is not what a conflist means",
 				`write {"plugins": [{"type": "terway"}, ...]}`)
 		}
-		plugins = append(plugins, plugin{root, ""})
+		plugins = append(plugins, plugin{root, nil})
 	}
 	for _, p := range plugins {
 		if !p.v.IsObject() {
@@ -100,9 +102,9 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 				`each plugin is an object with a string "type"`)
 			continue
 		}
-		t, ok := rules.Get(p.v, "type")
+		t, ok := doc.Get(p.v, "type")
 		if !ok || t.Value.Type != gjson.String {
-			tp := rules.JoinPath(p.path, "type")
+			tp := rules.Child(p.path, "type")
 			what := "has no \"type\""
 			if ok {
 				what = "has a non-string \"type\""
@@ -118,15 +120,15 @@ func checkCNI(r *rules.Report, data map[string]string, eniIPStack func() (string
 	return info
 }
 
-func orRoot(p string) string {
-	if p == "" {
+func orRoot(p *field.Path) string {
+	if p == nil {
 		return "the plugin"
 	}
-	return p
+	return p.String()
 }
 
 // checkTerwayPlugin judges the members of the terway plugin.
-func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path string, info *cniInfo, eniIPStack func() (string, bool)) {
+func checkTerwayPlugin(r *rules.Report, doc *schema.Doc, v gjson.Result, path *field.Path, info *cniInfo, eniIPStack func() (string, bool)) {
 	info.known = true
 	// cniVersion and name are dropped by terway-init, so a typo there is moot.
 	var known []string
@@ -136,9 +138,9 @@ func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path
 		}
 	}
 	known = append(known, "eniip_virtual_type", "auto_mtu")
-	for _, m := range rules.Members(v) {
-		p := rules.JoinPath(path, m.Name)
-		loc := doc.LocAt(p, m.KeyOffset)
+	for _, m := range doc.Members(v) {
+		p := rules.Child(path, m.Name)
+		loc := doc.KeyLoc(p, m)
 		if t, ok := cniFields[m.Name]; ok {
 			impact := cniImpact[m.Name]
 			if impact == "" {
@@ -164,7 +166,7 @@ func checkTerwayPlugin(r *rules.Report, doc *rules.JSONDoc, v gjson.Result, path
 					continue
 				}
 				if _, err := netip.ParsePrefix(e.Str); err != nil {
-					r.Add(RuleHostStackCIDR, doc.Loc(rules.IndexPath(p, i), e), fmt.Sprintf("host_stack_cidrs entry %s is not a CIDR (%v): the CNI plugin fails pod creation with \"host_stack_cidrs(...) is invaild\" and the policy container fails", rules.Quote(e.Str), err),
+					r.Add(RuleHostStackCIDR, doc.Loc(p.Index(i), e), fmt.Sprintf("host_stack_cidrs entry %s is not a CIDR (%v): the CNI plugin fails pod creation with \"host_stack_cidrs(...) is invaild\" and the policy container fails", rules.Quote(e.Str), err),
 						`write each entry as a CIDR, e.g. "169.254.20.10/32"`)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
 )
 
@@ -23,16 +24,16 @@ type effective struct {
 	from func(key string) string
 }
 
-func docEffective(doc *rules.JSONDoc) *effective {
+func docEffective(doc *schema.Doc) *effective {
 	last := lastMembers(doc.Root)
 	return &effective{
 		root: doc.Root,
 		last: last,
 		loc: func(key string) rules.Loc {
 			if v, ok := last[key]; ok {
-				return doc.Loc(key, v)
+				return doc.Loc(rules.Root(key), v)
 			}
-			return rules.Loc{Key: doc.Key, Path: key}
+			return rules.Loc{Key: doc.Key, Path: rules.PathString(rules.Root(key))}
 		},
 		from: func(string) string { return "" },
 	}

@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // scope is the document being judged and what a failure in it means.
 type scope struct {
 	r        *rules.Report
-	doc      *rules.JSONDoc
+	doc      *schema.Doc
 	override bool
 	name     string // ConfigMap name
 	cluster  *rules.ClusterContext
@@ -35,8 +37,8 @@ func newScope(r *rules.Report, req *rules.Request) *scope {
 
 // parseENIConf parses eni_conf; it reports syntax errors and non-objects
 // and returns nil when the document cannot be judged further.
-func parseENIConf(s *scope, text string) *rules.JSONDoc {
-	doc, serr := rules.ParseJSONDoc("eni_conf", text)
+func parseENIConf(s *scope, text string) *schema.Doc {
+	doc, serr := schema.Parse("eni_conf", text)
 	if serr != nil {
 		what := "terway-init (jq, encoding/json) and terwayd cannot parse it"
 		if s.override {
@@ -56,7 +58,7 @@ func parseENIConf(s *scope, text string) *rules.JSONDoc {
 		default:
 			msg = fmt.Sprintf("eni_conf is a JSON %s, not an object: %s", rules.JSONType(doc.Root), s.impact)
 		}
-		s.r.Add(RuleENIConfMissing, doc.Loc("", doc.Root), msg, `eni_conf must be one JSON object, e.g. {"version": "1", "max_pool_size": 5}`)
+		s.r.Add(RuleENIConfMissing, doc.Loc(nil, doc.Root), msg, `eni_conf must be one JSON object, e.g. {"version": "1", "max_pool_size": 5}`)
 		return nil
 	}
 	return doc
@@ -66,19 +68,19 @@ func parseENIConf(s *scope, text string) *rules.JSONDoc {
 // types, unknown, removed and misplaced keys, and the value of each field.
 func checkENIConf(s *scope) {
 	root := s.doc.Root
-	checkDuplicates(s, root, "")
+	checkDuplicates(s, root, nil)
 	tc := &typeCheck{r: s.r, doc: s.doc, mismatchRule: RuleFieldType, unknownRule: RuleUnknownField, structName: "Config", impact: s.impact}
-	members := rules.Members(root)
+	members := s.doc.Members(root)
 	last := map[string]int{}
 	for i, m := range members {
 		last[m.Name] = i
 	}
 	for i, m := range members {
-		loc := s.doc.LocAt(m.Name, m.KeyOffset)
+		loc := s.doc.KeyLoc(rules.Root(m.Name), m)
 		f, known := eniConfFields[m.Name]
 		switch {
 		case known:
-			ok := tc.check(f.t, m.Value, rules.JoinPath("", m.Name), isSecretKey(m.Name))
+			ok := tc.check(f.t, m.Value, rules.Root(m.Name), rules.IsSecretKey(m.Name))
 			if ok && last[m.Name] == i && m.Value.Type != gjson.Null {
 				checkFieldValue(s, m, loc)
 				checkSince(s, m.Name, f, loc)
@@ -92,8 +94,8 @@ func checkENIConf(s *scope) {
 			unknownENIConfKey(s, m, loc)
 		}
 	}
-	if a, ok := rules.Get(root, "access_key"); ok && a.Value.Type == gjson.String && a.Value.Str != "" {
-		s.r.Add(RuleStaticAccessKey, s.doc.LocAt("access_key", a.KeyOffset),
+	if a, ok := s.doc.Get(root, "access_key"); ok && a.Value.Type == gjson.String && a.Value.Str != "" {
+		s.r.Add(RuleStaticAccessKey, s.doc.KeyLoc(rules.Root("access_key"), a),
 			"eni_conf holds a static AccessKey pair (access_key/access_secret, values <redacted>): anyone who can read ConfigMaps in kube-system can read it",
 			"prefer credential_path (ACK: /var/addon/token-config), the addon secret /var/alibaba-addon-secret, or the ECS RAM role of the nodes, and remove access_key/access_secret")
 	}
@@ -119,10 +121,10 @@ func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
 
 // checkDuplicates reports repeated keys; Terway's decoder keeps the last.
 // One pass per object keeps it linear in the document size.
-func checkDuplicates(s *scope, v gjson.Result, path string) {
+func checkDuplicates(s *scope, v gjson.Result, path *field.Path) {
 	switch {
 	case v.IsObject():
-		members := rules.Members(v)
+		members := s.doc.Members(v)
 		var groups map[string][]int
 		seen := make(map[string]int, len(members))
 		for i, m := range members {
@@ -136,7 +138,7 @@ func checkDuplicates(s *scope, v gjson.Result, path string) {
 				groups[m.Name] = append(groups[m.Name], i)
 			}
 			seen[m.Name] = i
-			checkDuplicates(s, m.Value, rules.JoinPath(path, m.Name))
+			checkDuplicates(s, m.Value, rules.Child(path, m.Name))
 		}
 		for _, name := range sortedKeys(groups) {
 			idx := groups[name]
@@ -147,8 +149,9 @@ func checkDuplicates(s *scope, v gjson.Result, path string) {
 					same = false
 				}
 			}
-			p := rules.JoinPath(path, name)
-			loc := s.doc.LocAt(p, lastM.KeyOffset)
+			fp := rules.Child(path, name)
+			p := rules.PathString(fp)
+			loc := s.doc.KeyLoc(fp, lastM)
 			if same {
 				s.r.Add(RuleDuplicateSame, loc, fmt.Sprintf("%s appears %d times with the same value: Terway keeps the last one", p, len(idx)),
 					fmt.Sprintf("delete the repeated %q", name))
@@ -161,7 +164,7 @@ func checkDuplicates(s *scope, v gjson.Result, path string) {
 	case v.IsArray():
 		i := 0
 		v.ForEach(func(_, e gjson.Result) bool {
-			checkDuplicates(s, e, rules.IndexPath(path, i))
+			checkDuplicates(s, e, path.Index(i))
 			i++
 			return true
 		})
@@ -179,7 +182,7 @@ func equalJSON(a, b gjson.Result) bool {
 
 func isSecretPath(p string) bool {
 	for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' || r == '"' }) {
-		if isSecretKey(part) {
+		if rules.IsSecretKey(part) {
 			return true
 		}
 	}
@@ -187,7 +190,7 @@ func isSecretPath(p string) bool {
 }
 
 // checkSince warns about fields the configured Terway version lacks.
-func checkSince(s *scope, name string, f field, loc rules.Loc) {
+func checkSince(s *scope, name string, f eniField, loc rules.Loc) {
 	if f.since == "" || s.cluster == nil || s.cluster.TerwayVersion == "" {
 		return
 	}
@@ -216,7 +219,7 @@ var enums = map[string]struct {
 // checkFieldValue judges the value of one known, well-typed field.
 func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 	v := m.Value
-	vloc := s.doc.Loc(m.Name, v)
+	vloc := s.doc.Loc(rules.Root(m.Name), v)
 	switch m.Name {
 	case "ip_stack":
 		checkIPStack(s, v.Str, vloc)
@@ -249,34 +252,34 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 	case "vswitches":
 		checkVSwitches(s, v)
 	case "security_group":
-		checkID(s, "security group", sgRe, v, "security_group")
+		checkID(s, "security group", sgRe, v, rules.Root("security_group"))
 	case "security_groups":
 		for i, e := range v.Array() {
 			if e.Type == gjson.String {
-				checkID(s, "security group", sgRe, e, rules.IndexPath("security_groups", i))
+				checkID(s, "security group", sgRe, e, rules.Root("security_groups").Index(i))
 			}
 		}
 	case "backoff_override":
-		for _, b := range rules.Members(v) {
+		for _, b := range s.doc.Members(v) {
 			if !containsStr(backoffKeys, b.Name) {
-				p := rules.JoinPath("backoff_override", b.Name)
+				p := rules.Child(rules.Root("backoff_override"), b.Name)
 				msg := fmt.Sprintf("backoff_override has no entry %q: Terway stores it but never looks it up, so it has no effect", b.Name)
 				hint := "use one of " + strings.Join(backoffKeys[1:], ", ") + " (or \"\" for the default)"
 				if sug := rules.Suggest(b.Name, backoffKeys[1:]); sug != "" {
 					msg += fmt.Sprintf("; did you mean %q?", sug)
 					hint = fmt.Sprintf("rename %q to %q", b.Name, sug)
 				}
-				s.r.Add(RuleUnknownField, s.doc.LocAt(p, b.KeyOffset), msg, hint)
+				s.r.Add(RuleUnknownField, s.doc.KeyLoc(p, b), msg, hint)
 			}
 		}
 	case "rate_limit":
-		for _, a := range rules.Members(v) {
+		for _, a := range s.doc.Members(v) {
 			if containsStr(rateLimitActions, a.Name) {
 				continue
 			}
 			if sug := rules.Suggest(a.Name, rateLimitActions); sug != "" {
-				p := rules.JoinPath("rate_limit", a.Name)
-				s.r.Add(RuleUnknownField, s.doc.LocAt(p, a.KeyOffset), fmt.Sprintf("rate_limit has no OpenAPI action %q (names are case-sensitive): Terway creates a limiter nobody uses, so %q keeps its default limit", a.Name, sug),
+				p := rules.Child(rules.Root("rate_limit"), a.Name)
+				s.r.Add(RuleUnknownField, s.doc.KeyLoc(p, a), fmt.Sprintf("rate_limit has no OpenAPI action %q (names are case-sensitive): Terway creates a limiter nobody uses, so %q keeps its default limit", a.Name, sug),
 					fmt.Sprintf("rename %q to %q", a.Name, sug))
 			}
 		}
@@ -366,7 +369,7 @@ func checkRemoved(s *scope, tc *typeCheck, m rules.Member, loc rules.Loc) {
 	v, err := rules.ParseVersion(version)
 	known := version != "" && err == nil
 	if known && f.liveIn(v) {
-		tc.check(f.t, m.Value, rules.JoinPath("", m.Name), false)
+		tc.check(f.t, m.Value, rules.Root(m.Name), false)
 		return
 	}
 	msg := fmt.Sprintf("%q was removed from Terway (%s): Terway v%s and later silently ignore it", m.Name, f.lifetime(), f.gone)

@@ -2,66 +2,40 @@ package terway
 
 import (
 	"fmt"
-	"github.com/netguard/netguard/rules"
 	"maps"
 	"slices"
+
+	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 )
 
-// kind is the Go kind a JSON value is decoded into.
-type kind uint8
-
-const (
-	kString kind = iota
-	kInt         // Go int (64-bit)
-	kFloat64
-	kFloat32
-	kBool
-	kArray
-	kMap
-	kStruct
-)
-
-// jtype describes the Go type Terway decodes a JSON value into, so that a
-// value can be checked exactly as encoding/json (sigs.k8s.io/json) would.
-type jtype struct {
-	kind kind
-	// goType is the Go type as Go's decoder names it in its errors.
-	goType string
-	// elem is the element type of arrays and maps.
-	elem *jtype
-	// fields of a struct, matched case-sensitively (sigs.k8s.io/json).
-	fields map[string]*jtype
-	// open structs accept any other member without a finding (CNI configs
-	// may carry keys for other plugins).
-	open bool
-}
-
+// Terway's Go types, as the shared decoder (rules/schema) checks them.
 var (
-	tString  = &jtype{kind: kString, goType: "string"}
-	tInt     = &jtype{kind: kInt, goType: "int"}
-	tInt64   = &jtype{kind: kInt, goType: "time.Duration"}
-	tFloat64 = &jtype{kind: kFloat64, goType: "float64"}
-	tFloat32 = &jtype{kind: kFloat32, goType: "float32"}
-	tBool    = &jtype{kind: kBool, goType: "bool"}
+	tString  = schema.TString
+	tInt     = schema.TInt
+	tInt64   = &schema.Type{Kind: schema.Int, GoType: "time.Duration"}
+	tFloat64 = schema.TFloat64
+	tFloat32 = schema.TFloat32
+	tBool    = schema.TBool
 
-	tStrings     = &jtype{kind: kArray, goType: "[]string", elem: tString}
-	tStringMap   = &jtype{kind: kMap, goType: "map[string]string", elem: tString}
-	tIntMap      = &jtype{kind: kMap, goType: "map[string]int", elem: tInt}
-	tVSwitchMap  = &jtype{kind: kMap, goType: "map[string][]string", elem: tStrings}
-	tBackoffItem = &jtype{kind: kStruct, goType: "backoff.ExtendedBackoff", fields: map[string]*jtype{
+	tStrings     = schema.ArrayOf("[]string", tString)
+	tStringMap   = schema.MapOf("map[string]string", tString)
+	tIntMap      = schema.MapOf("map[string]int", tInt)
+	tVSwitchMap  = schema.MapOf("map[string][]string", tStrings)
+	tBackoffItem = schema.StructOf("backoff.ExtendedBackoff", map[string]*schema.Type{
 		// Untagged Go fields: the JSON keys are the Go field names, matched
 		// case-sensitively. Durations are integer nanoseconds.
 		"InitialDelay": tInt64, "Duration": tInt64, "Cap": tInt64,
 		"Factor": tFloat64, "Jitter": tFloat64, "Steps": tInt,
-	}}
-	tBackoffMap = &jtype{kind: kMap, goType: "map[string]backoff.ExtendedBackoff", elem: tBackoffItem}
-	tRoutes     = &jtype{kind: kArray, goType: "[]route.Route", elem: &jtype{kind: kStruct, goType: "route.Route", fields: map[string]*jtype{"dst": tString}}}
-	tTagItems   = &jtype{kind: kArray, goType: "[]v1beta1.ENITagBlockListItem", elem: &jtype{kind: kStruct, goType: "v1beta1.ENITagBlockListItem", fields: map[string]*jtype{"key": tString, "value": tString}}}
+	})
+	tBackoffMap = schema.MapOf("map[string]backoff.ExtendedBackoff", tBackoffItem)
+	tRoutes     = schema.ArrayOf("[]route.Route", schema.StructOf("route.Route", map[string]*schema.Type{"dst": tString}))
+	tTagItems   = schema.ArrayOf("[]v1beta1.ENITagBlockListItem", schema.StructOf("v1beta1.ENITagBlockListItem", map[string]*schema.Type{"key": tString, "value": tString}))
 )
 
-// field is one eni_conf key of Terway's types/daemon/config.go Config.
-type field struct {
-	t *jtype
+// eniField is one eni_conf key of Terway's types/daemon/config.go Config.
+type eniField struct {
+	t *schema.Type
 	// since is the first Terway release with the field ("" = always there).
 	since string
 	// baseOnly fields are read from the base eni-config only, before the
@@ -70,7 +44,7 @@ type field struct {
 }
 
 // eniConfFields is the Config struct of Terway (HEAD 89aadf8b), key by key.
-var eniConfFields = map[string]field{
+var eniConfFields = map[string]eniField{
 	"version":                        {t: tString},
 	"access_key":                     {t: tString},
 	"access_secret":                  {t: tString},
@@ -119,7 +93,7 @@ var eniConfFields = map[string]field{
 // removedField is a Config field Terway once had: it is read by the
 // releases in [since, gone) and silently ignored by every later one.
 type removedField struct {
-	t     *jtype
+	t     *schema.Type
 	since string // first release with the field ("" = from the start)
 	gone  string // first release without it
 }
@@ -175,26 +149,26 @@ var topLevelKeys = []string{
 
 // cniFields are the members of the terway plugin in 10-terway.conf(list)
 // that Terway's cli, CNI binary and policy container decode.
-var cniFields = map[string]*jtype{
+var cniFields = map[string]*schema.Type{
 	"cniVersion":              tString,
 	"name":                    tString,
 	"type":                    tString,
-	"capabilities":            {kind: kMap, goType: "map[string]bool", elem: tBool},
+	"capabilities":            schema.MapOf("map[string]bool", tBool),
 	"network_policy_provider": tString,
 	"host_stack_cidrs":        tStrings,
 	"veth_prefix":             tString,
 	"disable_host_peer":       tBool,
 	"vlan_strip_type":         tString,
 	"mtu":                     tInt,
-	"runtimeConfig":           {kind: kStruct, goType: "cni.RuntimeConfig", open: true},
+	"runtimeConfig":           {Kind: schema.Struct, GoType: "cni.RuntimeConfig", Open: true},
 	"bandwidth_mode":          tString,
 	"enable_network_priority": tBool,
 	"debug":                   tBool,
 	"symmetric_routing":       tBool,
-	"symmetric_routing_config": {kind: kStruct, goType: "types.SymmetricRoutingConfig", fields: map[string]*jtype{
+	"symmetric_routing_config": schema.StructOf("types.SymmetricRoutingConfig", map[string]*schema.Type{
 		"interface": tString, "mark": tInt, "mask": tInt, "table_id": tInt,
 		"rule_priority": tInt, "comment": tString, "backend": tString,
-	}},
+	}),
 	"cilium_args":                  tString,
 	"cilium_enable_hubble":         tString,
 	"cilium_hubble_metrics":        tString,

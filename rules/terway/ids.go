@@ -8,6 +8,7 @@ import (
 
 	"github.com/netguard/netguard/rules"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // ID shapes (reference §4): Terway has no check of its own; ECS/VPC reject
@@ -19,7 +20,7 @@ var (
 )
 
 // checkID judges one vSwitch or security-group ID.
-func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path string) {
+func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path *field.Path) {
 	id := v.Str
 	loc := s.doc.Loc(path, v)
 	prefix := "vsw-"
@@ -45,10 +46,10 @@ func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path stri
 
 // checkVSwitches judges zone keys and vSwitch IDs of eni_conf.vswitches.
 func checkVSwitches(s *scope, v gjson.Result) {
-	for _, z := range rules.Members(v) {
-		p := rules.JoinPath("vswitches", z.Name)
+	for _, z := range s.doc.Members(v) {
+		p := rules.Child(rules.Root("vswitches"), z.Name)
 		if !zoneRe.MatchString(z.Name) {
-			s.r.Add(RuleZoneKey, s.doc.LocAt(p, z.KeyOffset), fmt.Sprintf("vswitches key %s does not look like a zone ID (e.g. cn-hangzhou-j, eu-central-1a): a node picks its vSwitches by exact match with its ECS zone-id, so no node matches this key and nodes silently fall back to their own primary vSwitch", rules.Quote(z.Name)),
+			s.r.Add(RuleZoneKey, s.doc.KeyLoc(p, z), fmt.Sprintf("vswitches key %s does not look like a zone ID (e.g. cn-hangzhou-j, eu-central-1a): a node picks its vSwitches by exact match with its ECS zone-id, so no node matches this key and nodes silently fall back to their own primary vSwitch", rules.Quote(z.Name)),
 				"use the zone ID exactly as ECS metadata reports it (curl 100.100.100.200/latest/meta-data/zone-id), e.g. \"cn-hangzhou-j\"")
 		}
 		if !z.Value.IsArray() {
@@ -56,7 +57,7 @@ func checkVSwitches(s *scope, v gjson.Result) {
 		}
 		for i, e := range z.Value.Array() {
 			if e.Type == gjson.String {
-				checkID(s, "vSwitch", vswRe, e, rules.IndexPath(p, i))
+				checkID(s, "vSwitch", vswRe, e, p.Index(i))
 			}
 		}
 	}
@@ -72,7 +73,7 @@ func checkServiceCIDR(s *scope, v gjson.Result, loc rules.Loc) {
 	for _, e := range strings.Split(v.Str, ",") {
 		eloc := loc
 		if plain {
-			eloc = s.doc.LocAt("service_cidr", v.Index+1+off)
+			eloc = s.doc.At(rules.Root("service_cidr"), v.Index+1+off)
 		}
 		off += len(e) + 1
 		if e == "" {

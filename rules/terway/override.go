@@ -8,6 +8,7 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
 )
 
@@ -55,9 +56,9 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 	}
 	s.doc = doc
 	checkENIConf(s)
-	for _, m := range rules.Members(doc.Root) {
+	for _, m := range doc.Members(doc.Root) {
 		if f, ok := eniConfFields[m.Name]; ok && f.baseOnly {
-			r.Add(RuleOverrideNoEffect, doc.LocAt(m.Name, m.KeyOffset), fmt.Sprintf("%q has no effect in a per-node override: terwayd reads it from the base kube-system/eni-config before the override is merged", m.Name),
+			r.Add(RuleOverrideNoEffect, doc.KeyLoc(rules.Root(m.Name), m), fmt.Sprintf("%q has no effect in a per-node override: terwayd reads it from the base kube-system/eni-config before the override is merged", m.Name),
 				fmt.Sprintf("remove %q here; set it in kube-system/eni-config (it then applies to every node)", m.Name))
 		}
 	}
@@ -76,13 +77,13 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 	eff := &effective{
 		root: gjson.ParseBytes(merged),
 		loc: func(key string) rules.Loc {
-			if m, ok := rules.Get(doc.Root, key); ok {
-				return doc.Loc(key, m.Value)
+			if m, ok := doc.Get(doc.Root, key); ok {
+				return doc.Loc(rules.Root(key), m.Value)
 			}
 			return rules.Loc{Key: "eni_conf", Path: key}
 		},
 		from: func(key string) string {
-			if _, ok := rules.Get(doc.Root, key); ok {
+			if _, ok := doc.Get(doc.Root, key); ok {
 				return ""
 			}
 			return fmt.Sprintf(" (%s comes from the base %s/eni-config)", key, baseNamespace(req))
@@ -90,10 +91,10 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 	}
 	checkCross(s, eff)
 	checkDroppedSGs(s, doc, baseRoot)
-	if m, ok := rules.Get(doc.Root, "ip_stack"); ok && m.Value.Type == gjson.String {
-		b, _ := rules.Get(baseRoot, "ip_stack")
+	if m, ok := doc.Get(doc.Root, "ip_stack"); ok && m.Value.Type == gjson.String {
+		b, _ := schema.Get(baseRoot, "ip_stack")
 		if stackOrDefault(b.Value.Str) != stackOrDefault(m.Value.Str) {
-			r.Add(RuleOverrideNoEffect, doc.Loc("ip_stack", m.Value), fmt.Sprintf("ip_stack %s in a per-node override is only partly honoured: in centralized IPAM the node's Node CR gets %s but terwayd keeps the base value %s", rules.Quote(m.Value.Str), rules.Quote(m.Value.Str), rules.Quote(stackOrDefault(b.Value.Str))),
+			r.Add(RuleOverrideNoEffect, doc.Loc(rules.Root("ip_stack"), m.Value), fmt.Sprintf("ip_stack %s in a per-node override is only partly honoured: in centralized IPAM the node's Node CR gets %s but terwayd keeps the base value %s", rules.Quote(m.Value.Str), rules.Quote(m.Value.Str), rules.Quote(stackOrDefault(b.Value.Str))),
 				"set ip_stack in the base kube-system/eni-config, or run IPv4 and dual-stack nodes in separate clusters")
 		}
 	}
@@ -125,12 +126,12 @@ func baseENIConf(req *rules.Request) string {
 
 // checkDroppedSGs notes that an override's security_groups array replaces
 // the base's wholesale (RFC 7396 does not merge arrays).
-func checkDroppedSGs(s *scope, doc *rules.JSONDoc, baseRoot gjson.Result) {
-	m, ok := rules.Get(doc.Root, "security_groups")
+func checkDroppedSGs(s *scope, doc *schema.Doc, baseRoot gjson.Result) {
+	m, ok := doc.Get(doc.Root, "security_groups")
 	if !ok || !m.Value.IsArray() {
 		return
 	}
-	b, ok := rules.Get(baseRoot, "security_groups")
+	b, ok := schema.Get(baseRoot, "security_groups")
 	if !ok || !b.Value.IsArray() {
 		return
 	}
@@ -147,7 +148,7 @@ func checkDroppedSGs(s *scope, doc *rules.JSONDoc, baseRoot gjson.Result) {
 	if len(dropped) == 0 {
 		return
 	}
-	s.r.Add(RuleOverrideSGReplace, doc.Loc("security_groups", m.Value), fmt.Sprintf("security_groups replaces the base list wholesale (JSON merge patch does not merge arrays): new ENIs on nodes labelled %s=%s will NOT join %s from kube-system/eni-config", nodeLabel, s.name, strings.Join(dropped, ", ")),
+	s.r.Add(RuleOverrideSGReplace, doc.Loc(rules.Root("security_groups"), m.Value), fmt.Sprintf("security_groups replaces the base list wholesale (JSON merge patch does not merge arrays): new ENIs on nodes labelled %s=%s will NOT join %s from kube-system/eni-config", nodeLabel, s.name, strings.Join(dropped, ", ")),
 		"list every security group these nodes need in the override's security_groups, including the base ones you want to keep")
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
 )
 
@@ -52,9 +53,9 @@ func checkRestart(req *rules.Request, r *rules.Report) {
 	newV, newOK := prefixMode(cm.Data["eni_conf"])
 	if oldOK && newOK && oldV != newV {
 		loc := rules.Loc{Key: "eni_conf", Path: "enable_ip_prefix"}
-		if doc, err := rules.ParseJSONDoc("eni_conf", cm.Data["eni_conf"]); err == nil {
-			if m, ok := rules.Get(doc.Root, "enable_ip_prefix"); ok {
-				loc = doc.Loc("enable_ip_prefix", m.Value)
+		if doc, err := schema.Parse("eni_conf", cm.Data["eni_conf"]); err == nil {
+			if m, ok := doc.Get(doc.Root, "enable_ip_prefix"); ok {
+				loc = doc.Loc(rules.Root("enable_ip_prefix"), m.Value)
 			}
 		}
 		r.Add(RuleIPPrefixChanged, loc, fmt.Sprintf("enable_ip_prefix changes from %t to %t: the IP-prefix mode is immutable once a node's Node CR exists, so existing nodes keep their mode and report the event PrefixModeImmutable; only nodes added later get the new mode", oldV, newV),
@@ -72,6 +73,6 @@ func prefixMode(text string) (bool, bool) {
 	if !root.IsObject() {
 		return false, false
 	}
-	m, ok := rules.Get(root, "enable_ip_prefix")
+	m, ok := schema.Get(root, "enable_ip_prefix")
 	return ok && m.Value.Type == gjson.True, true
 }

@@ -1,0 +1,62 @@
+package schema
+
+import (
+	"github.com/netguard/netguard/rules"
+	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Walker checks a value against a Type the way Go's decoder would decode
+// it, and reports through its callbacks; the wording of findings stays with
+// the component, which knows what the failure does.
+type Walker struct {
+	Doc *Doc
+	// Match is how struct keys find their fields.
+	Match Match
+	// Mismatch is called for every value the decoder refuses. secret is
+	// true below a secret key: the value must not be shown.
+	Mismatch func(t *Type, v gjson.Result, p *field.Path, secret bool)
+	// Unknown is called for a member of a closed struct that no field
+	// takes (the decoder silently drops it); nil ignores them.
+	Unknown func(t *Type, m rules.Member, p *field.Path)
+}
+
+// Check reports every place where v cannot be decoded into t. It returns
+// false when v itself has the wrong type (its children are still checked).
+func (w *Walker) Check(t *Type, v gjson.Result, p *field.Path, secret bool) bool {
+	ok := t.Accepts(v)
+	if v.Type != gjson.Null {
+		switch {
+		case t.Kind == Array && ok:
+			for i, e := range v.Array() {
+				w.Check(t.Elem, e, p.Index(i), secret)
+			}
+		case t.Kind == Map && ok:
+			for _, m := range w.Doc.Members(v) {
+				w.Check(t.Elem, m.Value, rules.Child(p, m.Name), secret || rules.IsSecretKey(m.Name))
+			}
+		case t.Kind == Struct && ok:
+			w.checkStruct(t, v, p, secret)
+		}
+	}
+	if !ok && w.Mismatch != nil {
+		w.Mismatch(t, v, p, secret)
+	}
+	return ok
+}
+
+func (w *Walker) checkStruct(t *Type, v gjson.Result, p *field.Path, secret bool) {
+	if t.Fields == nil {
+		return
+	}
+	for _, m := range w.Doc.Members(v) {
+		mp := rules.Child(p, m.Name)
+		if _, ft := t.Field(m.Name, w.Match); ft != nil {
+			w.Check(ft, m.Value, mp, secret || rules.IsSecretKey(m.Name))
+			continue
+		}
+		if !t.Open && w.Unknown != nil {
+			w.Unknown(t, m, mp)
+		}
+	}
+}

@@ -13,28 +13,38 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// backendSpec describes one flannel backend: the fields it decodes from the
-// Backend object (case-insensitively) and the versions that register it.
+// backendSpec describes one flannel backend: the config struct it decodes
+// from the Backend object (case-insensitively) and the versions that
+// register it.
 type backendSpec struct {
-	fields       map[string]fieldKind
+	t            *schema.Type
 	since, until rules.Version
 }
 
+var (
+	tDuration = &schema.Type{Kind: schema.Int, GoType: "time.Duration"}
+	// tRouteTables is aws-vpc's RouteTableID: an interface{} that must
+	// hold a string or an array of strings.
+	tRouteTables = &schema.Type{Kind: schema.Custom, GoType: "interface {}"}
+)
+
+func backendConf(fields map[string]*schema.Type) *schema.Type { return schema.StructOf("", fields) }
+
 // Backends are the backend types flanneld registers (lowercase names).
 var backends = map[string]backendSpec{
-	"vxlan": {fields: map[string]fieldKind{"VNI": kInt, "Port": kInt, "MTU": kInt, "GBP": kBool, "Learning": kBool, "DirectRouting": kBool,
-		"MacPrefix": kString, "Name": kString}}, // MacPrefix, Name: Windows only
-	"host-gw":     {fields: map[string]fieldKind{"Name": kString, "DNSServerList": kString}}, // Windows only
-	"udp":         {fields: map[string]fieldKind{"Port": kInt}},
-	"ipip":        {fields: map[string]fieldKind{"DirectRouting": kBool}},
-	"ipsec":       {fields: map[string]fieldKind{"PSK": kString, "UDPEncap": kBool, "ESPProposal": kString}},
-	"wireguard":   {since: v0_16, fields: map[string]fieldKind{"ListenPort": kInt, "ListenPortV6": kInt, "MTU": kInt, "PSK": kString, "PersistentKeepaliveInterval": kInt, "Mode": kString}},
-	"alloc":       {fields: map[string]fieldKind{}},
-	"extension":   {fields: map[string]fieldKind{"PreStartupCommand": kString, "PostStartupCommand": kString, "SubnetAddCommand": kString, "SubnetRemoveCommand": kString}},
-	"tencent-vpc": {since: v0_14, fields: map[string]fieldKind{"AccessKeyID": kString, "AccessKeySecret": kString}},
-	"ali-vpc":     {until: v0_20, fields: map[string]fieldKind{"AccessKeyID": kString, "AccessKeySecret": kString}},
-	"aws-vpc":     {until: v0_20, fields: map[string]fieldKind{"RouteTableID": kRouteTables}},
-	"gce":         {until: v0_20, fields: map[string]fieldKind{}},
+	"vxlan": {t: backendConf(map[string]*schema.Type{"VNI": schema.TInt, "Port": schema.TInt, "MTU": schema.TInt, "GBP": schema.TBool, "Learning": schema.TBool, "DirectRouting": schema.TBool,
+		"MacPrefix": schema.TString, "Name": schema.TString})}, // MacPrefix, Name: Windows only
+	"host-gw":     {t: backendConf(map[string]*schema.Type{"Name": schema.TString, "DNSServerList": schema.TString})}, // Windows only
+	"udp":         {t: backendConf(map[string]*schema.Type{"Port": schema.TInt})},
+	"ipip":        {t: backendConf(map[string]*schema.Type{"DirectRouting": schema.TBool})},
+	"ipsec":       {t: backendConf(map[string]*schema.Type{"PSK": schema.TString, "UDPEncap": schema.TBool, "ESPProposal": schema.TString})},
+	"wireguard":   {since: v0_16, t: backendConf(map[string]*schema.Type{"ListenPort": schema.TInt, "ListenPortV6": schema.TInt, "MTU": schema.TInt, "PSK": schema.TString, "PersistentKeepaliveInterval": tDuration, "Mode": schema.TString})},
+	"alloc":       {t: backendConf(map[string]*schema.Type{})},
+	"extension":   {t: backendConf(map[string]*schema.Type{"PreStartupCommand": schema.TString, "PostStartupCommand": schema.TString, "SubnetAddCommand": schema.TString, "SubnetRemoveCommand": schema.TString})},
+	"tencent-vpc": {since: v0_14, t: backendConf(map[string]*schema.Type{"AccessKeyID": schema.TString, "AccessKeySecret": schema.TString})},
+	"ali-vpc":     {until: v0_20, t: backendConf(map[string]*schema.Type{"AccessKeyID": schema.TString, "AccessKeySecret": schema.TString})},
+	"aws-vpc":     {until: v0_20, t: backendConf(map[string]*schema.Type{"RouteTableID": tRouteTables})},
+	"gce":         {until: v0_20, t: backendConf(map[string]*schema.Type{})},
 }
 
 // BackendTypes returns the backend types a flannel version registers
@@ -107,23 +117,15 @@ func (v *validator) backend(doc *schema.Doc, root gjson.Result, get func(string)
 		return t, false
 	}
 	spec := backends[t]
-	names := []string{"Type"}
-	for f := range spec.fields {
-		names = append(names, f)
-	}
+	names := append([]string{"Type"}, spec.t.Names()...)
 	sort.Strings(names)
 	for _, m := range doc.Members(val) {
 		if strings.EqualFold(m.Name, "Type") {
 			continue
 		}
-		var field string
-		for f := range spec.fields {
-			if strings.EqualFold(f, m.Name) {
-				field = f
-			}
-		}
+		fname, ft := spec.t.Field(m.Name, schema.Fold)
 		mp := rules.Child(bp, m.Name)
-		if field == "" {
+		if ft == nil {
 			if owner := otherBackendField(t, m.Name); owner != "" {
 				// Not a typo: a setting of another backend, left over
 				// by an installer that renders it whatever the type
@@ -139,7 +141,7 @@ func (v *validator) backend(doc *schema.Doc, root gjson.Result, get func(string)
 			v.r.Add(RuleBackendUnknownKey, doc.KeyLoc(mp, m), fmt.Sprintf("the %s backend does not know %q and silently ignores it", t, m.Name), hint)
 			continue
 		}
-		v.backendFieldType(doc, t, m, mp, field, spec.fields[field])
+		v.backendFieldType(doc, t, m, mp, fname, ft)
 	}
 	v.backendValues(doc, t, val, bp)
 	return t, true
@@ -179,25 +181,10 @@ func (v *validator) backendExists(t string, doc *schema.Doc, loc rules.Loc, repo
 	return true
 }
 
-func (v *validator) backendFieldType(doc *schema.Doc, t string, m rules.Member, path *field.Path, fieldName string, kind fieldKind) {
+func (v *validator) backendFieldType(doc *schema.Doc, t string, m rules.Member, path *field.Path, fieldName string, ft *schema.Type) {
 	val := m.Value
-	if val.Type == gjson.Null {
-		return
-	}
-	var goT, example string
-	ok := true
-	switch kind {
-	case kBool:
-		ok, goT, example = isBoolOrNull(val), "bool", "true"
-	case kInt:
-		ok, goT, example = rules.IsInteger(val, 64, false), "int", "1"
-		if fieldName == "PersistentKeepaliveInterval" {
-			goT, example = "time.Duration", "25"
-		}
-	case kString:
-		ok, goT, example = val.Type == gjson.String, "string", `"..."`
-	case kRouteTables:
-		ok = val.Type == gjson.String
+	if ft == tRouteTables {
+		ok := val.Type == gjson.String || val.Type == gjson.Null
 		if val.IsArray() {
 			ok = true
 			for _, e := range val.Array() {
@@ -211,9 +198,15 @@ func (v *validator) backendFieldType(doc *schema.Doc, t string, m rules.Member, 
 		}
 		return
 	}
-	if !ok {
-		v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`%s: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, decodeErrorPrefix(t), goType(val), fieldName, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), fieldName, example))
+	if ft.Accepts(val) {
+		return
 	}
+	example := map[schema.Kind]string{schema.Bool: "true", schema.Int: "1", schema.String: `"..."`}[ft.Kind]
+	if ft == tDuration {
+		example = "25"
+	}
+	goT := ft.GoType
+	v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`%s: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, decodeErrorPrefix(t), goType(val), fieldName, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), fieldName, example))
 }
 
 // backendValues checks the effective values flannel validates at start-up.
@@ -301,11 +294,8 @@ func otherBackendField(typ, key string) string {
 		if name == typ {
 			continue
 		}
-		for f := range b.fields {
-			if strings.EqualFold(f, key) {
-				owners = append(owners, name)
-				break
-			}
+		if _, ft := b.t.Field(key, schema.Fold); ft != nil {
+			owners = append(owners, name)
 		}
 	}
 	sort.Strings(owners)

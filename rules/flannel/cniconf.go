@@ -29,8 +29,36 @@ func ValidNetworkName(name string) bool { return cniNameRE.MatchString(name) }
 var listKeys = []string{"name", "cniVersion", "cniVersions", "plugins", "disableCheck", "disableGC", "loadOnlyInlinedPlugins"}
 
 // flannelPluginKeys are the fields of the flannel plugin's NetConf
-// (types.NetConf + flannel's own), decoded case-insensitively.
+// (types.NetConf + flannel's own), decoded case-insensitively, in the order
+// hints list them.
 var flannelPluginKeys = []string{"type", "name", "cniVersion", "capabilities", "ipam", "dns", "prevResult", "runtimeConfig", "args", "subnetFile", "dataDir", "delegate"}
+
+// pluginConf is what libcni decodes of every chained plugin (types.PluginConf,
+// case-insensitive keys); the flannel plugin's own fields are flannelNetConf.
+var pluginConf = schema.StructOf("types.PluginConf", map[string]*schema.Type{
+	"cniVersion": schema.TString, "name": schema.TString,
+	"capabilities": schema.MapOf("map[string]bool", schema.TBool),
+	"ipam":         schema.TObject, "dns": schema.TObject, "prevResult": schema.TObject,
+})
+
+// flannelNetConf is that NetConf for the shared decoder.
+var flannelNetConf = schema.StructOf("NetConf", map[string]*schema.Type{
+	"type": schema.TString, "name": schema.TString, "cniVersion": schema.TString,
+	"capabilities": schema.MapOf("map[string]bool", schema.TBool),
+	"ipam":         schema.TObject, "dns": schema.TObject, "prevResult": schema.TObject, "runtimeConfig": schema.TObject, "args": schema.TObject,
+	"subnetFile": schema.TString, "dataDir": schema.TString, "delegate": schema.TObject,
+})
+
+// shapeWord names what a flannel plugin field must be, for messages.
+func shapeWord(t *schema.Type) string {
+	switch {
+	case t.Kind == schema.String:
+		return "string"
+	case t.Elem == schema.TBool:
+		return "object of booleans"
+	}
+	return "object"
+}
 
 // Bridge plugin NetConf fields by JSON type.
 var (
@@ -46,6 +74,31 @@ var (
 func bridgeKeys() []string {
 	return slices.Concat(bridgeBools, bridgeInts, bridgeStrings, bridgeOther, []string{"name", "ipam"})
 }
+
+// tBridgeInt is an int of bridge's NetConf as bridge sees it: flannel
+// re-marshals the delegate map, so any integral number (1450.0, 1.45e3)
+// arrives as an integer (integralNumber).
+var tBridgeInt = &schema.Type{Kind: schema.Custom, GoType: "int"}
+
+// bridgeNetConf is the bridge plugin's NetConf for the shared decoder. Keys
+// flannel manages or that only chained plugins read are untyped here (FL012
+// judges the ones flannel refuses).
+var bridgeNetConf = func() *schema.Type {
+	untyped := &schema.Type{Kind: schema.Custom, GoType: "interface {}"}
+	fields := map[string]*schema.Type{}
+	for _, k := range bridgeKeys() {
+		fields[k] = untyped
+	}
+	for _, k := range bridgeBools {
+		fields[k] = schema.TBool
+	}
+	for _, k := range bridgeInts {
+		fields[k] = tBridgeInt
+	}
+	fields["bridge"], fields["ipMasqBackend"] = schema.TString, schema.TString
+	fields["vlanTrunk"] = schema.ArrayOf("[]*VlanTrunk", nil)
+	return schema.StructOf("NetConf", fields)
+}()
 
 // cniInfo is what later checks (updates, restart advice) need to know.
 type cniInfo struct {
@@ -311,26 +364,18 @@ func (v *validator) pluginConfTypes(doc *schema.Doc, p gjson.Result, path *field
 		}
 		mp := rules.Child(path, m.Name)
 		want := ""
-		switch strings.ToLower(m.Name) {
-		case "cniversion", "name":
-			if val.Type != gjson.String {
-				want = "string"
-			}
-		case "capabilities":
-			if !val.IsObject() {
-				want = "object of booleans"
-				break
-			}
+		_, ft := pluginConf.Field(m.Name, schema.Fold)
+		switch {
+		case ft == nil:
+		case !ft.Accepts(val):
+			want = shapeWord(ft)
+		case ft.Elem != nil:
 			for _, c := range doc.Members(val) {
-				if !isBoolOrNull(c.Value) {
+				if !ft.Elem.Accepts(c.Value) {
 					v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(mp, c.Name), c.Value),
 						fmt.Sprintf("plugin %d capability %q is %s: libcni fails the whole list with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s into Go value of type bool` and the node gets no pod network", i, c.Name, rules.Compact(c.Value), i, goType(c.Value)),
 						fmt.Sprintf(`use "%s": true`, c.Name))
 				}
-			}
-		case "ipam", "dns", "prevresult":
-			if !val.IsObject() {
-				want = "object"
 			}
 		}
 		if want != "" {
@@ -438,13 +483,8 @@ func (v *validator) flannelPlugin(doc *schema.Doc, p gjson.Result, path *field.P
 	keys := flannelPluginKeys
 	for _, m := range doc.Members(p) {
 		mp := rules.Child(path, m.Name)
-		var field string
-		for _, k := range keys {
-			if strings.EqualFold(k, m.Name) {
-				field = k
-			}
-		}
-		if field == "" {
+		field, ft := flannelNetConf.Field(m.Name, schema.Fold)
+		if ft == nil {
 			hint := "remove it; the flannel plugin knows: " + strings.Join(keys, ", ")
 			if s := didYouMean(m.Name, keys); s != "" {
 				hint = s + " (" + hint + ")"
@@ -457,31 +497,19 @@ func (v *validator) flannelPlugin(doc *schema.Doc, p gjson.Result, path *field.P
 		}
 		val := m.Value
 		bad := ""
-		switch field {
-		case "subnetFile", "dataDir":
-			if val.Type != gjson.String && val.Type != gjson.Null {
-				bad = "string"
-			}
-		case "ipam", "runtimeConfig", "args", "dns", "prevResult":
-			if !val.IsObject() && val.Type != gjson.Null {
-				bad = "object"
-			}
-		case "capabilities":
-			if !val.IsObject() && val.Type != gjson.Null {
-				bad = "object of booleans"
-			} else if val.IsObject() {
-				for _, c := range doc.Members(val) {
-					if !isBoolOrNull(c.Value) {
-						v.r.Add(RuleFlannelPlugin, doc.Loc(rules.Child(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), goType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
-					}
+		switch {
+		case field == "delegate":
+			v.delegateShape(doc, m, mp)
+		case single && (field == "name" || field == "cniVersion" || field == "type"):
+			// libcni's own checks of the single form (FL003, FL004, FL007).
+		case !ft.Accepts(val):
+			bad = shapeWord(ft)
+		case ft.Elem != nil && val.IsObject():
+			for _, c := range doc.Members(val) {
+				if !ft.Elem.Accepts(c.Value) {
+					v.r.Add(RuleFlannelPlugin, doc.Loc(rules.Child(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), goType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
 				}
 			}
-		case "name", "cniVersion", "type":
-			if !single && val.Type != gjson.String && val.Type != gjson.Null {
-				bad = "string"
-			}
-		case "delegate":
-			v.delegateShape(doc, m, mp)
 		}
 		if bad != "" {
 			v.r.Add(RuleFlannelPlugin, doc.Loc(mp, val), fmt.Sprintf("%q is %s but the flannel plugin expects a %s: every pod ADD and DEL fails with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s`", m.Name, rules.Compact(val), bad, goType(val)), fmt.Sprintf("make %q a %s", field, bad))
@@ -547,12 +575,7 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 	bridge := dtype == "bridge"
 	known := bridgeKeys()
 	for _, k := range keys {
-		var field string
-		for _, f := range known {
-			if strings.EqualFold(f, k) {
-				field = f
-			}
-		}
+		field, _ := bridgeNetConf.Field(k, schema.Fold)
 		if field == "" || field == k {
 			if field == "" && bridge {
 				hint := "remove it; bridge knows: " + strings.Join(slices.Concat(bridgeBools, bridgeInts, []string{"bridge", "ipMasqBackend", "vlanTrunk"}), ", ")
@@ -581,22 +604,20 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 	for _, k := range keys {
 		m := mp[k]
 		val := m.Value
-		var field string
-		for _, f := range known {
-			if strings.EqualFold(f, k) {
-				field = f
-			}
+		field, ft := bridgeNetConf.Field(k, schema.Fold)
+		if ft == nil {
+			continue
 		}
 		switch {
-		case slices.Contains(bridgeBools, field):
-			if !isBoolOrNull(val) {
+		case ft == schema.TBool:
+			if !ft.Accepts(val) {
 				hint := fmt.Sprintf(`use the JSON boolean "%s": true (no quotes)`, field)
 				if val.Type == gjson.String && (val.Str == "false" || val.Str == "False") {
 					hint = fmt.Sprintf(`use the JSON boolean "%s": false (no quotes)`, field)
 				}
 				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type bool`", k, rules.Compact(val), goType(val), field), hint)
 			}
-		case slices.Contains(bridgeInts, field):
+		case ft == tBridgeInt:
 			if val.Type == gjson.Null {
 				continue
 			}
@@ -611,12 +632,12 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 			if field == "mtu" && n < 0 {
 				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate mtu is %d: bridge cannot set a negative MTU and every pod ADD fails", n), "remove mtu (flannel fills in FLANNEL_MTU) or use a positive value")
 			}
-		case field == "bridge" || field == "ipMasqBackend":
-			if val.Type != gjson.String && val.Type != gjson.Null {
+		case ft == schema.TString:
+			if !ft.Accepts(val) {
 				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type string`", k, rules.Compact(val), goType(val), field), fmt.Sprintf("make %s a string", field))
 			}
-		case field == "vlanTrunk":
-			if !val.IsArray() && val.Type != gjson.Null {
+		case ft.Kind == schema.Array:
+			if !ft.Accepts(val) {
 				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate vlanTrunk is a %s: bridge fails every pod ADD (`cannot unmarshal %s into Go struct field NetConf.vlanTrunk`)", rules.JSONType(val), goType(val)), `use an array such as [{"minID": 100, "maxID": 200}]`)
 			}
 		}

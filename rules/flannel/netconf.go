@@ -12,27 +12,22 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-type fieldKind int
-
-const (
-	kBool fieldKind = iota
-	kUint
-	kInt
-	kString
-	kIP4Net
-	kIP6Net
-	kIP4
-	kIP6
-	kNetworks
-	kIPv6Networks
-	kBackend
-	kRouteTables
+// flanneld's own types in subnet.Config, decoded by their UnmarshalJSON
+// (pkg/ip): the shared decoder leaves them to netFieldType.
+var (
+	tIP4Net     = &schema.Type{Kind: schema.Custom, GoType: "ip.IP4Net"}
+	tIP6Net     = &schema.Type{Kind: schema.Custom, GoType: "ip.IP6Net"}
+	tIP4        = &schema.Type{Kind: schema.Custom, GoType: "ip.IP4"}
+	tIP6        = &schema.Type{Kind: schema.Custom, GoType: "ip.IP6"}
+	tIP4Nets    = schema.ArrayOf("[]ip.IP4Net", tIP4Net)
+	tIP6Nets    = schema.ArrayOf("[]ip.IP6Net", tIP6Net)
+	tRawBackend = &schema.Type{Kind: schema.Custom, GoType: "json.RawMessage"} // judged by backend()
 )
 
 // netField is one field of flanneld's subnet.Config.
 type netField struct {
 	name         string
-	kind         fieldKind
+	t            *schema.Type
 	since, until rules.Version // zero: always / never removed
 }
 
@@ -46,21 +41,31 @@ var (
 )
 
 var netFields = []netField{
-	{name: "EnableIPv4", kind: kBool, since: v0_15},
-	{name: "EnableIPv6", kind: kBool, since: v0_15},
-	{name: "EnableNFTables", kind: kBool, since: v0_25},
-	{name: "Network", kind: kIP4Net},
-	{name: "IPv6Network", kind: kIP6Net, since: v0_15},
-	{name: "SubnetMin", kind: kIP4},
-	{name: "SubnetMax", kind: kIP4},
-	{name: "IPv6SubnetMin", kind: kIP6, since: v0_15},
-	{name: "IPv6SubnetMax", kind: kIP6, since: v0_15},
-	{name: "SubnetLen", kind: kUint},
-	{name: "IPv6SubnetLen", kind: kUint, since: v0_15},
-	{name: "Backend", kind: kBackend},
-	{name: "Networks", kind: kNetworks, since: v0_20, until: v0_25},
-	{name: "IPv6Networks", kind: kIPv6Networks, since: v0_20, until: v0_25},
+	{name: "EnableIPv4", t: schema.TBool, since: v0_15},
+	{name: "EnableIPv6", t: schema.TBool, since: v0_15},
+	{name: "EnableNFTables", t: schema.TBool, since: v0_25},
+	{name: "Network", t: tIP4Net},
+	{name: "IPv6Network", t: tIP6Net, since: v0_15},
+	{name: "SubnetMin", t: tIP4},
+	{name: "SubnetMax", t: tIP4},
+	{name: "IPv6SubnetMin", t: tIP6, since: v0_15},
+	{name: "IPv6SubnetMax", t: tIP6, since: v0_15},
+	{name: "SubnetLen", t: schema.TUint},
+	{name: "IPv6SubnetLen", t: schema.TUint, since: v0_15},
+	{name: "Backend", t: tRawBackend},
+	{name: "Networks", t: tIP4Nets, since: v0_20, until: v0_25},
+	{name: "IPv6Networks", t: tIP6Nets, since: v0_20, until: v0_25},
 }
+
+// netConfig is subnet.Config for the shared decoder; encoding/json matches
+// its keys case-insensitively.
+var netConfig, netFieldByName = func() (*schema.Type, map[string]netField) {
+	fields, by := map[string]*schema.Type{}, map[string]netField{}
+	for _, f := range netFields {
+		fields[f.name], by[f.name] = f.t, f
+	}
+	return schema.StructOf("subnet.Config", fields), by
+}()
 
 func netFieldNames() []string {
 	out := make([]string, len(netFields))
@@ -128,10 +133,9 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	fields := map[string]netField{}
 	for _, m := range doc.Members(root) {
 		var f *netField
-		for i := range netFields {
-			if strings.EqualFold(netFields[i].name, m.Name) {
-				f = &netFields[i]
-			}
+		if name, _ := netConfig.Field(m.Name, schema.Fold); name != "" {
+			nf := netFieldByName[name]
+			f = &nf
 		}
 		if f == nil {
 			hint := "remove it; flanneld knows: " + strings.Join(names, ", ")
@@ -300,29 +304,29 @@ func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 	typeErr := func(goT string) string {
 		return fmt.Sprintf("json: cannot unmarshal %s into Go struct field Config.%s of type %s", goType(val), f.name, goT)
 	}
-	switch f.kind {
-	case kBool:
-		if !isBoolOrNull(val) {
-			fatal(typeErr("bool"), fmt.Sprintf(`use a JSON boolean without quotes, e.g. "%s": true`, f.name))
+	switch f.t {
+	case schema.TBool:
+		if !f.t.Accepts(val) {
+			fatal(typeErr(f.t.GoType), fmt.Sprintf(`use a JSON boolean without quotes, e.g. "%s": true`, f.name))
 		}
-	case kUint:
-		if val.Type != gjson.Null && !rules.IsInteger(val, 64, true) {
-			fatal(typeErr("uint"), fmt.Sprintf(`use a non-negative integer without quotes, e.g. "%s": 24`, f.name))
+	case schema.TUint:
+		if !f.t.Accepts(val) {
+			fatal(typeErr(f.t.GoType), fmt.Sprintf(`use a non-negative integer without quotes, e.g. "%s": 24`, f.name))
 		}
-	case kIP4Net, kIP6Net:
+	case tIP4Net, tIP6Net:
 		raw := flannelRaw(val)
 		_, n, err := net.ParseCIDR(raw)
 		switch {
 		case err != nil:
-			hint := fmt.Sprintf(`use a CIDR string such as "%s"`, map[bool]string{true: "10.244.0.0/16", false: "fd00:10:244::/56"}[f.kind == kIP4Net])
+			hint := fmt.Sprintf(`use a CIDR string such as "%s"`, map[bool]string{true: "10.244.0.0/16", false: "fd00:10:244::/56"}[f.t == tIP4Net])
 			if leadingZeros(raw) {
 				hint = "remove the leading zeros from the address octets (Go ≥1.17, and so every flannel since v0.16, rejects them)"
 			}
 			fatal("invalid CIDR address: "+raw, hint)
-		case f.kind == kIP4Net && n.IP.To4() == nil:
+		case f.t == tIP4Net && n.IP.To4() == nil:
 			v.r.Add(RuleNetConfType, loc, fmt.Sprintf("Network %s is an IPv6 CIDR: flanneld exits with `error parsing subnet config: invalid IPv4 CIDR format`", rules.Quote(raw)), `put IPv6 pod CIDRs in "IPv6Network" with "EnableIPv6": true; "Network" takes the IPv4 CIDR`)
 		}
-	case kIP4:
+	case tIP4:
 		raw := flannelRaw(val)
 		ip := net.ParseIP(raw)
 		switch {
@@ -335,16 +339,16 @@ func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 		case ip.To4() == nil:
 			fatal("invalid IPv4 address format", `use an IPv4 address; IPv6 bounds go in "IPv6SubnetMin"/"IPv6SubnetMax"`)
 		}
-	case kIP6:
+	case tIP6:
 		if val.Type != gjson.Null && net.ParseIP(flannelRaw(val)) == nil {
 			fatal("invalid IP address format", `use an IPv6 address string such as "fd00:10:244:1::"`)
 		}
-	case kNetworks, kIPv6Networks:
+	case tIP4Nets, tIP6Nets:
 		if val.Type == gjson.Null {
 			return
 		}
-		if !val.IsArray() {
-			fatal(typeErr("[]ip.IP4Net"), `use an array of CIDR strings, or (better) "Network"`)
+		if !f.t.Accepts(val) {
+			fatal(typeErr(f.t.GoType), `use an array of CIDR strings, or (better) "Network"`)
 			return
 		}
 		for _, e := range val.Array() {

@@ -43,7 +43,8 @@ type Type struct {
 	Kind Kind
 	// GoType is the type as Go's decoder names it in its errors.
 	GoType string
-	// Elem is the element type of arrays and maps.
+	// Elem is the element type of arrays and maps; nil accepts any
+	// element (interface{}).
 	Elem *Type
 	// Fields of a struct, by JSON key.
 	Fields map[string]*Type
@@ -62,6 +63,8 @@ var (
 	TFloat64 = &Type{Kind: Float64, GoType: "float64"}
 	TFloat32 = &Type{Kind: Float32, GoType: "float32"}
 	TBool    = &Type{Kind: Bool, GoType: "bool"}
+	// TObject is map[string]interface{}: any JSON object.
+	TObject = &Type{Kind: Map, GoType: "map[string]interface {}"}
 )
 
 // ArrayOf is a slice type.

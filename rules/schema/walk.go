@@ -25,7 +25,7 @@ type Walker struct {
 // false when v itself has the wrong type (its children are still checked).
 func (w *Walker) Check(t *Type, v gjson.Result, p *field.Path, secret bool) bool {
 	ok := t.Accepts(v)
-	if v.Type != gjson.Null {
+	if v.Type != gjson.Null && (t.Elem != nil || t.Kind == Struct) {
 		switch {
 		case t.Kind == Array && ok:
 			for i, e := range v.Array() {

@@ -29,11 +29,6 @@ func goType(v gjson.Result) string {
 	return rules.JSONType(v)
 }
 
-// isBoolOrNull: encoding/json leaves a bool field alone on null.
-func isBoolOrNull(v gjson.Result) bool {
-	return v.Type == gjson.True || v.Type == gjson.False || v.Type == gjson.Null
-}
-
 // integralNumber reports whether v is a JSON number whose value is an
 // integer that fits in int64 after a float64 round trip (what the bridge
 // plugin sees after flannel re-marshals the delegate map).

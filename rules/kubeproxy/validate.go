@@ -1,7 +1,6 @@
 package kubeproxy
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net"
@@ -9,45 +8,31 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netguard/netguard/rules"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/kube-proxy/config/v1alpha1"
 	netutils "k8s.io/utils/net"
 )
 
 // fieldErr is one error of kube-proxy's Validate (or of the logging
-// validation): Text is kube-proxy's own rendering, Path the JSON path.
+// validation): Text is kube-proxy's own rendering (apimachinery's
+// field.Error), Path the JSON path in config.conf.
 type fieldErr struct {
 	Text string
 	Path string
 }
 
-func invalid(kpPath string, value any, detail, jsonPath string) fieldErr {
-	return fieldErr{Text: fmt.Sprintf("%s: Invalid value: %s: %s", kpPath, render(value), detail), Path: jsonPath}
+// errAt pairs an upstream field.Error with the JSON path it concerns.
+func errAt(e *field.Error, jsonPath *field.Path) fieldErr {
+	return fieldErr{Text: e.Error(), Path: rules.PathString(jsonPath)}
 }
 
-// render mirrors how field.Invalid prints values.
-func render(v any) string {
-	switch x := v.(type) {
-	case string:
-		return strconv.Quote(x)
-	case metav1.Duration:
-		return strconv.Quote(x.Duration.String())
-	case *metav1.Duration:
-		if x == nil {
-			return "null"
-		}
-		return strconv.Quote(x.Duration.String())
-	case *int32:
-		if x == nil {
-			return "null"
-		}
-		return strconv.Itoa(int(*x))
-	case []string, map[string]bool:
-		b, _ := json.Marshal(x)
-		return string(b)
-	}
-	return fmt.Sprint(v)
+// invalid is field.Invalid at kube-proxy's internal path kp, reported at
+// jsonPath.
+func invalid(kp *field.Path, value any, detail string, jsonPath *field.Path) fieldErr {
+	return errAt(field.Invalid(kp, value, detail), jsonPath)
 }
 
 // defaulted returns a copy of cfg with kube-proxy's defaulting
@@ -125,35 +110,38 @@ func appendPortIfNeeded(addr string, port int) string {
 // which registers the text and json formats.
 func validateLogging(c *v1alpha1.KubeProxyConfiguration, gates *gateState) []fieldErr {
 	var errs []fieldErr
+	// The logging paths are config.conf's own.
+	add := func(e *field.Error) { errs = append(errs, fieldErr{Text: e.Error(), Path: e.Field}) }
+	lp := field.NewPath("logging")
 	l := &c.Logging
 	if l.FlushFrequency.Duration.Duration <= 0 {
-		errs = append(errs, fieldErr{Text: fmt.Sprintf("logging.flushFrequency: Invalid value: %s: Must be greater than zero", render(l.FlushFrequency.Duration)), Path: "logging.flushFrequency"})
+		add(field.Invalid(lp.Child("flushFrequency"), l.FlushFrequency.Duration, "Must be greater than zero"))
 	}
 	switch l.Format {
 	case "text":
 	case "json":
 		if !gates.Enabled("LoggingBetaOptions") {
-			errs = append(errs, fieldErr{Text: "logging.format: Forbidden: Log format json is disabled, see LoggingBetaOptions feature", Path: "logging.format"})
+			add(field.Forbidden(lp.Child("format"), "Log format json is disabled, see LoggingBetaOptions feature"))
 		}
 	default:
-		errs = append(errs, fieldErr{Text: fmt.Sprintf("logging.format: Invalid value: %q: Unsupported log format", l.Format), Path: "logging.format"})
+		add(field.Invalid(lp.Child("format"), l.Format, "Unsupported log format"))
 	}
 	if uint64(l.Verbosity) > math.MaxInt32 {
-		errs = append(errs, fieldErr{Text: fmt.Sprintf("logging.verbosity: Invalid value: %d: Must be <= %d", l.Verbosity, math.MaxInt32), Path: "logging.verbosity"})
+		add(field.Invalid(lp.Child("verbosity"), l.Verbosity, fmt.Sprintf("Must be <= %d", math.MaxInt32)))
 	}
 	if len(l.VModule) > 0 && l.Format != "" && l.Format != "text" {
-		errs = append(errs, fieldErr{Text: "logging.vmodule: Forbidden: Only supported for text log format", Path: "logging.vmodule"})
+		add(field.Forbidden(lp.Child("vmodule"), "Only supported for text log format"))
 	}
 	for i, item := range l.VModule {
-		p := fmt.Sprintf("logging.vmodule[%d]", i)
+		p := lp.Child("vmodule").Index(i)
 		if item.FilePattern == "" {
-			errs = append(errs, fieldErr{Text: p + ": Required value: File pattern must not be empty", Path: p})
+			add(field.Required(p, "File pattern must not be empty"))
 		}
 		if strings.ContainsAny(item.FilePattern, "=,") {
-			errs = append(errs, fieldErr{Text: fmt.Sprintf("%s: Invalid value: %q: File pattern must not contain equal sign or comma", p, item.FilePattern), Path: p})
+			add(field.Invalid(p, item.FilePattern, "File pattern must not contain equal sign or comma"))
 		}
 		if uint64(item.Verbosity) > math.MaxInt32 {
-			errs = append(errs, fieldErr{Text: fmt.Sprintf("%s: Invalid value: %d: Must be <= %d", p, item.Verbosity, math.MaxInt32), Path: p})
+			add(field.Invalid(p, item.Verbosity, fmt.Sprintf("Must be <= %d", math.MaxInt32)))
 		}
 	}
 	alpha := gates.Enabled("LoggingAlphaOptions")
@@ -162,13 +150,12 @@ func validateLogging(c *v1alpha1.KubeProxyConfiguration, gates *gateState) []fie
 		split bool
 		size  int64
 	}{{"text", l.Options.Text.SplitStream, l.Options.Text.InfoBufferSize.Value()}, {"json", l.Options.JSON.SplitStream, l.Options.JSON.InfoBufferSize.Value()}} {
+		op := lp.Child("options", o.name)
 		if o.split && !alpha {
-			p := "logging.options." + o.name + ".splitStream"
-			errs = append(errs, fieldErr{Text: p + ": Forbidden: Feature LoggingAlphaOptions is disabled", Path: p})
+			add(field.Forbidden(op.Child("splitStream"), "Feature LoggingAlphaOptions is disabled"))
 		}
 		if o.size != 0 && !alpha {
-			p := "logging.options." + o.name + ".infoBufferSize"
-			errs = append(errs, fieldErr{Text: p + ": Forbidden: Feature LoggingAlphaOptions is disabled", Path: p})
+			add(field.Forbidden(op.Child("infoBufferSize"), "Feature LoggingAlphaOptions is disabled"))
 		}
 	}
 	return errs
@@ -178,89 +165,89 @@ func validateLogging(c *v1alpha1.KubeProxyConfiguration, gates *gateState) []fie
 // minor on Linux. rawMode is the mode as written (conversion picks the sync
 // periods from it before platformApplyDefaults).
 func validate(v *versionTable, c *v1alpha1.KubeProxyConfiguration, gates *gateState) []fieldErr {
-	const P = "KubeProxyConfiguration"
+	P := field.NewPath("KubeProxyConfiguration")
 	var errs []fieldErr
 	add := func(e ...fieldErr) { errs = append(errs, e...) }
 	minor := v.Minor
 	mode := string(c.Mode)
 
-	masq := func(kp string, bit *int32, jp string) {
+	masq := func(kp *field.Path, bit *int32, jp *field.Path) {
 		if bit != nil && (*bit < 0 || *bit > 31) {
 			add(invalid(kp, bit, "must be within the range [0, 31]", jp))
 		}
 	}
-	syncs := func(kp string, sync, min metav1.Duration, section string) {
+	syncs := func(kp *field.Path, sync, min metav1.Duration, jp *field.Path) {
 		if sync.Duration <= 0 {
-			add(invalid(kp+".SyncPeriod", sync, "must be greater than 0", section+".syncPeriod"))
+			add(invalid(kp.Child("SyncPeriod"), sync, "must be greater than 0", jp.Child("syncPeriod")))
 		}
 		if min.Duration < 0 {
-			add(invalid(kp+".MinSyncPeriod", min, "must be greater than or equal to 0", section+".minSyncPeriod"))
+			add(invalid(kp.Child("MinSyncPeriod"), min, "must be greater than or equal to 0", jp.Child("minSyncPeriod")))
 		}
 		if min.Duration > sync.Duration {
-			add(invalid(kp+".SyncPeriod", min, "must be greater than or equal to "+kp+".MinSyncPeriod", section+".minSyncPeriod"))
+			add(invalid(kp.Child("SyncPeriod"), min, "must be greater than or equal to "+kp.Child("MinSyncPeriod").String(), jp.Child("minSyncPeriod")))
 		}
 	}
-	nonNeg := func(kp string, d metav1.Duration, jp string) {
+	nonNeg := func(kp *field.Path, d metav1.Duration, jp *field.Path) {
 		if d.Duration < 0 {
 			add(invalid(kp, d, "must be greater than or equal to 0", jp))
 		}
 	}
 
 	// iptables: masqueradeBit always; before 1.31 the sync periods too.
-	ipt := P + ".KubeProxyIPTablesConfiguration"
-	masq(ipt+".MasqueradeBit", c.IPTables.MasqueradeBit, "iptables.masqueradeBit")
+	ipt := P.Child("KubeProxyIPTablesConfiguration")
+	masq(ipt.Child("MasqueradeBit"), c.IPTables.MasqueradeBit, field.NewPath("iptables", "masqueradeBit"))
 	if minor < 31 {
-		syncs(ipt, c.IPTables.SyncPeriod, c.IPTables.MinSyncPeriod, "iptables")
+		syncs(ipt, c.IPTables.SyncPeriod, c.IPTables.MinSyncPeriod, field.NewPath("iptables"))
 	}
 	switch mode {
 	case "ipvs":
-		ipvs := P + ".KubeProxyIPVSConfiguration"
+		ipvs := P.Child("KubeProxyIPVSConfiguration")
 		if minor < 31 {
-			syncs(ipvs, c.IPVS.SyncPeriod, c.IPVS.MinSyncPeriod, "ipvs")
+			syncs(ipvs, c.IPVS.SyncPeriod, c.IPVS.MinSyncPeriod, field.NewPath("ipvs"))
 		}
-		nonNeg(ipvs+".TCPTimeout", c.IPVS.TCPTimeout, "ipvs.tcpTimeout")
-		nonNeg(ipvs+".TCPFinTimeout", c.IPVS.TCPFinTimeout, "ipvs.tcpFinTimeout")
-		nonNeg(ipvs+".UDPTimeout", c.IPVS.UDPTimeout, "ipvs.udpTimeout")
+		nonNeg(ipvs.Child("TCPTimeout"), c.IPVS.TCPTimeout, field.NewPath("ipvs", "tcpTimeout"))
+		nonNeg(ipvs.Child("TCPFinTimeout"), c.IPVS.TCPFinTimeout, field.NewPath("ipvs", "tcpFinTimeout"))
+		nonNeg(ipvs.Child("UDPTimeout"), c.IPVS.UDPTimeout, field.NewPath("ipvs", "udpTimeout"))
 		if v.Schedulers != nil && !contains(v.Schedulers, c.IPVS.Scheduler) {
-			add(invalid(ipvs+".Scheduler.Scheduler", c.IPVS.Scheduler, fmt.Sprintf("must be in %v, blank means the default algorithm method (currently rr)", v.Schedulers), "ipvs.scheduler"))
+			add(invalid(ipvs.Child("Scheduler", "Scheduler"), c.IPVS.Scheduler, fmt.Sprintf("must be in %v, blank means the default algorithm method (currently rr)", v.Schedulers), field.NewPath("ipvs", "scheduler")))
 		}
 		for i, cidr := range c.IPVS.ExcludeCIDRs {
 			if _, _, err := netutils.ParseCIDRSloppy(cidr); err != nil {
-				add(invalid(fmt.Sprintf("%s.ExcludeCidrs[%d]", ipvs, i), cidr, "must be a valid CIDR", fmt.Sprintf("ipvs.excludeCIDRs[%d]", i)))
+				add(invalid(ipvs.Child("ExcludeCidrs").Index(i), cidr, "must be a valid CIDR", field.NewPath("ipvs", "excludeCIDRs").Index(i)))
 			}
 		}
 	case "nftables":
 		if _, ok := v.Fields["nftables"]; ok {
-			nft := P + ".KubeProxyNFTablesConfiguration"
-			masq(nft+".MasqueradeBit", c.NFTables.MasqueradeBit, "nftables.masqueradeBit")
+			nft := P.Child("KubeProxyNFTablesConfiguration")
+			masq(nft.Child("MasqueradeBit"), c.NFTables.MasqueradeBit, field.NewPath("nftables", "masqueradeBit"))
 			if minor < 31 {
-				syncs(nft, c.NFTables.SyncPeriod, c.NFTables.MinSyncPeriod, "nftables")
+				syncs(nft, c.NFTables.SyncPeriod, c.NFTables.MinSyncPeriod, field.NewPath("nftables"))
 			}
 		}
 	}
 
-	ct := P + ".KubeProxyConntrackConfiguration"
+	ct := P.Child("KubeProxyConntrackConfiguration")
 	if minor >= 31 {
-		ct = P + ".KubeProxyLinuxConfiguration.KubeProxyConntrackConfiguration"
+		ct = P.Child("KubeProxyLinuxConfiguration", "KubeProxyConntrackConfiguration")
 	}
 	if c.Conntrack.MaxPerCore != nil && *c.Conntrack.MaxPerCore < 0 {
-		add(invalid(ct+".MaxPerCore", c.Conntrack.MaxPerCore, "must be greater than or equal to 0", "conntrack.maxPerCore"))
+		add(invalid(ct.Child("MaxPerCore"), c.Conntrack.MaxPerCore, "must be greater than or equal to 0", field.NewPath("conntrack", "maxPerCore")))
 	}
 	if c.Conntrack.Min != nil && *c.Conntrack.Min < 0 {
-		add(invalid(ct+".Min", c.Conntrack.Min, "must be greater than or equal to 0", "conntrack.min"))
+		add(invalid(ct.Child("Min"), c.Conntrack.Min, "must be greater than or equal to 0", field.NewPath("conntrack", "min")))
 	}
 	if d := c.Conntrack.TCPEstablishedTimeout; d != nil && d.Duration < 0 {
-		add(invalid(ct+".TCPEstablishedTimeout", d, "must be greater than or equal to 0", "conntrack.tcpEstablishedTimeout"))
+		add(invalid(ct.Child("TCPEstablishedTimeout"), d, "must be greater than or equal to 0", field.NewPath("conntrack", "tcpEstablishedTimeout")))
 	}
 	if d := c.Conntrack.TCPCloseWaitTimeout; d != nil && d.Duration < 0 {
-		add(invalid(ct+".TCPCloseWaitTimeout", d, "must be greater than or equal to 0", "conntrack.tcpCloseWaitTimeout"))
+		add(invalid(ct.Child("TCPCloseWaitTimeout"), d, "must be greater than or equal to 0", field.NewPath("conntrack", "tcpCloseWaitTimeout")))
 	}
 	if _, ok := v.Fields["conntrack.udpTimeout"]; ok {
-		nonNeg(ct+".UDPTimeout", c.Conntrack.UDPTimeout, "conntrack.udpTimeout")
-		nonNeg(ct+".UDPStreamTimeout", c.Conntrack.UDPStreamTimeout, "conntrack.udpStreamTimeout")
+		nonNeg(ct.Child("UDPTimeout"), c.Conntrack.UDPTimeout, field.NewPath("conntrack", "udpTimeout"))
+		nonNeg(ct.Child("UDPStreamTimeout"), c.Conntrack.UDPStreamTimeout, field.NewPath("conntrack", "udpStreamTimeout"))
 	}
 	if minor >= 31 && c.OOMScoreAdj != nil && (*c.OOMScoreAdj < -1000 || *c.OOMScoreAdj > 1000) {
-		add(invalid(P+".KubeProxyLinuxConfiguration.OOMScoreAdj", *c.OOMScoreAdj, "must be within the range [-1000, 1000]", "oomScoreAdj"))
+		add(invalid(P.Child("KubeProxyLinuxConfiguration", "OOMScoreAdj"), *c.OOMScoreAdj, "must be within the range [-1000, 1000]", field.NewPath("oomScoreAdj")))
 	}
 
 	// mode
@@ -276,66 +263,66 @@ func validate(v *versionTable, c *v1alpha1.KubeProxyConfiguration, gates *gateSt
 			}
 		}
 		if !ok {
-			add(invalid(P+".Mode.ProxyMode", mode, fmt.Sprintf("must be %s or blank (blank means the best-available proxy [currently iptables])", strings.Join(valid, v.ModeSeparator)), "mode"))
+			add(invalid(P.Child("Mode", "ProxyMode"), mode, fmt.Sprintf("must be %s or blank (blank means the best-available proxy [currently iptables])", strings.Join(valid, v.ModeSeparator)), field.NewPath("mode")))
 		}
 	}
 
 	if c.ClientConnection.Burst < 0 {
-		add(invalid(P+".ClientConnection.Burst", int64(c.ClientConnection.Burst), "must be greater than or equal to 0", "clientConnection.burst"))
+		add(invalid(P.Child("ClientConnection", "Burst"), int64(c.ClientConnection.Burst), "must be greater than or equal to 0", field.NewPath("clientConnection", "burst")))
 	}
 	if minor < 31 && c.OOMScoreAdj != nil && (*c.OOMScoreAdj < -1000 || *c.OOMScoreAdj > 1000) {
-		add(invalid(P+".OOMScoreAdj", *c.OOMScoreAdj, "must be within the range [-1000, 1000]", "oomScoreAdj"))
+		add(invalid(P.Child("OOMScoreAdj"), *c.OOMScoreAdj, "must be within the range [-1000, 1000]", field.NewPath("oomScoreAdj")))
 	}
 	if c.ConfigSyncPeriod.Duration <= 0 {
-		add(invalid(P+".ConfigSyncPeriod", c.ConfigSyncPeriod, "must be greater than 0", "configSyncPeriod"))
+		add(invalid(P.Child("ConfigSyncPeriod"), c.ConfigSyncPeriod, "must be greater than 0", field.NewPath("configSyncPeriod")))
 	}
 	if minor >= 31 {
 		// Conversion takes the sync periods of the mode's section.
 		switch mode {
 		case "ipvs":
-			syncs(P, c.IPVS.SyncPeriod, c.IPVS.MinSyncPeriod, "ipvs")
+			syncs(P, c.IPVS.SyncPeriod, c.IPVS.MinSyncPeriod, field.NewPath("ipvs"))
 		case "nftables":
-			syncs(P, c.NFTables.SyncPeriod, c.NFTables.MinSyncPeriod, "nftables")
+			syncs(P, c.NFTables.SyncPeriod, c.NFTables.MinSyncPeriod, field.NewPath("nftables"))
 		default:
-			syncs(P, c.IPTables.SyncPeriod, c.IPTables.MinSyncPeriod, "iptables")
+			syncs(P, c.IPTables.SyncPeriod, c.IPTables.MinSyncPeriod, field.NewPath("iptables"))
 		}
 	}
 
 	if netutils.ParseIPSloppy(c.BindAddress) == nil {
-		add(invalid(P+".BindAddress", c.BindAddress, "not a valid textual representation of an IP address", "bindAddress"))
+		add(invalid(P.Child("BindAddress"), c.BindAddress, "not a valid textual representation of an IP address", field.NewPath("bindAddress")))
 	}
 	if c.HealthzBindAddress != "" {
-		add(validateHostPort(c.HealthzBindAddress, P+".HealthzBindAddress", "healthzBindAddress")...)
+		add(validateHostPort(c.HealthzBindAddress, P.Child("HealthzBindAddress"), field.NewPath("healthzBindAddress"))...)
 	}
-	add(validateHostPort(c.MetricsBindAddress, P+".MetricsBindAddress", "metricsBindAddress")...)
+	add(validateHostPort(c.MetricsBindAddress, P.Child("MetricsBindAddress"), field.NewPath("metricsBindAddress"))...)
 
 	if minor < 31 {
 		if c.ClusterCIDR != "" {
 			cidrs := strings.Split(c.ClusterCIDR, ",")
 			switch {
 			case len(cidrs) > 2:
-				add(invalid(P+".ClusterCIDR", c.ClusterCIDR, "only one CIDR allowed or a valid DualStack CIDR (e.g. 10.100.0.0/16,fde4:8dba:82e1::/48)", "clusterCIDR"))
+				add(invalid(P.Child("ClusterCIDR"), c.ClusterCIDR, "only one CIDR allowed or a valid DualStack CIDR (e.g. 10.100.0.0/16,fde4:8dba:82e1::/48)", field.NewPath("clusterCIDR")))
 			case len(cidrs) == 2:
 				if dual, err := netutils.IsDualStackCIDRStrings(cidrs); err != nil || !dual {
-					add(invalid(P+".ClusterCIDR", c.ClusterCIDR, "must be a valid DualStack CIDR (e.g. 10.100.0.0/16,fde4:8dba:82e1::/48)", "clusterCIDR"))
+					add(invalid(P.Child("ClusterCIDR"), c.ClusterCIDR, "must be a valid DualStack CIDR (e.g. 10.100.0.0/16,fde4:8dba:82e1::/48)", field.NewPath("clusterCIDR")))
 				}
 			default:
 				if _, _, err := netutils.ParseCIDRSloppy(c.ClusterCIDR); err != nil {
-					add(invalid(P+".ClusterCIDR", c.ClusterCIDR, "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)", "clusterCIDR"))
+					add(invalid(P.Child("ClusterCIDR"), c.ClusterCIDR, "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)", field.NewPath("clusterCIDR")))
 				}
 			}
 		}
 		if _, err := utilnet.ParsePortRange(c.PortRange); err != nil {
-			add(invalid(P+".PortRange", c.PortRange, "must be a valid port range (e.g. 300-2000)", "portRange"))
+			add(invalid(P.Child("PortRange"), c.PortRange, "must be a valid port range (e.g. 300-2000)", field.NewPath("portRange")))
 		}
 	}
 
-	add(validateNodePortAddresses(v, c.NodePortAddresses, mode, P+".NodePortAddresses")...)
+	add(validateNodePortAddresses(v, c.NodePortAddresses, mode, P.Child("NodePortAddresses"))...)
 
 	if s := c.ShowHiddenMetricsForVersion; s != "" {
 		want := fmt.Sprintf("1.%d", minor-1)
 		if s != want {
-			add(invalid(P+".ShowHiddenMetricsForVersion", s, fmt.Sprintf("--show-hidden-metrics-for-version must be omitted or have the value '%s'. Only the previous minor version is allowed", want), "showHiddenMetricsForVersion"))
+			add(invalid(P.Child("ShowHiddenMetricsForVersion"), s, fmt.Sprintf("--show-hidden-metrics-for-version must be omitted or have the value '%s'. Only the previous minor version is allowed", want), field.NewPath("showHiddenMetricsForVersion")))
 		}
 	}
 
@@ -344,33 +331,33 @@ func validate(v *versionTable, c *v1alpha1.KubeProxyConfiguration, gates *gateSt
 	case "ClusterCIDR", "NodeCIDR", "BridgeInterface", "InterfaceNamePrefix", "":
 	default:
 		if minor >= 28 {
-			add(fieldErr{Text: fmt.Sprintf("%s.DetectLocalMode: Unsupported value: %q: supported values: \"ClusterCIDR\", \"NodeCIDR\", \"BridgeInterface\", \"InterfaceNamePrefix\", \"\"", P, lm), Path: "detectLocalMode"})
+			add(errAt(field.NotSupported(P.Child("DetectLocalMode"), lm, []string{"ClusterCIDR", "NodeCIDR", "BridgeInterface", "InterfaceNamePrefix", ""}), field.NewPath("detectLocalMode")))
 		} else {
-			add(fieldErr{Text: fmt.Sprintf("cannot determine detect-local-mode: unknown detect-local-mode: %s", lm), Path: "detectLocalMode"})
+			add(fieldErr{Text: fmt.Sprintf("cannot determine detect-local-mode: unknown detect-local-mode: %s", lm), Path: rules.PathString(field.NewPath("detectLocalMode"))})
 		}
 	}
 	dl := P
 	if minor >= 31 {
-		dl = P + ".DetectLocalConfiguration"
+		dl = P.Child("DetectLocalConfiguration")
 	}
 	switch lm {
 	case "BridgeInterface":
 		if c.DetectLocal.BridgeInterface == "" {
-			add(invalid(dl+".InterfaceName", "", "must not be empty", "detectLocal.bridgeInterface"))
+			add(invalid(dl.Child("InterfaceName"), "", "must not be empty", field.NewPath("detectLocal", "bridgeInterface")))
 		}
 	case "InterfaceNamePrefix":
 		if c.DetectLocal.InterfaceNamePrefix == "" {
-			add(invalid(dl+".InterfacePrefix", "", "must not be empty", "detectLocal.interfaceNamePrefix"))
+			add(invalid(dl.Child("InterfacePrefix"), "", "must not be empty", field.NewPath("detectLocal", "interfaceNamePrefix")))
 		}
 	case "ClusterCIDR":
 		if minor >= 31 && c.ClusterCIDR != "" {
-			add(validateDualStackCIDRs(strings.Split(c.ClusterCIDR, ","), dl+".ClusterCIDRs")...)
+			add(validateDualStackCIDRs(strings.Split(c.ClusterCIDR, ","), dl.Child("ClusterCIDRs"))...)
 		}
 	}
 	return errs
 }
 
-func validateHostPort(input, kp, jp string) []fieldErr {
+func validateHostPort(input string, kp, jp *field.Path) []fieldErr {
 	host, port, err := net.SplitHostPort(input)
 	if err != nil {
 		return []fieldErr{invalid(kp, input, "must be IP:port", jp)}
@@ -385,50 +372,50 @@ func validateHostPort(input, kp, jp string) []fieldErr {
 	return errs
 }
 
-func validateDualStackCIDRs(cidrs []string, kp string) []fieldErr {
+func validateDualStackCIDRs(cidrs []string, kp *field.Path) []fieldErr {
 	const pair = "must be a either a single CIDR or dual-stack pair of CIDRs (e.g. [10.100.0.0/16, fde4:8dba:82e1::/48]"
 	var errs []fieldErr
 	switch {
 	case len(cidrs) > 2:
-		errs = append(errs, invalid(kp, cidrs, pair, "clusterCIDR"))
+		errs = append(errs, invalid(kp, cidrs, pair, field.NewPath("clusterCIDR")))
 	default:
 		for i, s := range cidrs {
 			if _, _, err := netutils.ParseCIDRSloppy(s); err != nil {
-				errs = append(errs, invalid(fmt.Sprintf("%s[%d]", kp, i), s, "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)", "clusterCIDR"))
+				errs = append(errs, invalid(kp.Index(i), s, "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)", field.NewPath("clusterCIDR")))
 			}
 		}
 		if len(cidrs) == 2 {
 			if dual, err := netutils.IsDualStackCIDRStrings(cidrs); err == nil && !dual {
-				errs = append(errs, invalid(kp, cidrs, pair, "clusterCIDR"))
+				errs = append(errs, invalid(kp, cidrs, pair, field.NewPath("clusterCIDR")))
 			}
 		}
 	}
 	return errs
 }
 
-func validateNodePortAddresses(v *versionTable, addrs []string, mode, kp string) []fieldErr {
+func validateNodePortAddresses(v *versionTable, addrs []string, mode string, kp *field.Path) []fieldErr {
 	if v.Minor >= 31 && mode == "nftables" && len(addrs) == 0 {
 		addrs = []string{"primary"} // platformApplyDefaults
 	}
 	var errs []fieldErr
-	jp := func(i int) string { return fmt.Sprintf("nodePortAddresses[%d]", i) }
+	jp := func(i int) *field.Path { return field.NewPath("nodePortAddresses").Index(i) }
 	switch {
 	case len(v.NodePortKeywords) == 0:
 		for i, a := range addrs {
 			if _, _, err := netutils.ParseCIDRSloppy(a); err != nil {
-				errs = append(errs, invalid(fmt.Sprintf("%s[%d]", kp, i), a, "must be a valid CIDR", jp(i)))
+				errs = append(errs, invalid(kp.Index(i), a, "must be a valid CIDR", jp(i)))
 			}
 		}
 	case !v.NodePortMixing:
 		for i, a := range addrs {
 			if contains(v.NodePortKeywords, a) {
 				if i != 0 || len(addrs) != 1 {
-					errs = append(errs, invalid(fmt.Sprintf("%s[%d]", kp, i), a, "can't use both 'primary' and CIDRs", jp(i)))
+					errs = append(errs, invalid(kp.Index(i), a, "can't use both 'primary' and CIDRs", jp(i)))
 				}
 				break
 			}
 			if _, _, err := netutils.ParseCIDRSloppy(a); err != nil {
-				errs = append(errs, invalid(fmt.Sprintf("%s[%d]", kp, i), a, "must be a valid CIDR", jp(i)))
+				errs = append(errs, invalid(kp.Index(i), a, "must be a valid CIDR", jp(i)))
 			}
 		}
 	default:
@@ -442,13 +429,13 @@ func validateNodePortAddresses(v *versionTable, addrs []string, mode, kp string)
 		for i, a := range addrs {
 			if contains(v.NodePortKeywords, a) {
 				if seen[a] && v.NodePortDupCheck {
-					errs = append(errs, fieldErr{Text: fmt.Sprintf("%s[%d]: Duplicate value: %q", kp, i, a), Path: jp(i)})
+					errs = append(errs, errAt(field.Duplicate(kp.Index(i), a), jp(i)))
 				}
 				seen[a] = true
 				continue
 			}
 			if _, _, err := netutils.ParseCIDRSloppy(a); err != nil {
-				errs = append(errs, invalid(fmt.Sprintf("%s[%d]", kp, i), a, "must be a valid CIDR or one of the keywords "+strings.Join(kw, ", "), jp(i)))
+				errs = append(errs, invalid(kp.Index(i), a, "must be a valid CIDR or one of the keywords "+strings.Join(kw, ", "), jp(i)))
 			}
 		}
 	}

@@ -29,12 +29,12 @@ func TestValidationTextIsUpstreamRendering(t *testing.T) {
 	c.Logging.VModule = logsapi.VModuleConfiguration{{FilePattern: ""}}
 	errs := append(validate(v, c, gates), validateLogging(c, gates)...)
 	want := map[string]string{
-		`KubeProxyConfiguration.KubeProxyIPTablesConfiguration.MasqueradeBit: Invalid value: 40: must be within the range [0, 31]`: "iptables.masqueradeBit",
-		`KubeProxyConfiguration.KubeProxyIPVSConfiguration.TCPTimeout: Invalid value: "-1s": must be greater than or equal to 0`:  "ipvs.tcpTimeout",
-		`KubeProxyConfiguration.KubeProxyIPVSConfiguration.ExcludeCidrs[1]: Invalid value: "bad": must be a valid CIDR`:           "ipvs.excludeCIDRs[1]",
-		`KubeProxyConfiguration.NodePortAddresses[1]: Duplicate value: "primary"`:                                                  "nodePortAddresses[1]",
+		`KubeProxyConfiguration.KubeProxyIPTablesConfiguration.MasqueradeBit: Invalid value: 40: must be within the range [0, 31]`:                                      "iptables.masqueradeBit",
+		`KubeProxyConfiguration.KubeProxyIPVSConfiguration.TCPTimeout: Invalid value: "-1s": must be greater than or equal to 0`:                                        "ipvs.tcpTimeout",
+		`KubeProxyConfiguration.KubeProxyIPVSConfiguration.ExcludeCidrs[1]: Invalid value: "bad": must be a valid CIDR`:                                                 "ipvs.excludeCIDRs[1]",
+		`KubeProxyConfiguration.NodePortAddresses[1]: Duplicate value: "primary"`:                                                                                       "nodePortAddresses[1]",
 		`KubeProxyConfiguration.DetectLocalMode: Unsupported value: "Bogus": supported values: "ClusterCIDR", "NodeCIDR", "BridgeInterface", "InterfaceNamePrefix", ""`: "detectLocalMode",
-		`logging.vmodule[0]: Required value: File pattern must not be empty`: "logging.vmodule[0]",
+		`logging.vmodule[0]: Required value: File pattern must not be empty`:                                                                                            "logging.vmodule[0]",
 	}
 	got := map[string]string{}
 	for _, e := range errs {

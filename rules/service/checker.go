@@ -13,6 +13,7 @@ import (
 
 	"github.com/netguard/netguard/rules"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // checker implements rules.Checker for Services.
@@ -130,8 +131,11 @@ func (c *svcCtx) get(suffix string) annotation { return get(c.svc, suffix) }
 // at is the location of an annotation finding.
 func at(key string) rules.Loc { return rules.Loc{Key: key} }
 
-// field is the location of a spec field finding.
-func field(path string) rules.Loc { return rules.Loc{Path: path} }
+// specPath is the Service's spec, as apimachinery validation names it.
+var specPath = field.NewPath("spec")
+
+// specField is the location of a finding about spec.<name>.
+func specField(name string) rules.Loc { return rules.Loc{Path: specPath.Child(name).String()} }
 
 // ratchet drops deny findings about state the update did not change: an
 // annotation whose value is the same as before (and judged by the same CCM
@@ -162,7 +166,7 @@ func unchanged(c *svcCtx, f rules.Finding) bool {
 		return nok == ook && nv == ov
 	}
 	switch f.Path {
-	case "spec.loadBalancerClass":
+	case specPath.Child("loadBalancerClass").String():
 		a, b := c.svc.Spec.LoadBalancerClass, c.old.Spec.LoadBalancerClass
 		return (a == nil) == (b == nil) && (a == nil || *a == *b)
 	}

@@ -117,7 +117,7 @@ func checkCompanions(c *svcCtx) {
 func checkSpecForLB(c *svcCtx) {
 	s := c.svc.Spec
 	if c.kind == kindCLB && len(s.LoadBalancerSourceRanges) > 0 {
-		c.r.Add(RuleFieldIgnored, field("spec.loadBalancerSourceRanges"),
+		c.r.Add(RuleFieldIgnored, specField("loadBalancerSourceRanges"),
 			"the CLB controller ignores spec.loadBalancerSourceRanges: the load balancer stays open to every source address",
 			"restrict access with an access control list: "+fullKey("acl-status")+": \"on\", "+fullKey("acl-id")+": <acl id>, "+fullKey("acl-type")+": \"white\"")
 	}
@@ -126,7 +126,7 @@ func checkSpecForLB(c *svcCtx) {
 		if c.kind == kindNLB {
 			hint = "pin NLB addresses per zone with the third field of zone-maps (zone:vswitch:ipv4), or reuse an existing NLB with " + fullKey("id")
 		}
-		c.r.Add(RuleFieldIgnored, field("spec.loadBalancerIP"),
+		c.r.Add(RuleFieldIgnored, specField("loadBalancerIP"),
 			fmt.Sprintf("the Alibaba Cloud CCM ignores spec.loadBalancerIP (%s): the %s gets an address of the cloud's choosing", s.LoadBalancerIP, c.kind),
 			hint)
 	}
@@ -134,7 +134,7 @@ func checkSpecForLB(c *svcCtx) {
 		sched := c.get("scheduler")
 		if sched.value != "wrr" && sched.value != "wlc" {
 			cur := "unset, so the CCM uses \"rr\""
-			loc := field("spec.externalTrafficPolicy")
+			loc := specField("externalTrafficPolicy")
 			if sched.value != "" {
 				cur = quote(sched.value)
 				loc = at(sched.key)

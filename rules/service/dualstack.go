@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // isHeadlessSelectorless reports the case the API server defaults to
@@ -56,7 +57,7 @@ func checkDualStack(c *svcCtx) {
 		if len(svc.Spec.IPFamilies) == 1 {
 			fam = string(svc.Spec.IPFamilies[0])
 		}
-		c.r.Add(RuleSingleStack, field("spec.ipFamilyPolicy"),
+		c.r.Add(RuleSingleStack, specField("ipFamilyPolicy"),
 			fmt.Sprintf("the cluster is dual-stack but this Service's ipFamilyPolicy is SingleStack (%s): it gets a ClusterIP and EndpointSlices of %s only, so clients of the other family (e.g. IPv6-only pods) cannot reach it", how, fam),
 			"set spec.ipFamilyPolicy: PreferDualStack and leave spec.ipFamilies unset; the policy is mutable, so `kubectl -n "+svc.Namespace+" patch svc "+svc.Name+" -p '{\"spec\":{\"ipFamilyPolicy\":\"PreferDualStack\"}}'` upgrades the Service in place")
 	}
@@ -64,14 +65,16 @@ func checkDualStack(c *svcCtx) {
 	if p := svc.Spec.IPFamilyPolicy; p != nil && len(svc.Spec.IPFamilies) == 1 &&
 		(*p == corev1.IPFamilyPolicyPreferDualStack || *p == corev1.IPFamilyPolicyRequireDualStack) &&
 		!(known && !dual) && !isHeadlessSelectorless(svc) {
-		c.r.Add(RuleFamiliesPinned, field("spec.ipFamilies"),
-			fmt.Sprintf("ipFamilyPolicy is %s but ipFamilies pins only %s: on a dual-stack cluster the API server appends the second family on create, and the next apply that re-sends ipFamilies: [%s] is rejected with \"spec.ipFamilyPolicy: Invalid value: %q: must be 'SingleStack' to release the secondary IP family\"", *p, svc.Spec.IPFamilies[0], svc.Spec.IPFamilies[0], *p),
+		c.r.Add(RuleFamiliesPinned, specField("ipFamilies"),
+			fmt.Sprintf("ipFamilyPolicy is %s but ipFamilies pins only %s: on a dual-stack cluster the API server appends the second family on create, and the next apply that re-sends ipFamilies: [%s] is rejected with \"%s\"", *p, svc.Spec.IPFamilies[0], svc.Spec.IPFamilies[0],
+				// The API server's own error (ValidateServiceUpdate).
+				field.Invalid(specPath.Child("ipFamilyPolicy"), p, "must be 'SingleStack' to release the secondary IP family").Error()),
 			"remove spec.ipFamilies from the manifest (the API server fills it in) or list both families, e.g. ipFamilies: [IPv4, IPv6]")
 	}
 
 	if known && !dual && policy == corev1.IPFamilyPolicyRequireDualStack && !isHeadlessSelectorless(svc) &&
 		svc.Spec.IPFamilyPolicy != nil {
-		c.r.Add(RuleRequireDualStack, field("spec.ipFamilyPolicy"),
+		c.r.Add(RuleRequireDualStack, specField("ipFamilyPolicy"),
 			"ipFamilyPolicy is RequireDualStack but the cluster is single-stack: the API server rejects the Service with \"this cluster is not configured for dual-stack services\"",
 			"use ipFamilyPolicy: PreferDualStack, which is dual-stack where the cluster supports it and single-stack elsewhere")
 	}

@@ -48,7 +48,7 @@ func checkClass(c *svcCtx) {
 		return
 	}
 	hint := "set spec.loadBalancerClass: " + NLBClass + " for an NLB, or omit it for a CLB; loadBalancerClass is immutable on a LoadBalancer Service, so delete and re-create the Service (or switch it to ClusterIP and back)"
-	c.r.Add(RuleLBClassNearMiss, field("spec.loadBalancerClass"),
+	c.r.Add(RuleLBClassNearMiss, specField("loadBalancerClass"),
 		fmt.Sprintf("spec.loadBalancerClass %s is not %q: the Alibaba Cloud CCM ignores every LoadBalancer Service with another class (exact string match), no other controller claims it, and the Service stays <pending> forever without an event", quote(v), NLBClass), hint)
 }
 

@@ -31,7 +31,7 @@ func mutate(req *rules.Request) rules.Mutation {
 	out.Spec.IPFamilyPolicy = &p
 	return rules.Mutation{Service: out, Changes: []rules.Change{{
 		Rule:        RulePreferDualStack,
-		Path:        "spec.ipFamilyPolicy",
+		Path:        specPath.Child("ipFamilyPolicy").String(),
 		Old:         "(unset)",
 		New:         string(p),
 		Description: "the cluster is dual-stack and the API server would default the Service to SingleStack; PreferDualStack gives it a ClusterIP of each family",

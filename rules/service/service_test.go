@@ -176,7 +176,7 @@ func TestRules(t *testing.T) {
 		{Name: "UPDATE without policy adopts the stored PreferDualStack", Rule: "SV001", Object: svc(), Old: svc(policy(corev1.IPFamilyPolicyPreferDualStack)), Cluster: dual},
 
 		// ---- SV002 ----
-		{Name: "PreferDualStack with ipFamilies [IPv4] drifts on the next apply", Rule: "SV002", Fire: true, Object: svc(policy(corev1.IPFamilyPolicyPreferDualStack), families(corev1.IPv4Protocol)), Cluster: dual, Contains: []string{"release the secondary IP family"}},
+		{Name: "PreferDualStack with ipFamilies [IPv4] drifts on the next apply", Rule: "SV002", Fire: true, Object: svc(policy(corev1.IPFamilyPolicyPreferDualStack), families(corev1.IPv4Protocol)), Cluster: dual, Contains: []string{`rejected with "spec.ipFamilyPolicy: Invalid value: "PreferDualStack": must be 'SingleStack' to release the secondary IP family"`}},
 		{Name: "PreferDualStack with both families does not drift", Rule: "SV002", Object: svc(policy(corev1.IPFamilyPolicyPreferDualStack), families(corev1.IPv4Protocol, corev1.IPv6Protocol)), Cluster: dual},
 		{Name: "PreferDualStack with [IPv4] on a single-stack cluster does not drift", Rule: "SV002", Object: svc(policy(corev1.IPFamilyPolicyPreferDualStack), families(corev1.IPv4Protocol)), Cluster: single},
 

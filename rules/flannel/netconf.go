@@ -231,7 +231,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	}
 
 	info.backendType, info.backendValid = v.backend(doc, root, get)
-	info.backendLoc = rules.Loc{Key: NetConfKey, Path: "Backend.Type"}
+	info.backendLoc = rules.Loc{Key: NetConfKey, Path: rules.PathString(rules.Root("Backend").Child("Type"))}
 	if bm, ok := get("Backend"); ok {
 		info.backendLoc = doc.Loc(top(bm.Name), bm.Value)
 		if tm, ok := doc.Fold(bm.Value, "Type"); ok && bm.Value.IsObject() {

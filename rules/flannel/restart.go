@@ -32,7 +32,7 @@ func (v *validator) compareCNI(old, cur cniInfo) {
 	if o, c := eff(old.dataDir, old.hasDataDir, defaultDataDir), eff(cur.dataDir, cur.hasDataDir, defaultDataDir); o != c {
 		loc := cur.dirLoc
 		if !cur.hasDataDir {
-			loc = rules.Loc{Key: CNIConfKey, Path: "dataDir"}
+			loc = rules.Loc{Key: CNIConfKey, Path: rules.PathString(rules.Root("dataDir"))}
 		}
 		v.r.Add(RuleCNIDirChanged, loc,
 			fmt.Sprintf("dataDir changes from %s to %s: the flannel plugin reads each pod's saved delegate config from dataDir on DEL, so pods created before the change are deleted without cleanup (leaked IPs and veths)", rules.Quote(o), rules.Quote(c)),
@@ -41,7 +41,7 @@ func (v *validator) compareCNI(old, cur cniInfo) {
 	if o, c := eff(old.subnetFile, old.hasSubnet, defaultSubnetFile), eff(cur.subnetFile, cur.hasSubnet, defaultSubnetFile); o != c {
 		loc := cur.subLoc
 		if !cur.hasSubnet {
-			loc = rules.Loc{Key: CNIConfKey, Path: "subnetFile"}
+			loc = rules.Loc{Key: CNIConfKey, Path: rules.PathString(rules.Root("subnetFile"))}
 		}
 		v.r.Add(RuleCNIDirChanged, loc,
 			fmt.Sprintf("subnetFile changes from %s to %s: the flannel plugin reads FLANNEL_NETWORK/FLANNEL_SUBNET from it on every ADD; unless flanneld's --subnet-file writes there too, every pod start fails with `failed to load flannel 'subnet.env' file`", rules.Quote(o), rules.Quote(c)),

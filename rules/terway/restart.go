@@ -52,7 +52,7 @@ func checkRestart(req *rules.Request, r *rules.Report) {
 	oldV, oldOK := prefixMode(old.Data["eni_conf"])
 	newV, newOK := prefixMode(cm.Data["eni_conf"])
 	if oldOK && newOK && oldV != newV {
-		loc := rules.Loc{Key: "eni_conf", Path: "enable_ip_prefix"}
+		loc := rules.Loc{Key: "eni_conf", Path: rules.PathString(rules.Root("enable_ip_prefix"))}
 		if doc, err := schema.Parse("eni_conf", cm.Data["eni_conf"]); err == nil {
 			if m, ok := doc.Get(doc.Root, "enable_ip_prefix"); ok {
 				loc = doc.Loc(rules.Root("enable_ip_prefix"), m.Value)

@@ -75,7 +75,7 @@ func (v *validator) backend(doc *schema.Doc, root gjson.Result, get func(string)
 	bp := rules.Root(bm.Name)
 	val := bm.Value
 	if !val.IsObject() {
-		msg := fmt.Sprintf("Backend is %s: flanneld exits with `error decoding Backend property of config: json: cannot unmarshal %s into Go value of type struct { Type string }`", rules.Compact(val), goType(val))
+		msg := fmt.Sprintf("Backend is %s: flanneld exits with `error decoding Backend property of config: json: cannot unmarshal %s into Go value of type struct { Type string }`", rules.Compact(val), rules.JSONType(val))
 		if val.Type == gjson.Null {
 			msg = "Backend is null: flanneld reads an empty type and exits with `unknown backend type: `"
 		}
@@ -97,7 +97,7 @@ func (v *validator) backend(doc *schema.Doc, root gjson.Result, get func(string)
 		case gjson.Null:
 		default:
 			typeOK = false
-			v.r.Add(RuleBackendInvalid, doc.Loc(rules.Child(bp, m.Name), m.Value), fmt.Sprintf("Backend.Type is %s: flanneld exits with `error decoding Backend property of config: json: cannot unmarshal %s into Go struct field .Type of type string`", rules.Compact(m.Value), goType(m.Value)), `use a string, e.g. "Type": "vxlan"`)
+			v.r.Add(RuleBackendInvalid, doc.Loc(rules.Child(bp, m.Name), m.Value), fmt.Sprintf("Backend.Type is %s: flanneld exits with `error decoding Backend property of config: json: cannot unmarshal %s into Go struct field .Type of type string`", rules.Compact(m.Value), rules.JSONType(m.Value)), `use a string, e.g. "Type": "vxlan"`)
 		}
 	}
 	if !typeOK {
@@ -206,7 +206,7 @@ func (v *validator) backendFieldType(doc *schema.Doc, t string, m rules.Member, 
 		example = "25"
 	}
 	goT := ft.GoType
-	v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`%s: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, decodeErrorPrefix(t), goType(val), fieldName, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), fieldName, example))
+	v.r.Add(RuleBackendField, doc.Loc(path, val), fmt.Sprintf("Backend.%s is %s: the %s backend fails to start (`%s: json: cannot unmarshal %s into Go struct field .%s of type %s`) and flanneld exits", m.Name, describe(m.Name, val), t, decodeErrorPrefix(t), rules.JSONType(val), fieldName, goT), fmt.Sprintf(`use a JSON %s without quotes where it is not a string, e.g. "%s": %s`, strings.TrimPrefix(goT, "time."), fieldName, example))
 }
 
 // backendValues checks the effective values flannel validates at start-up.

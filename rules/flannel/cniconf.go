@@ -201,7 +201,7 @@ func (v *validator) cniList(doc *schema.Doc, root gjson.Result, pluginsVariant *
 			}
 			continue
 		}
-		v.r.Add(RuleCNIListFlags, doc.Loc(rules.Root(k), val), fmt.Sprintf("%s is %s: libcni fails the whole list with `invalid type %s for %s` / `invalid value`", k, rules.Compact(val), goType(val), k), fmt.Sprintf(`use a JSON boolean, e.g. "%s": false`, k))
+		v.r.Add(RuleCNIListFlags, doc.Loc(rules.Root(k), val), fmt.Sprintf("%s is %s: libcni fails the whole list with `invalid type %s for %s` / `invalid value`", k, rules.Compact(val), rules.JSONType(val), k), fmt.Sprintf(`use a JSON boolean, e.g. "%s": false`, k))
 	}
 
 	// plugins
@@ -309,14 +309,14 @@ func (v *validator) pluginConfTypes(doc *schema.Doc, p gjson.Result, path *field
 			for _, c := range doc.Members(val) {
 				if !ft.Elem.Accepts(c.Value) {
 					v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(mp, c.Name), c.Value),
-						fmt.Sprintf("plugin %d capability %q is %s: libcni fails the whole list with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s into Go value of type bool` and the node gets no pod network", i, c.Name, rules.Compact(c.Value), i, goType(c.Value)),
+						fmt.Sprintf("plugin %d capability %q is %s: libcni fails the whole list with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s into Go value of type bool` and the node gets no pod network", i, c.Name, rules.Compact(c.Value), i, rules.JSONType(c.Value)),
 						fmt.Sprintf(`use "%s": true`, c.Name))
 				}
 			}
 		}
 		if want != "" {
 			v.r.Add(RuleCNIPlugins, doc.Loc(mp, val),
-				fmt.Sprintf("plugin %d field %q is %s but libcni decodes it as a %s: the whole list fails with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s` and the node gets no pod network", i, m.Name, rules.Compact(val), want, i, goType(val)),
+				fmt.Sprintf("plugin %d field %q is %s but libcni decodes it as a %s: the whole list fails with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s` and the node gets no pod network", i, m.Name, rules.Compact(val), want, i, rules.JSONType(val)),
 				fmt.Sprintf("make %q a %s, e.g. %s", m.Name, want, map[string]string{"string": `"portmap"`, "object": "{}", "object of booleans": `{"portMappings": true}`}[want]))
 		}
 	}
@@ -337,7 +337,7 @@ func (v *validator) cniSingle(doc *schema.Doc, root gjson.Result, info *cniInfo)
 	tp := rules.Root(tm.Name)
 	switch {
 	case tm.Value.Type != gjson.String:
-		v.r.Add(RuleCNIForm, doc.Loc(tp, tm.Value), fmt.Sprintf("\"type\" is a %s: libcni fails with `error parsing configuration: json: cannot unmarshal %s into Go struct field NetConf.type of type string`", rules.JSONType(tm.Value), goType(tm.Value)), `set "type": "flannel"`)
+		v.r.Add(RuleCNIForm, doc.Loc(tp, tm.Value), fmt.Sprintf("\"type\" is a %s: libcni fails with `error parsing configuration: json: cannot unmarshal %s into Go struct field NetConf.type of type string`", rules.JSONType(tm.Value), rules.JSONType(tm.Value)), `set "type": "flannel"`)
 		return
 	case tm.Value.Str != "flannel":
 		hint := `set "type": "flannel" (the single-plugin form runs only the flannel plugin)`

@@ -122,7 +122,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 	root := doc.Root
 	if !root.IsObject() {
 		v.r.Add(RuleNetConfInvalid, doc.Loc(nil, root),
-			fmt.Sprintf("net-conf.json is a JSON %s, not an object: flanneld exits with `error parsing subnet config: json: cannot unmarshal %s into Go value of type subnet.Config`", rules.JSONType(root), goType(root)),
+			fmt.Sprintf("net-conf.json is a JSON %s, not an object: flanneld exits with `error parsing subnet config: json: cannot unmarshal %s into Go value of type subnet.Config`", rules.JSONType(root), rules.JSONType(root)),
 			`use an object: {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}`)
 		return info
 	}
@@ -302,7 +302,7 @@ func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 		v.r.Add(RuleNetConfType, loc, fmt.Sprintf("%s is %s: flanneld exits with `error parsing subnet config: %s` and crash-loops", m.Name, describe(m.Name, val), detail), hint)
 	}
 	typeErr := func(goT string) string {
-		return fmt.Sprintf("json: cannot unmarshal %s into Go struct field Config.%s of type %s", goType(val), f.name, goT)
+		return fmt.Sprintf("json: cannot unmarshal %s into Go struct field Config.%s of type %s", rules.JSONType(val), f.name, goT)
 	}
 	switch f.t {
 	case schema.TBool:

@@ -106,12 +106,12 @@ func (v *validator) flannelPlugin(doc *schema.Doc, p gjson.Result, path *field.P
 		case ft.Elem != nil && val.IsObject():
 			for _, c := range doc.Members(val) {
 				if !ft.Elem.Accepts(c.Value) {
-					v.r.Add(RuleFlannelPlugin, doc.Loc(rules.Child(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), goType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
+					v.r.Add(RuleFlannelPlugin, doc.Loc(rules.Child(mp, c.Name), c.Value), fmt.Sprintf("capability %q is %s: the runtime and the flannel plugin fail to decode the config (`cannot unmarshal %s into Go value of type bool`)", c.Name, rules.Compact(c.Value), rules.JSONType(c.Value)), fmt.Sprintf(`use "%s": true`, c.Name))
 				}
 			}
 		}
 		if bad != "" {
-			v.r.Add(RuleFlannelPlugin, doc.Loc(mp, val), fmt.Sprintf("%q is %s but the flannel plugin expects a %s: every pod ADD and DEL fails with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s`", m.Name, rules.Compact(val), bad, goType(val)), fmt.Sprintf("make %q a %s", field, bad))
+			v.r.Add(RuleFlannelPlugin, doc.Loc(mp, val), fmt.Sprintf("%q is %s but the flannel plugin expects a %s: every pod ADD and DEL fails with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s`", m.Name, rules.Compact(val), bad, rules.JSONType(val)), fmt.Sprintf("make %q a %s", field, bad))
 		}
 	}
 	if m, ok := doc.Fold(p, "dataDir"); ok && m.Value.Type == gjson.String {
@@ -131,7 +131,7 @@ func (v *validator) delegateShape(doc *schema.Doc, m rules.Member, path *field.P
 	if m.Value.IsObject() || m.Value.Type == gjson.Null {
 		return
 	}
-	v.r.Add(RuleDelegate, doc.Loc(path, m.Value), fmt.Sprintf("delegate is a %s: the flannel plugin fails every pod ADD with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.delegate of type map[string]interface {}`", rules.JSONType(m.Value), goType(m.Value)), `make delegate an object, e.g. "delegate": {"hairpinMode": true, "isDefaultGateway": true}`)
+	v.r.Add(RuleDelegate, doc.Loc(path, m.Value), fmt.Sprintf("delegate is a %s: the flannel plugin fails every pod ADD with `failed to load flannel netconf file: failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.delegate of type map[string]interface {}`", rules.JSONType(m.Value), rules.JSONType(m.Value)), `make delegate an object, e.g. "delegate": {"hairpinMode": true, "isDefaultGateway": true}`)
 }
 
 // delegate checks the delegate object: flannel decodes it into a map (exact
@@ -214,7 +214,7 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 				if val.Type == gjson.String && (val.Str == "false" || val.Str == "False") {
 					hint = fmt.Sprintf(`use the JSON boolean "%s": false (no quotes)`, field)
 				}
-				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type bool`", k, rules.Compact(val), goType(val), field), hint)
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type bool`", k, rules.Compact(val), rules.JSONType(val), field), hint)
 			}
 		case ft == tBridgeInt:
 			if val.Type == gjson.Null {
@@ -222,7 +222,7 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 			}
 			n, ok := integralNumber(val)
 			if !ok {
-				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type int`", k, rules.Compact(val), goType(val), field), fmt.Sprintf(`use an integer, e.g. "%s": %s`, field, map[string]string{"mtu": "1450", "vlan": "0"}[field]))
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type int`", k, rules.Compact(val), rules.JSONType(val), field), fmt.Sprintf(`use an integer, e.g. "%s": %s`, field, map[string]string{"mtu": "1450", "vlan": "0"}[field]))
 				continue
 			}
 			if field == "vlan" && (n < 0 || n > 4094) {
@@ -233,11 +233,11 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 			}
 		case ft == schema.TString:
 			if !ft.Accepts(val) {
-				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type string`", k, rules.Compact(val), goType(val), field), fmt.Sprintf("make %s a string", field))
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate %s is %s: bridge fails every pod ADD with `failed to load netconf: json: cannot unmarshal %s into Go struct field NetConf.%s of type string`", k, rules.Compact(val), rules.JSONType(val), field), fmt.Sprintf("make %s a string", field))
 			}
 		case ft.Kind == schema.Array:
 			if !ft.Accepts(val) {
-				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate vlanTrunk is a %s: bridge fails every pod ADD (`cannot unmarshal %s into Go struct field NetConf.vlanTrunk`)", rules.JSONType(val), goType(val)), `use an array such as [{"minID": 100, "maxID": 200}]`)
+				v.r.Add(RuleDelegateType, vloc(k), fmt.Sprintf("delegate vlanTrunk is a %s: bridge fails every pod ADD (`cannot unmarshal %s into Go struct field NetConf.vlanTrunk`)", rules.JSONType(val), rules.JSONType(val)), `use an array such as [{"minID": 100, "maxID": 200}]`)
 			}
 		}
 	}

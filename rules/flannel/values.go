@@ -18,17 +18,6 @@ func describe(key string, v gjson.Result) string {
 	return rules.Compact(v)
 }
 
-// goType names the JSON type in encoding/json's error wording.
-func goType(v gjson.Result) string {
-	switch rules.JSONType(v) {
-	case "bool":
-		return "bool"
-	case "null":
-		return "null"
-	}
-	return rules.JSONType(v)
-}
-
 // integralNumber reports whether v is a JSON number whose value is an
 // integer that fits in int64 after a float64 round trip (what the bridge
 // plugin sees after flannel re-marshals the delegate map).

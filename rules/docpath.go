@@ -21,6 +21,15 @@ func Child(p *field.Path, key string) *field.Path {
 	return p.Child(key)
 }
 
+// KeyString is PathString(Root(key)) without building the path, for the
+// hot loops that locate every top-level member of a document.
+func KeyString(key string) string {
+	if key == "" || strings.ContainsAny(key, ".[]\" ") {
+		return "[" + strconv.Quote(key) + "]"
+	}
+	return key
+}
+
 // PathString renders p as findings show it; the root is "".
 func PathString(p *field.Path) string {
 	if p == nil {

@@ -28,3 +28,11 @@ func TestChildPathQuotesAmbiguousKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyStringIsRootPathString(t *testing.T) {
+	for _, k := range []string{"a", "max_pool_size", "", "a.b", "a b", `a"b`, "x[0]", "10-terway.conf", "ключ"} {
+		if got, want := KeyString(k), PathString(Root(k)); got != want {
+			t.Errorf("KeyString(%q) = %q, PathString(Root) = %q", k, got, want)
+		}
+	}
+}

@@ -98,8 +98,9 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 // exactDuplicates warns about keys repeated in one object (map decoding:
 // the last wins). Paths are built only for duplicates.
 func (v *validator) exactDuplicates(doc *schema.Doc, root gjson.Result) {
-	var walk func(val gjson.Result, path func() *field.Path)
-	walk = func(val gjson.Result, path func() *field.Path) {
+	tr := schema.NewTrail(nil)
+	var walk func(val gjson.Result)
+	walk = func(val gjson.Result) {
 		switch {
 		case val.IsObject():
 			ms := doc.Members(val)
@@ -108,32 +109,33 @@ func (v *validator) exactDuplicates(doc *schema.Doc, root gjson.Result) {
 				seen = make(map[string]bool, len(ms))
 			}
 			for _, m := range ms {
-				name := m.Name
-				sub := func() *field.Path { return rules.Child(path(), name) }
+				tr.Key(m.Name)
 				if seen != nil {
-					if seen[name] {
-						p := sub()
+					if seen[m.Name] {
+						p := tr.Path()
 						v.r.Add(RuleDuplicateKey, doc.KeyLoc(p, m), fmt.Sprintf("key %s appears more than once in its object: libcni and the flannel plugin keep only the last occurrence, so the earlier value is silently ignored", rules.PathString(p)), "remove the duplicate, keeping the value you mean")
 					}
-					seen[name] = true
+					seen[m.Name] = true
 				}
 				if m.Value.IsObject() || m.Value.IsArray() {
-					walk(m.Value, sub)
+					walk(m.Value)
 				}
+				tr.Pop()
 			}
 		case val.IsArray():
 			i := 0
 			val.ForEach(func(_, e gjson.Result) bool {
-				idx := i
 				if e.IsObject() || e.IsArray() {
-					walk(e, func() *field.Path { return path().Index(idx) })
+					tr.Index(i)
+					walk(e)
+					tr.Pop()
 				}
 				i++
 				return true
 			})
 		}
 	}
-	walk(root, func() *field.Path { return nil })
+	walk(root)
 }
 
 // foldDuplicates warns about keys that flanneld decodes into the same struct

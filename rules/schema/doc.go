@@ -174,6 +174,18 @@ func (d *Doc) KeyLoc(p *field.Path, m rules.Member) rules.Loc {
 	return d.JSONDoc.LocAt(rules.PathString(p), m.KeyOffset)
 }
 
+// TopKeyLoc is KeyLoc(rules.Root(m.Name), m) for a top-level member,
+// without building the path.
+func (d *Doc) TopKeyLoc(m rules.Member) rules.Loc {
+	return d.JSONDoc.LocAt(rules.KeyString(m.Name), m.KeyOffset)
+}
+
+// TopLoc is Loc(rules.Root(name), v) for a top-level member's value,
+// without building the path.
+func (d *Doc) TopLoc(name string, v gjson.Result) rules.Loc {
+	return d.JSONDoc.Loc(rules.KeyString(name), v)
+}
+
 // At is the position of byte offset off, at path p.
 func (d *Doc) At(p *field.Path, off int) rules.Loc {
 	return d.JSONDoc.LocAt(rules.PathString(p), off)

@@ -162,3 +162,23 @@ func TestWalkerReportsPathsAndSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestTrailBuildsPathsOnlyOnDemand: the trail renders the same paths as
+// building them step by step with rules.Child and Index.
+func TestTrailBuildsPathsOnlyOnDemand(t *testing.T) {
+	tr := NewTrail(rules.Root("plugins").Index(0))
+	tr.Key("delegate")
+	tr.Key("a.b")
+	tr.Index(2)
+	if got, want := rules.PathString(tr.Path()), `plugins[0].delegate["a.b"][2]`; got != want {
+		t.Errorf("Path() = %q, want %q", got, want)
+	}
+	tr.Pop()
+	tr.Pop()
+	if got, want := rules.PathString(tr.Path()), "plugins[0].delegate"; got != want {
+		t.Errorf("after Pop, Path() = %q, want %q", got, want)
+	}
+	if got := rules.PathString(NewTrail(nil).Path()); got != "" {
+		t.Errorf("root trail = %q", got)
+	}
+}

@@ -140,7 +140,8 @@ func checkTerwayPlugin(r *rules.Report, doc *schema.Doc, v gjson.Result, path *f
 	known = append(known, "eniip_virtual_type", "auto_mtu")
 	for _, m := range doc.Members(v) {
 		p := rules.Child(path, m.Name)
-		loc := doc.KeyLoc(p, m)
+		ps := rules.PathString(p) // rendered once for both positions
+		loc := doc.JSONDoc.LocAt(ps, m.KeyOffset)
 		if t, ok := cniFields[m.Name]; ok {
 			impact := cniImpact[m.Name]
 			if impact == "" {
@@ -151,7 +152,7 @@ func checkTerwayPlugin(r *rules.Report, doc *schema.Doc, v gjson.Result, path *f
 				continue
 			}
 		}
-		vloc := doc.Loc(p, m.Value)
+		vloc := doc.JSONDoc.Loc(ps, m.Value)
 		switch m.Name {
 		case "eniip_virtual_type":
 			checkVirtualType(r, m.Value, vloc, info)

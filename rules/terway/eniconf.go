@@ -11,7 +11,6 @@ import (
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // scope is the document being judged and what a failure in it means.
@@ -68,7 +67,7 @@ func parseENIConf(s *scope, text string) *schema.Doc {
 // types, unknown, removed and misplaced keys, and the value of each field.
 func checkENIConf(s *scope) {
 	root := s.doc.Root
-	checkDuplicates(s, root, nil)
+	checkDuplicates(s, root, schema.NewTrail(nil))
 	tc := &typeCheck{r: s.r, doc: s.doc, mismatchRule: RuleFieldType, unknownRule: RuleUnknownField, structName: "Config", impact: s.impact}
 	members := s.doc.Members(root)
 	last := map[string]int{}
@@ -76,7 +75,7 @@ func checkENIConf(s *scope) {
 		last[m.Name] = i
 	}
 	for i, m := range members {
-		loc := s.doc.KeyLoc(rules.Root(m.Name), m)
+		loc := s.doc.TopKeyLoc(m)
 		f, known := eniConfFields[m.Name]
 		switch {
 		case known:
@@ -120,8 +119,9 @@ func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
 }
 
 // checkDuplicates reports repeated keys; Terway's decoder keeps the last.
-// One pass per object keeps it linear in the document size.
-func checkDuplicates(s *scope, v gjson.Result, path *field.Path) {
+// One pass per object keeps it linear in the document size; paths are
+// built only for duplicates.
+func checkDuplicates(s *scope, v gjson.Result, tr *schema.Trail) {
 	switch {
 	case v.IsObject():
 		members := s.doc.Members(v)
@@ -138,7 +138,11 @@ func checkDuplicates(s *scope, v gjson.Result, path *field.Path) {
 				groups[m.Name] = append(groups[m.Name], i)
 			}
 			seen[m.Name] = i
-			checkDuplicates(s, m.Value, rules.Child(path, m.Name))
+			if m.Value.IsObject() || m.Value.IsArray() {
+				tr.Key(m.Name)
+				checkDuplicates(s, m.Value, tr)
+				tr.Pop()
+			}
 		}
 		for _, name := range sortedKeys(groups) {
 			idx := groups[name]
@@ -149,7 +153,7 @@ func checkDuplicates(s *scope, v gjson.Result, path *field.Path) {
 					same = false
 				}
 			}
-			fp := rules.Child(path, name)
+			fp := rules.Child(tr.Path(), name)
 			p := rules.PathString(fp)
 			loc := s.doc.KeyLoc(fp, lastM)
 			if same {
@@ -164,7 +168,11 @@ func checkDuplicates(s *scope, v gjson.Result, path *field.Path) {
 	case v.IsArray():
 		i := 0
 		v.ForEach(func(_, e gjson.Result) bool {
-			checkDuplicates(s, e, path.Index(i))
+			if e.IsObject() || e.IsArray() {
+				tr.Index(i)
+				checkDuplicates(s, e, tr)
+				tr.Pop()
+			}
 			i++
 			return true
 		})
@@ -219,7 +227,7 @@ var enums = map[string]struct {
 // checkFieldValue judges the value of one known, well-typed field.
 func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 	v := m.Value
-	vloc := s.doc.Loc(rules.Root(m.Name), v)
+	vloc := s.doc.TopLoc(m.Name, v)
 	switch m.Name {
 	case "ip_stack":
 		checkIPStack(s, v.Str, vloc)

@@ -26,16 +26,20 @@ type typeCheck struct {
 	// foldCase: the decoder is encoding/json, which also matches keys
 	// case-insensitively (the CNI binary); Terway's config decoder is not.
 	foldCase bool
+
+	w *schema.Walker
 }
 
 // check reports every place where v cannot be decoded into t. It returns
 // false when v itself has the wrong type (its children are still checked).
 func (c *typeCheck) check(t *schema.Type, v gjson.Result, path *field.Path, secret bool) bool {
-	w := schema.Walker{Doc: c.doc, Match: schema.Exact, Mismatch: c.mismatch, Unknown: c.unknown}
-	if c.foldCase {
-		w.Match = schema.Fold
+	if c.w == nil {
+		c.w = &schema.Walker{Doc: c.doc, Match: schema.Exact, Mismatch: c.mismatch, Unknown: c.unknown}
+		if c.foldCase {
+			c.w.Match = schema.Fold
+		}
 	}
-	return w.Check(t, v, path, secret)
+	return c.w.Check(t, v, path, secret)
 }
 
 // unknown reports a member of a closed struct that Go silently discards.

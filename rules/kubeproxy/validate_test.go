@@ -1,12 +1,12 @@
 package kubeproxy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	logsapi "k8s.io/component-base/logs/api/v1"
 	"k8s.io/kube-proxy/config/v1alpha1"
 )
 
@@ -26,7 +26,7 @@ func TestValidationTextIsUpstreamRendering(t *testing.T) {
 		NodePortAddresses: []string{"primary", "primary"},
 		DetectLocalMode:   "Bogus",
 	})
-	c.Logging.VModule = logsapi.VModuleConfiguration{{FilePattern: ""}}
+	c.Logging.VModule = slices.Grow(c.Logging.VModule, 1)[:1] // one item with an empty file pattern
 	errs := append(validate(v, c, gates), validateLogging(c, gates)...)
 	want := map[string]string{
 		`KubeProxyConfiguration.KubeProxyIPTablesConfiguration.MasqueradeBit: Invalid value: 40: must be within the range [0, 31]`:                                      "iptables.masqueradeBit",

@@ -253,26 +253,36 @@ func Run(paths []string, opts Options) *Result {
 			}
 		}
 	}
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
-		if a.fileIndex != b.fileIndex {
+	SortFindings(res.Findings)
+	return res
+}
+
+// SortFindings is the order of every report (lint, scan; text, json,
+// sarif, junit): by input (the order the files were given, then the
+// location a scan gives as File), then position in the file, position
+// inside the embedded document, and rule. One object's findings come from
+// the engine in rules.SortFindings' order (severity first, the order of a
+// webhook's denial message); a report re-sorts them by where they are.
+// The sort is stable: findings at the same place keep the engine's order.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.fileIndex != b.fileIndex:
 			return a.fileIndex < b.fileIndex
-		}
-		if a.Line != b.Line {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
 			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
+		case a.Column != b.Column:
 			return a.Column < b.Column
-		}
-		if a.DocLine != b.DocLine {
+		case a.DocLine != b.DocLine:
 			return a.DocLine < b.DocLine
-		}
-		if a.DocColumn != b.DocColumn {
+		case a.DocColumn != b.DocColumn:
 			return a.DocColumn < b.DocColumn
 		}
 		return a.Rule < b.Rule
 	})
-	return res
 }
 
 func contains(ss []string, s string) bool {

@@ -144,19 +144,7 @@ func Run(ctx context.Context, c kubernetes.Interface, opts Options) (*Result, er
 	for _, svc := range svcs {
 		judge("Service", svc.Namespace, svc.Name, svc)
 	}
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
-	})
+	lint.SortFindings(res.Findings)
 	return res, nil
 }
 

@@ -33,7 +33,7 @@ func newCleanupCmd(stdout io.Writer) *cobra.Command {
 		Hidden: true, // the chart's hook, not an operator command
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := restConfig(kubeconfig)
+			cfg, err := restConfig(kubeconfig, "")
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"time"
 
 	"github.com/netguard/netguard/internal/lint"
@@ -13,7 +12,6 @@ import (
 	"github.com/netguard/netguard/rules"
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 )
 
 const scanLong = `Lists the objects netguard targets that already exist in a cluster — the
@@ -78,7 +76,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)")
+	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, in-cluster, then ~/.kube/config)")
 	_ = cmd.MarkFlagFilename("kubeconfig")
 	fl.StringArrayVar(&f.contexts, "context", nil, "kubeconfig context to use (default: the current context); repeat it to scan several clusters concurrently into one report")
 	fl.BoolVar(&f.allContexts, "all-contexts", false, "scan every context of the kubeconfig concurrently, into one report")
@@ -94,19 +92,10 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 // completeContexts completes --context with the contexts of the kubeconfig.
 func completeContexts(kubeconfig *string) cobra.CompletionFunc {
 	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		loading := clientcmd.NewDefaultClientConfigLoadingRules()
-		if *kubeconfig != "" {
-			loading.ExplicitPath = *kubeconfig
-		}
-		raw, err := loading.Load()
+		names, err := kubeconfigContexts(*kubeconfig)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		var names []cobra.Completion
-		for n := range raw.Contexts {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		return names, cobra.ShellCompDirectiveNoFileComp
 	}
 }
@@ -120,38 +109,30 @@ func runScan(f *scanFlags, stdout, stderr io.Writer) int {
 			return out.fail(err)
 		}
 	}
-	loading := clientcmd.NewDefaultClientConfigLoadingRules()
-	if f.kubeconfig != "" {
-		loading.ExplicitPath = f.kubeconfig
-	}
 	contexts := f.contexts
 	if f.allContexts {
 		if len(contexts) > 0 {
 			return out.fail(errors.New("--all-contexts and --context exclude each other"))
 		}
-		raw, err := loading.Load()
-		if err != nil {
+		var err error
+		if contexts, err = kubeconfigContexts(f.kubeconfig); err != nil {
 			return out.fail(fmt.Errorf("--all-contexts: %w", err))
-		}
-		for name := range raw.Contexts {
-			contexts = append(contexts, name)
 		}
 		if len(contexts) == 0 {
 			return out.fail(errors.New("--all-contexts: the kubeconfig has no contexts"))
 		}
-		sort.Strings(contexts)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
 	defer cancel()
 	opts := scan.Options{Config: cfg, KeepRestartAdvice: f.restart}
 	if len(contexts) > 1 {
-		return runFleetScan(ctx, out, loading, contexts, opts, stderr)
+		return runFleetScan(ctx, out, f.kubeconfig, contexts, opts, stderr)
 	}
 	kubeContext := ""
 	if len(contexts) == 1 {
 		kubeContext = contexts[0]
 	}
-	cl := clusterFor(loading, kubeContext)
+	cl := clusterFor(f.kubeconfig, kubeContext)
 	if cl.Err != nil {
 		return out.fail(cl.Err)
 	}
@@ -170,9 +151,9 @@ func runScan(f *scanFlags, stdout, stderr io.Writer) int {
 }
 
 // clusterFor makes the client of one kubeconfig context ("" the current one).
-func clusterFor(loading *clientcmd.ClientConfigLoadingRules, kubeContext string) scan.Cluster {
+func clusterFor(kubeconfig, kubeContext string) scan.Cluster {
 	cl := scan.Cluster{Context: kubeContext}
-	rc, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(loading, &clientcmd.ConfigOverrides{CurrentContext: kubeContext}).ClientConfig()
+	rc, err := restConfig(kubeconfig, kubeContext)
 	if err != nil {
 		cl.Err = fmt.Errorf("no cluster to scan: %w", err)
 		return cl
@@ -188,10 +169,10 @@ func clusterFor(loading *clientcmd.ClientConfigLoadingRules, kubeContext string)
 
 // runFleetScan scans several contexts concurrently into one report; a
 // cluster that fails is reported and the others are still scanned.
-func runFleetScan(ctx context.Context, out *findingWriter, loading *clientcmd.ClientConfigLoadingRules, contexts []string, opts scan.Options, stderr io.Writer) int {
+func runFleetScan(ctx context.Context, out *findingWriter, kubeconfig string, contexts []string, opts scan.Options, stderr io.Writer) int {
 	clusters := make([]scan.Cluster, 0, len(contexts))
 	for _, c := range contexts {
-		clusters = append(clusters, clusterFor(loading, c))
+		clusters = append(clusters, clusterFor(kubeconfig, c))
 	}
 	fleet := scan.RunFleet(ctx, clusters, opts, 4)
 	for _, c := range fleet.Clusters {

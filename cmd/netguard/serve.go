@@ -17,8 +17,6 @@ import (
 	"github.com/netguard/netguard/webhook"
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/klog/v2"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -142,7 +140,7 @@ func serve(zopts zap.Options, f serveFlags) int {
 		return 2
 	}
 	if !f.offline {
-		cfg, err := restConfig(f.kubeconfig)
+		cfg, err := restConfig(f.kubeconfig, "")
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "netguard serve: no Kubernetes client configuration (%v); pass --kubeconfig, run in a cluster, or use --offline\n", err)
 			return 1
@@ -229,19 +227,4 @@ func podNamespace() string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
-}
-
-// restConfig follows controller-runtime's order: --kubeconfig, $KUBECONFIG,
-// in-cluster, ~/.kube/config.
-func restConfig(kubeconfig string) (*rest.Config, error) {
-	if kubeconfig != "" {
-		return clientcmd.BuildConfigFromFlags("", kubeconfig)
-	}
-	if os.Getenv("KUBECONFIG") == "" {
-		if cfg, err := rest.InClusterConfig(); err == nil {
-			return cfg, nil
-		}
-	}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	return clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{}).ClientConfig()
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netguard/netguard/internal/auditlog"
+	"github.com/netguard/netguard/internal/output"
 	"github.com/netguard/netguard/rules"
 	"github.com/spf13/cobra"
 )
@@ -40,13 +41,19 @@ const auditLogExample = `  # What happened to the network ConfigMaps in the last
   # Rotated, compressed logs, as JSON
   netguard audit-log -o json audit.log audit-2026-11-25.log.gz`
 
+// auditLogFormats are the -o values of audit-log.
+var auditLogFormats = output.Formats[[]auditlog.Record]{
+	{Name: "table", Write: auditlog.WriteTable},
+	{Name: "json", Write: auditlog.WriteJSON},
+}
+
 type auditLogFlags struct {
 	output                      *enumValue
 	since, configFile, webhooks string
 }
 
 func newAuditLogCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	f := &auditLogFlags{output: newEnum("table", "table", "json")}
+	f := &auditLogFlags{output: newEnum("table", auditLogFormats.Names()...)}
 	cmd := &cobra.Command{
 		Use:     "audit-log [flags] FILE... | -",
 		Short:   "Summarize netguard's decisions in a kube-apiserver audit log",
@@ -115,13 +122,7 @@ func runAuditLog(f *auditLogFlags, files []string, stdin io.Reader, stdout, stde
 	if len(files) > 1 {
 		sortByTime(recs)
 	}
-	switch f.output.String() {
-	case "json":
-		err = auditlog.WriteJSON(stdout, recs)
-	default:
-		err = auditlog.WriteTable(stdout, recs)
-	}
-	if err != nil {
+	if err := auditLogFormats.Write(f.output.String(), stdout, recs); err != nil {
 		fmt.Fprintf(stderr, "netguard audit-log: %v\n", err)
 		return 2
 	}

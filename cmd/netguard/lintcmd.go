@@ -1,12 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/netguard/netguard/internal/lint"
+	"github.com/netguard/netguard/internal/output"
 	"github.com/netguard/netguard/rules"
 	"github.com/spf13/cobra"
 )
@@ -53,7 +53,7 @@ type lintFlags struct {
 }
 
 func newLintCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	f := &lintFlags{output: newEnum("text", findingFormats...)}
+	f := &lintFlags{output: newEnum("text", output.FindingFormats.Names()...)}
 	cmd := &cobra.Command{
 		Use:     "lint [flags] PATH... | -",
 		Short:   "Judge manifests (files, directories, stdin) offline",
@@ -88,7 +88,7 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 	if f.configFile != "" {
 		var err error
 		if cfg, err = rules.LoadConfig(f.configFile); err != nil {
-			return out.fail(err)
+			return out.Fail(err)
 		}
 	}
 	c := &cfg.Cluster
@@ -107,7 +107,7 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 		v := f.dualStack == "true"
 		c.DualStack = &v
 	default:
-		return out.fail(fmt.Errorf("--dual-stack %q: want true or false", f.dualStack))
+		return out.Fail(fmt.Errorf("--dual-stack %q: want true or false", f.dualStack))
 	}
 	if f.flannelVersion != "" {
 		c.FlannelVersion = f.flannelVersion
@@ -116,7 +116,7 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 		c.TerwayVersion = f.terwayVersion
 	}
 	if err := cfg.Validate(); err != nil {
-		return out.fail(fmt.Errorf("flags: %w", err))
+		return out.Fail(fmt.Errorf("flags: %w", err))
 	}
 
 	res := lint.Run(paths, lint.Options{Config: cfg, NoMutate: f.noMutate, Fix: f.fix, DefaultNamespace: f.namespace, Stdin: stdin})
@@ -126,7 +126,7 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 	for _, n := range res.Notices {
 		fmt.Fprintf(stderr, "netguard lint: notice: %s\n", n)
 	}
-	out.write(res.Findings, res.Errors, func(w io.Writer) { writeText(w, res, out) })
+	out.Write(res.Findings, res.Errors, func(w io.Writer) { writeText(w, res, out) })
 	for _, fx := range res.Fixed {
 		fmt.Fprintf(stderr, "netguard lint: fixed %s (%d value(s) rewritten)\n", fx.File, fx.Changes)
 	}
@@ -135,10 +135,10 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 
 // writeText prints findings like a compiler, then a summary line (whose
 // counts include the findings --min-severity leaves out).
-func writeText(w io.Writer, res *lint.Result, out *findingWriter) {
+func writeText(w io.Writer, res *lint.Result, out *output.Findings) {
 	for _, f := range res.Findings {
-		if out.keep(f.Severity) {
-			writeFindingLine(w, fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column), f, out.color)
+		if out.Kept(f.Severity) {
+			output.FindingLine(w, fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column), f, out.Color)
 		}
 	}
 	verdict := "ok"
@@ -152,32 +152,4 @@ func writeText(w io.Writer, res *lint.Result, out *findingWriter) {
 	}
 	fmt.Fprintf(w, "netguard: %d file(s), %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
 		res.Files, res.Objects, res.Judged, res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)
-}
-
-// writeFindingLine prints one finding of lint or scan ("LOC: RULE SEVERITY
-// KIND OBJECT KEY (PATH): MESSAGE") and its hint below.
-func writeFindingLine(w io.Writer, loc string, f lint.Finding, color bool) {
-	fmt.Fprintf(w, "%s: %s %s %s %s", loc, f.Rule, paintSeverity(f.Severity, color), f.Kind, f.Object)
-	if f.Key != "" {
-		fmt.Fprintf(w, " %s", f.Key)
-	}
-	if f.Path != "" && f.Path != f.Key {
-		fmt.Fprintf(w, " (%s)", f.Path)
-	}
-	fmt.Fprintf(w, ": %s\n", f.Message)
-	if f.Hint != "" {
-		fmt.Fprintf(w, "    hint: %s\n", f.Hint)
-	}
-}
-
-// writeJSONFindings prints findings as an indented JSON array ([] when there
-// are none), the -o json output of lint and scan.
-func writeJSONFindings(w io.Writer, fs []lint.Finding) {
-	if fs == nil {
-		fs = []lint.Finding{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(fs)
 }

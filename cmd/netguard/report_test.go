@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/netguard/netguard/internal/lint"
-	"github.com/netguard/netguard/internal/report"
+	"github.com/netguard/netguard/internal/output"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -260,7 +260,7 @@ func TestMinSeverityAndQuietFilterOutputNotExitStatus(t *testing.T) {
 
 func TestNoColourInPipesOrWithNO_COLOR(t *testing.T) {
 	var b bytes.Buffer
-	if colorEnabled(&b) {
+	if output.ColorEnabled(&b) {
 		t.Error("colour into a buffer")
 	}
 	f, err := os.CreateTemp(t.TempDir(), "out")
@@ -268,13 +268,13 @@ func TestNoColourInPipesOrWithNO_COLOR(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if colorEnabled(f) {
+	if output.ColorEnabled(f) {
 		t.Error("colour into a file")
 	}
-	if got := paintSeverity("deny", true); got != "\x1b[1;31mdeny\x1b[0m" {
+	if got := output.PaintSeverity("deny", true); got != "\x1b[1;31mdeny\x1b[0m" {
 		t.Errorf("paint: %q", got)
 	}
-	if got := paintSeverity("deny", false); got != "deny" {
+	if got := output.PaintSeverity("deny", false); got != "deny" {
 		t.Errorf("no paint: %q", got)
 	}
 }
@@ -284,11 +284,11 @@ func TestNoColourInPipesOrWithNO_COLOR(t *testing.T) {
 func TestScanStyleLocationsAreValidSARIF(t *testing.T) {
 	s := sarifSchema(t)
 	var b bytes.Buffer
-	run := report.Run{Command: "scan", Rules: catalog(), Findings: []lint.Finding{{
+	run := output.Run{Command: "scan", Rules: catalog(), Findings: []lint.Finding{{
 		Rule: "KP030", Severity: "deny", File: "kube-system/configmap/kube-proxy[config.conf]", Object: "kube-system/kube-proxy",
 		Kind: "ConfigMap", Key: "config.conf", Line: 5, Column: 3, DocLine: 5, DocColumn: 3, Message: "m",
 	}}}
-	if err := report.WriteSARIF(&b, run); err != nil {
+	if err := output.WriteSARIF(&b, run); err != nil {
 		t.Fatal(err)
 	}
 	validateSARIF(t, s, b.String())

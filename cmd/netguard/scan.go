@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netguard/netguard/internal/lint"
+	"github.com/netguard/netguard/internal/output"
 	"github.com/netguard/netguard/internal/scan"
 	"github.com/netguard/netguard/rules"
 	"github.com/spf13/cobra"
@@ -64,7 +65,7 @@ type scanFlags struct {
 }
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
-	f := &scanFlags{output: newEnum("text", findingFormats...)}
+	f := &scanFlags{output: newEnum("text", output.FindingFormats.Names()...)}
 	cmd := &cobra.Command{
 		Use:     "scan [flags]",
 		Short:   "Judge the targeted objects already in a cluster (like lint)",
@@ -106,20 +107,20 @@ func runScan(f *scanFlags, stdout, stderr io.Writer) int {
 	if f.configFile != "" {
 		var err error
 		if cfg, err = rules.LoadConfig(f.configFile); err != nil {
-			return out.fail(err)
+			return out.Fail(err)
 		}
 	}
 	contexts := f.contexts
 	if f.allContexts {
 		if len(contexts) > 0 {
-			return out.fail(errors.New("--all-contexts and --context exclude each other"))
+			return out.Fail(errors.New("--all-contexts and --context exclude each other"))
 		}
 		var err error
 		if contexts, err = kubeconfigContexts(f.kubeconfig); err != nil {
-			return out.fail(fmt.Errorf("--all-contexts: %w", err))
+			return out.Fail(fmt.Errorf("--all-contexts: %w", err))
 		}
 		if len(contexts) == 0 {
-			return out.fail(errors.New("--all-contexts: the kubeconfig has no contexts"))
+			return out.Fail(errors.New("--all-contexts: the kubeconfig has no contexts"))
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
@@ -134,16 +135,16 @@ func runScan(f *scanFlags, stdout, stderr io.Writer) int {
 	}
 	cl := clusterFor(f.kubeconfig, kubeContext)
 	if cl.Err != nil {
-		return out.fail(cl.Err)
+		return out.Fail(cl.Err)
 	}
 	res, err := scan.Run(ctx, cl.Client, opts)
 	if err != nil {
-		return out.fail(err)
+		return out.Fail(err)
 	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(stderr, "netguard scan: note: %s\n", n)
 	}
-	out.write(res.Findings, nil, func(w io.Writer) {
+	out.Write(res.Findings, nil, func(w io.Writer) {
 		writeScanFindings(w, res.Findings, out)
 		writeScanSummary(w, "netguard: ", cl.Host, res)
 	})
@@ -169,7 +170,7 @@ func clusterFor(kubeconfig, kubeContext string) scan.Cluster {
 
 // runFleetScan scans several contexts concurrently into one report; a
 // cluster that fails is reported and the others are still scanned.
-func runFleetScan(ctx context.Context, out *findingWriter, kubeconfig string, contexts []string, opts scan.Options, stderr io.Writer) int {
+func runFleetScan(ctx context.Context, out *output.Findings, kubeconfig string, contexts []string, opts scan.Options, stderr io.Writer) int {
 	clusters := make([]scan.Cluster, 0, len(contexts))
 	for _, c := range contexts {
 		clusters = append(clusters, clusterFor(kubeconfig, c))
@@ -185,7 +186,7 @@ func runFleetScan(ctx context.Context, out *findingWriter, kubeconfig string, co
 		}
 	}
 	findings := fleet.Findings()
-	out.write(findings, fleet.Errors(), func(w io.Writer) {
+	out.Write(findings, fleet.Errors(), func(w io.Writer) {
 		writeScanFindings(w, findings, out)
 		var deny, warn, info, failed int
 		for _, c := range fleet.Clusters {
@@ -211,16 +212,16 @@ func runFleetScan(ctx context.Context, out *findingWriter, kubeconfig string, co
 
 // writeScanFindings prints findings like lint (one line per finding, the
 // hint below), located as [context/]namespace/kind/name[key]:line:col.
-func writeScanFindings(w io.Writer, findings []lint.Finding, out *findingWriter) {
+func writeScanFindings(w io.Writer, findings []lint.Finding, out *output.Findings) {
 	for _, f := range findings {
-		if !out.keep(f.Severity) {
+		if !out.Kept(f.Severity) {
 			continue
 		}
 		loc := f.File
 		if f.Line > 0 {
 			loc += fmt.Sprintf(":%d:%d", f.Line, f.Column)
 		}
-		writeFindingLine(w, loc, f, out.color)
+		output.FindingLine(w, loc, f, out.Color)
 	}
 }
 

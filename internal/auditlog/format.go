@@ -1,7 +1,6 @@
 package auditlog
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/netguard/netguard/internal/output"
 )
 
 // WriteTable prints one aligned row per record, then a summary:
@@ -172,8 +173,5 @@ func WriteJSON(w io.Writer, recs []Record) error {
 	if recs == nil {
 		recs = []Record{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(recs)
+	return output.JSON(w, recs)
 }

@@ -1,12 +1,8 @@
-// Package report writes the findings of `netguard lint` and `netguard scan`
-// in the formats CI systems read: SARIF 2.1.0 (GitHub code scanning, many
-// IDEs) and JUnit XML (GitLab's test reports, Jenkins). A run that failed
-// still produces a valid document that carries its errors, so a CI step
-// uploading the report never uploads an empty or broken file.
-package report
+package output
 
 import (
 	"errors"
+	"io"
 
 	"github.com/netguard/netguard/internal/lint"
 	"github.com/netguard/netguard/internal/manifest"
@@ -26,6 +22,8 @@ type Run struct {
 	Errors []error
 	// Rules is the catalog the findings refer to (SARIF tool.driver.rules).
 	Rules []rules.Rule
+	// Text prints the run in the command's own text layout (-o text).
+	Text func(io.Writer)
 	// DocsURL is the rule documentation; a rule's help is DocsURL#<id in
 	// lower case> (the anchors of docs/rules.md).
 	DocsURL string

@@ -18,6 +18,7 @@ import (
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/engine"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -303,21 +304,6 @@ func (s *Server) Admission() *Admission { return s.admission }
 // down gracefully: the webhook server stops accepting connections and
 // finishes the reviews in flight before Start returns.
 func (s *Server) Start(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	run := func(name string, f func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				errs <- fmt.Errorf("%s: %w", name, err)
-				cancel()
-			}
-		}()
-	}
-
 	healthLn, err := listen(s.opts.HealthProbeBindAddress)
 	if err != nil {
 		return fmt.Errorf("health probes: %w", err)
@@ -338,6 +324,21 @@ func (s *Server) Start(ctx context.Context) error {
 		}
 	}
 
+	// The parts run in an errgroup: the first that fails cancels the
+	// others, and Wait returns when every part has drained. (Not a
+	// controller-runtime manager: its webhook server is the one serveWebhook
+	// replaces, and its runnables stop under one shared timeout in an
+	// order of its own; each part here drains the way the shutdown tests
+	// require, which is all a group needs to wait for.)
+	g, gctx := errgroup.WithContext(ctx)
+	run := func(name string, f func(context.Context) error) {
+		g.Go(func() error {
+			if err := f(gctx); err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			return nil
+		})
+	}
 	run("certificate watcher", s.certs.Start)
 	run("configuration watcher", s.watchConfig)
 	run("cluster context", func(ctx context.Context) error { return s.cluster.Start(ctx) })
@@ -351,7 +352,7 @@ func (s *Server) Start(ctx context.Context) error {
 	go func() {
 		// Record the bound addresses (for tests and logs).
 		if m, ok := metrics.(interface{ GetBindAddr() string }); ok {
-			for i := 0; i < 500 && m.GetBindAddr() == "" && ctx.Err() == nil; i++ {
+			for i := 0; i < 500 && m.GetBindAddr() == "" && gctx.Err() == nil; i++ {
 				time.Sleep(10 * time.Millisecond)
 			}
 			s.addrMu.Lock()
@@ -362,16 +363,10 @@ func (s *Server) Start(ctx context.Context) error {
 	}()
 	s.log.Info("netguard webhook serving", "port", s.opts.Port, "offline", s.opts.Offline, "ratcheting", s.opts.Ratcheting)
 
-	<-ctx.Done()
+	<-gctx.Done()
 	s.shuttingDown.Store(true)
 	s.log.Info("shutting down: no new connections, finishing reviews in flight")
-	wg.Wait()
-	close(errs)
-	var all []error
-	for err := range errs {
-		all = append(all, err)
-	}
-	return errors.Join(all...)
+	return g.Wait()
 }
 
 // serveWebhook serves /validate and /mutate (controller-runtime's webhook

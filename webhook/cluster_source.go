@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"github.com/netguard/netguard/internal/clusterfacts"
 	"github.com/netguard/netguard/rules"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -328,9 +329,9 @@ func (a *apiSource) newCache() (cache.Cache, error) {
 		Scheme:           scheme,
 		DefaultTransform: cache.TransformStripManagedFields(),
 		ByObject: map[client.Object]cache.ByObject{
-			&corev1.Node{}:              {Transform: trimNode},
+			&corev1.Node{}:              {Transform: clusterfacts.TrimNode},
 			&corev1.ConfigMap{}:         {Namespaces: nsConfig, Transform: a.trimConfigMap},
-			&networkingv1.ServiceCIDR{}: {Field: fields.OneTermEqualSelector("metadata.name", "kubernetes")},
+			&networkingv1.ServiceCIDR{}: {Field: fields.OneTermEqualSelector("metadata.name", clusterfacts.ServiceCIDRName)},
 		},
 		DefaultWatchErrorHandler: a.watchError,
 	})
@@ -471,7 +472,7 @@ func (a *apiSource) rebuild(ctx context.Context) {
 			counts[0] = len(nodes.Items)
 			f.NodesKnown = true
 			for i := range nodes.Items {
-				f.Nodes = append(f.Nodes, nodeFacts(&nodes.Items[i]))
+				f.Nodes = append(f.Nodes, clusterfacts.Node(&nodes.Items[i]))
 			}
 		}
 	}
@@ -482,10 +483,7 @@ func (a *apiSource) rebuild(ctx context.Context) {
 			for i := range cms.Items {
 				cm := &cms.Items[i]
 				if _, ok := cfg.Match("ConfigMap", cm.Namespace, cm.Name); ok {
-					if f.ConfigMaps == nil {
-						f.ConfigMaps = map[string]*corev1.ConfigMap{}
-					}
-					f.ConfigMaps[cm.Namespace+"/"+cm.Name] = cm
+					f.AddConfigMap(cm)
 				}
 			}
 		}
@@ -494,11 +492,7 @@ func (a *apiSource) rebuild(ctx context.Context) {
 		var sc networkingv1.ServiceCIDRList
 		if err := c.List(ctx, &sc); err == nil {
 			counts[2] = len(sc.Items)
-			for _, s := range sc.Items {
-				if s.Name == "kubernetes" {
-					f.ServiceCIDRs = slices.Clone(s.Spec.CIDRs)
-				}
-			}
+			f.ServiceCIDRs = clusterfacts.ServiceCIDRsOf(sc.Items)
 		}
 	}
 	a.mu.Lock()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"github.com/netguard/netguard/internal/clusterfacts"
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/engine"
 	"github.com/prometheus/client_golang/prometheus"
@@ -283,7 +284,7 @@ func (s *Server) refresh() {
 	facts := s.cluster.Facts()
 	snap := &Snapshot{
 		Engine:  engine.New(cfg, s.opts.Checkers...),
-		Cluster: composeCluster(&cfg.Cluster, facts),
+		Cluster: clusterfacts.Overlay(&cfg.Cluster, facts),
 	}
 	if facts != nil {
 		snap.Warnings = facts.Degraded

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/netguard/netguard/internal/clusterfacts"
 	"github.com/netguard/netguard/internal/lint"
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/all"
@@ -20,6 +21,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -34,7 +36,7 @@ type Options struct {
 	// KeepRestartAdvice keeps the xx090 "restart the pods" findings. A scan
 	// changes nothing, so by default they are dropped.
 	KeepRestartAdvice bool
-	// PageSize bounds each list call (default 500).
+	// PageSize bounds each list call (default clusterfacts.DefaultPageSize).
 	PageSize int64
 }
 
@@ -64,50 +66,39 @@ func Run(ctx context.Context, c kubernetes.Interface, opts Options) (*Result, er
 	if cfg == nil {
 		cfg = rules.DefaultConfig()
 	}
-	if opts.PageSize == 0 {
-		opts.PageSize = 500
-	}
 	res := &Result{}
-	cluster, err := clusterContext(ctx, c, cfg, res)
+	facts, err := clusterFacts(ctx, c, opts.PageSize, res)
 	if err != nil {
 		return nil, err
 	}
-	res.Cluster = cluster
 
 	var cms []*corev1.ConfigMap
 	for _, ns := range targetNamespaces(cfg) {
-		err := list(ctx, opts.PageSize, func(lo metav1.ListOptions) (string, error) {
-			l, err := c.CoreV1().ConfigMaps(ns).List(ctx, lo)
-			if err != nil {
-				return "", err
-			}
-			for i := range l.Items {
-				if _, ok := cfg.Match("ConfigMap", ns, l.Items[i].Name); ok {
-					cms = append(cms, &l.Items[i])
-				}
-			}
-			return l.Continue, nil
+		got, err := clusterfacts.ConfigMaps(ctx, c, ns, opts.PageSize, func(cm *corev1.ConfigMap) bool {
+			_, ok := cfg.Match("ConfigMap", ns, cm.Name)
+			return ok
 		})
 		if err != nil {
 			return nil, fmt.Errorf("listing ConfigMaps in %s: %w", ns, err)
 		}
+		cms = append(cms, got...)
 	}
 	for _, cm := range cms {
-		cluster.AddConfigMap(cm)
+		facts.AddConfigMap(cm)
 	}
+	cluster := clusterfacts.Overlay(&cfg.Cluster, facts)
+	res.Cluster = cluster
 	var svcs []*corev1.Service
 	if cfg.Targets.Services.Enabled != nil && *cfg.Targets.Services.Enabled {
-		err := list(ctx, opts.PageSize, func(lo metav1.ListOptions) (string, error) {
-			l, err := c.CoreV1().Services(metav1.NamespaceAll).List(ctx, lo)
-			if err != nil {
-				return "", err
-			}
-			for i := range l.Items {
-				if _, ok := cfg.Match("Service", l.Items[i].Namespace, l.Items[i].Name); ok {
-					svcs = append(svcs, &l.Items[i])
+		err := clusterfacts.List(ctx, opts.PageSize, func(ctx context.Context, lo metav1.ListOptions) (runtime.Object, error) {
+			return c.CoreV1().Services(metav1.NamespaceAll).List(ctx, lo)
+		}, func(obj runtime.Object) error {
+			if svc, ok := obj.(*corev1.Service); ok {
+				if _, ok := cfg.Match("Service", svc.Namespace, svc.Name); ok {
+					svcs = append(svcs, svc)
 				}
 			}
-			return l.Continue, nil
+			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("listing Services: %w", err)
@@ -148,21 +139,6 @@ func Run(ctx context.Context, c kubernetes.Interface, opts Options) (*Result, er
 	return res, nil
 }
 
-// list pages through a list call.
-func list(ctx context.Context, limit int64, call func(metav1.ListOptions) (string, error)) error {
-	lo := metav1.ListOptions{Limit: limit}
-	for {
-		next, err := call(lo)
-		if err != nil {
-			return err
-		}
-		if next == "" || ctx.Err() != nil {
-			return ctx.Err()
-		}
-		lo.Continue = next
-	}
-}
-
 // targetNamespaces are the namespaces holding targeted ConfigMaps.
 func targetNamespaces(cfg *rules.Config) []string {
 	t := cfg.Targets
@@ -178,61 +154,35 @@ func targetNamespaces(cfg *rules.Config) []string {
 	return out
 }
 
-// clusterContext overlays what the API server says on the configuration's
-// cluster section: the version (discovery), the nodes, and the Service
-// CIDRs (the `kubernetes` ServiceCIDR). A fact the API does not give (RBAC,
-// an older API server) stays the file's, with a note.
-func clusterContext(ctx context.Context, c kubernetes.Interface, cfg *rules.Config, res *Result) (*rules.ClusterContext, error) {
-	cl := cfg.Cluster
-	cl.ConfigMaps = map[string]*corev1.ConfigMap{}
-	for k, v := range cfg.Cluster.ConfigMaps {
-		cl.ConfigMaps[k] = v
-	}
-	v, err := c.Discovery().ServerVersion()
-	if err != nil {
+// clusterFacts reads what the API server says of the cluster: the version
+// (discovery), the nodes, and the Service CIDRs (the `kubernetes`
+// ServiceCIDR). A fact the API does not give (RBAC, an older API server)
+// stays the file's, with a note.
+func clusterFacts(ctx context.Context, c kubernetes.Interface, pageSize int64, res *Result) (*clusterfacts.Facts, error) {
+	f := &clusterfacts.Facts{}
+	var err error
+	if f.KubernetesVersion, err = clusterfacts.Version(c); err != nil {
 		// the first call: a wrong kubeconfig fails here
 		return nil, fmt.Errorf("asking the API server for its version: %w", err)
 	}
-	cl.KubernetesVersion = v.GitVersion
-
-	var nodes []rules.Node
-	err = list(ctx, 500, func(lo metav1.ListOptions) (string, error) {
-		l, err := c.CoreV1().Nodes().List(ctx, lo)
-		if err != nil {
-			return "", err
-		}
-		for _, n := range l.Items {
-			node := rules.Node{Name: n.Name, Labels: n.Labels, PodCIDRs: n.Spec.PodCIDRs}
-			if len(node.PodCIDRs) == 0 && n.Spec.PodCIDR != "" {
-				node.PodCIDRs = []string{n.Spec.PodCIDR}
-			}
-			if q, ok := n.Status.Capacity[corev1.ResourceCPU]; ok {
-				node.CPUs = int(q.Value())
-			}
-			nodes = append(nodes, node)
-		}
-		return l.Continue, nil
-	})
+	f.Nodes, err = clusterfacts.Nodes(ctx, c, pageSize)
 	switch {
 	case err == nil:
-		cl.Nodes = nodes
+		f.NodesKnown = true
 	case apierrors.IsForbidden(err):
 		res.Notes = append(res.Notes, "nodes: list forbidden; using the configuration file's cluster.nodes")
 	default:
 		return nil, fmt.Errorf("listing nodes: %w", err)
 	}
-
-	sc, err := c.NetworkingV1().ServiceCIDRs().Get(ctx, "kubernetes", metav1.GetOptions{})
+	f.ServiceCIDRs, err = clusterfacts.ServiceCIDRs(ctx, c)
 	switch {
-	case err == nil && len(sc.Spec.CIDRs) > 0:
-		cl.ServiceCIDRs = append([]string(nil), sc.Spec.CIDRs...)
 	case err == nil:
 	case apierrors.IsNotFound(err) || apierrors.IsForbidden(err):
 		res.Notes = append(res.Notes, "servicecidrs/kubernetes: not readable ("+shortErr(err)+"); using the configuration file's cluster.serviceCIDRs")
 	default:
 		return nil, fmt.Errorf("reading the kubernetes ServiceCIDR: %w", err)
 	}
-	return &cl, nil
+	return f, nil
 }
 
 func shortErr(err error) string {

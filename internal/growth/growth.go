@@ -20,7 +20,7 @@ const attempts = 3
 // where an absolute time limit would fail spuriously: linear work gives a
 // ratio near 8, quadratic work near 64. The bound (maxRatio, e.g. 24) sits
 // between the two.
-func Linear(t *testing.T, n int, maxRatio float64, build func(n int) string, run func(text string)) {
+func Linear(t testing.TB, n int, maxRatio float64, build func(n int) string, run func(text string)) {
 	t.Helper()
 	if msg := measure(n, maxRatio, build, run, attempts); msg != "" {
 		t.Error(msg)
@@ -66,4 +66,33 @@ func timed(text string, run func(string)) time.Duration {
 	start := time.Now()
 	run(text)
 	return time.Since(start)
+}
+
+// HangBound is how long NoHang waits before it calls a run a hang. It is
+// minutes on purpose: the slowest hostile input needs about 2 s of CPU on
+// its own, and the test machine (2 cores shared with several compilers and
+// test binaries) can stretch that tenfold, while a true hang (an endless
+// loop, a deadlock) never returns, so only a generous bound catches every
+// hang without ever failing a healthy run on a busy machine. How fast
+// netguard is belongs to the benchmarks; how its cost grows, to Linear.
+const HangBound = 5 * time.Minute
+
+// NoHang runs f and fails the test when f has not returned within
+// HangBound (f keeps running in the background then: a hung goroutine
+// cannot be stopped). It also bounds fuzz inputs, for which go test has no
+// per-input limit of its own.
+func NoHang(t testing.TB, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	timer := time.NewTimer(HangBound)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		t.Fatalf("%s: no answer within %v: a hang", what, HangBound)
+	}
 }

@@ -182,7 +182,7 @@ func TestAPIServerUnreachableServesFromTheConfigFile(t *testing.T) {
 	if load.failures.Load()+load.refused.Load()+load.handshake.Load() != 0 {
 		t.Errorf("reviews failed with the API server down: %s", load)
 	}
-	c := r.srv.Snapshot().Cluster
+	c := r.srv.snapshot.Load().Cluster
 	if c.KubernetesVersion != "1.30" || !slices.Equal(c.ServiceCIDRs, []string{"192.168.0.0/16"}) {
 		t.Errorf("cluster context %+v, want the file's", c)
 	}
@@ -218,10 +218,10 @@ func TestAPIServerGoneKeepsTheLastSyncedState(t *testing.T) {
 	})
 	r.waitReady(t)
 	synced := func() bool {
-		c := r.srv.Snapshot().Cluster
+		c := r.srv.snapshot.Load().Cluster
 		return c.KubernetesVersion == "v1.33.2" && len(c.Nodes) == 1 && c.Nodes[0].Name == "node-from-api" && len(c.ServiceCIDRs) == 2
 	}
-	waitFor(t, "the API server's facts", synced, func() string { b, _ := json.Marshal(r.srv.Snapshot().Cluster); return string(b) })
+	waitFor(t, "the API server's facts", synced, func() string { b, _ := json.Marshal(r.srv.snapshot.Load().Cluster); return string(b) })
 
 	body := reviewBody(t, request(t, admissionv1.Create, flannelCM(map[string]string{"warn": "x"}), nil))
 	stop := make(chan struct{})
@@ -234,7 +234,7 @@ func TestAPIServerGoneKeepsTheLastSyncedState(t *testing.T) {
 		t.Errorf("reviews failed when the API server went away: %s", load)
 	}
 	if !synced() {
-		t.Errorf("the last synced state was lost: %+v", r.srv.Snapshot().Cluster)
+		t.Errorf("the last synced state was lost: %+v", r.srv.snapshot.Load().Cluster)
 	}
 	if code, b := get("http://" + r.health + "/readyz?verbose"); code != 200 {
 		t.Errorf("readiness after the API server left: %d %s", code, b)

@@ -68,10 +68,10 @@ func TestContextSourceRefusedAtStartHealsWhenRBACIsFixed(t *testing.T) {
 	r := startAgainstFakeAPI(t, api, logs, time.Minute)
 	r.waitReady(t)
 	waitLong(t, "the version and ServiceCIDRs from the API", func() bool {
-		c := r.srv.Snapshot().Cluster
+		c := r.srv.snapshot.Load().Cluster
 		return c.KubernetesVersion == "v1.33.2" && len(c.ServiceCIDRs) == 2
 	}, r.contextJSON)
-	if n := r.srv.Snapshot().Cluster.Nodes; len(n) != 0 {
+	if n := r.srv.snapshot.Load().Cluster.Nodes; len(n) != 0 {
 		t.Errorf("nodes known although forbidden: %+v", n)
 	}
 	if ws := r.warnings(t); !hasWarning(ws, "the cluster's nodes are unavailable") {
@@ -91,10 +91,10 @@ func TestContextSourceRefusedAtStartHealsWhenRBACIsFixed(t *testing.T) {
 
 	api.forbid(false, "nodes")
 	waitLong(t, "the node from the API after RBAC is fixed", func() bool {
-		n := r.srv.Snapshot().Cluster.Nodes
+		n := r.srv.snapshot.Load().Cluster.Nodes
 		return len(n) == 1 && n[0].Name == "node-from-api"
 	}, r.contextJSON)
-	if ws := r.warnings(t); len(r.srv.Snapshot().Warnings) != 0 || hasWarning(ws, "unavailable") {
+	if ws := r.warnings(t); len(r.srv.snapshot.Load().Warnings) != 0 || hasWarning(ws, "unavailable") {
 		t.Errorf("warnings after healing: %q", ws)
 	}
 	if code, b := get("http://" + r.health + "/contextz"); code != 200 {
@@ -123,15 +123,15 @@ func TestContextGoesStaleWithoutWrongDenies(t *testing.T) {
 	r := startAgainstFakeAPI(t, api, logs, 3*time.Second)
 	r.waitReady(t)
 	waitLong(t, "the API server's facts", func() bool {
-		c := r.srv.Snapshot().Cluster
+		c := r.srv.snapshot.Load().Cluster
 		return len(c.Nodes) == 1 && len(c.ServiceCIDRs) == 2
 	}, r.contextJSON)
 	api.stop()
 	waitLong(t, "the stale sources dropped", func() bool {
-		c := r.srv.Snapshot().Cluster
+		c := r.srv.snapshot.Load().Cluster
 		return len(c.Nodes) == 0 && slices.Equal(c.ServiceCIDRs, []string{"192.168.0.0/16"})
-	}, func() string { b, _ := json.Marshal(r.srv.Snapshot()); return string(b) + r.contextJSON() })
-	if v := r.srv.Snapshot().Cluster.KubernetesVersion; v != "v1.33.2" {
+	}, func() string { b, _ := json.Marshal(r.srv.snapshot.Load()); return string(b) + r.contextJSON() })
+	if v := r.srv.snapshot.Load().Cluster.KubernetesVersion; v != "v1.33.2" {
 		t.Errorf("version %q: the last discovered one should outlive the outage", v)
 	}
 	ws := r.warnings(t)

@@ -103,13 +103,13 @@ func TestConfigReloadWithBadFileUnderLoad(t *testing.T) {
 	load, wg := runLoad(r, ValidatePath, body, 4, 400, stop)
 
 	writeAtomic(t, file, []byte("rules:\n  WT003: warn\n"))
-	waitFor(t, "good reload", func() bool { return r.srv.Config().Rules["WT003"] == "warn" })
+	waitFor(t, "good reload", func() bool { return r.srv.config.Load().Rules["WT003"] == "warn" })
 	for _, bad := range []string{"rules: [\n  WT003: deny\n", "rules:\n  WT999: deny\n", "targets:\n  flannel: {namespace: [x]}\n"} {
 		writeAtomic(t, file, []byte(bad))
 		waitFor(t, "failed reload metric", func() bool {
 			return metricValue(scrape(t, r.metrics), "netguard_config_last_reload_successful") == "0"
 		})
-		if got := r.srv.Config().Rules["WT003"]; got != "warn" {
+		if got := r.srv.config.Load().Rules["WT003"]; got != "warn" {
 			t.Fatalf("bad file %q replaced the configuration: WT003=%q", bad, got)
 		}
 		writeAtomic(t, file, []byte("rules:\n  WT003: warn\n# ok\n"))

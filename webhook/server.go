@@ -292,15 +292,6 @@ func (s *Server) refresh() {
 	s.snapshot.Store(snap)
 }
 
-// Config returns the configuration in use.
-func (s *Server) Config() *rules.Config { return s.config.Load() }
-
-// Snapshot returns what requests are judged with right now.
-func (s *Server) Snapshot() Snapshot { return *s.snapshot.Load() }
-
-// Admission returns the admission adapter (for in-process use and tests).
-func (s *Server) Admission() *Admission { return s.admission }
-
 // Start runs every part of the server until ctx is cancelled, then shuts
 // down gracefully: the webhook server stops accepting connections and
 // finishes the reviews in flight before Start returns.
@@ -470,9 +461,9 @@ func (s *Server) newMetricsServer() (metricsserver.Server, error) {
 	}, s.opts.RestConfig, httpClient)
 }
 
-// Addresses returns the bound health-probe and metrics addresses once the
+// addresses returns the bound health-probe and metrics addresses once the
 // servers listen (empty when disabled).
-func (s *Server) Addresses(ctx context.Context) (health, metrics string) {
+func (s *Server) addresses(ctx context.Context) (health, metrics string) {
 	select {
 	case <-s.ready:
 	case <-ctx.Done():

@@ -152,7 +152,7 @@ func startServer(t *testing.T, opts ...srvOpt) *running {
 	go func() { r.done <- srv.Start(ctx) }()
 	actx, acancel := context.WithTimeout(ctx, 10*time.Second)
 	defer acancel()
-	r.health, r.metrics = srv.Addresses(actx)
+	r.health, r.metrics = srv.addresses(actx)
 	r.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		TLSClientConfig:   &tls.Config{RootCAs: ca.pool, MinVersion: tls.VersionTLS12},
 		DisableKeepAlives: true,
@@ -542,7 +542,7 @@ func TestConfigReloadKeepsLastGoodConfig(t *testing.T) {
 	if _, ar, _ := r.post(t, ValidatePath, body); !ar.Response.Allowed || ar.Response.AuditAnnotations["rules"] != "WT090" {
 		t.Errorf("bad file changed the configuration: %+v", ar.Response)
 	}
-	if got := r.srv.Config().Rules["WT003"]; got != rules.Off {
+	if got := r.srv.config.Load().Rules["WT003"]; got != rules.Off {
 		t.Errorf("config WT003 = %q", got)
 	}
 }

@@ -172,7 +172,7 @@ type Options struct {
 	Until time.Time
 }
 
-// Stats count what Read saw.
+// Stats count what ReadEach saw.
 type Stats struct {
 	Lines, Events, Kept int
 	// Malformed are lines that are not JSON audit events (skipped).
@@ -181,16 +181,9 @@ type Stats struct {
 	FirstMalformed string
 }
 
-// Read parses an audit log (plain or gzip) and returns the kept records in
-// log order.
-func Read(r io.Reader, name string, opts Options) ([]Record, Stats, error) {
-	var st Stats
-	var out []Record
-	err := ReadEach(r, name, opts, &st, func(rec Record) { out = append(out, rec) })
-	return out, st, err
-}
-
-// ReadEach is Read with a callback per kept record; st accumulates counts.
+// ReadEach parses an audit log (plain or gzip) and calls fn for each kept
+// record in log order; st accumulates counts over several inputs (the
+// rotated files of one run).
 func ReadEach(r io.Reader, name string, opts Options, st *Stats, fn func(Record)) error {
 	if opts.Config == nil {
 		opts.Config = rules.DefaultConfig()

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -101,7 +102,7 @@ func craftedLog(t *testing.T) string {
 }
 
 func TestReadSummarizesNetguardDecisions(t *testing.T) {
-	recs, st, err := Read(strings.NewReader(craftedLog(t)), "audit.log", Options{})
+	recs, st, err := readAll(t, strings.NewReader(craftedLog(t)), "audit.log", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestReadSummarizesNetguardDecisions(t *testing.T) {
 // The log holds the objects (and a policy message, and the mutation
 // patch) with credentials; no output may contain any of it.
 func TestOutputNeverContainsObjectContents(t *testing.T) {
-	recs, _, err := Read(strings.NewReader(craftedLog(t)), "audit.log", Options{})
+	recs, _, err := readAll(t, strings.NewReader(craftedLog(t)), "audit.log", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestOutputNeverContainsObjectContents(t *testing.T) {
 }
 
 func TestTableIsAlignedAndSummarized(t *testing.T) {
-	recs, _, err := Read(strings.NewReader(craftedLog(t)), "audit.log", Options{})
+	recs, _, err := readAll(t, strings.NewReader(craftedLog(t)), "audit.log", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func TestTableIsAlignedAndSummarized(t *testing.T) {
 }
 
 func TestJSONRoundTrips(t *testing.T) {
-	recs, _, err := Read(strings.NewReader(craftedLog(t)), "audit.log", Options{})
+	recs, _, err := readAll(t, strings.NewReader(craftedLog(t)), "audit.log", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +258,7 @@ func TestGzipAndEventListAndMalformedLines(t *testing.T) {
 	zw.Write([]byte(plain))
 	zw.Close()
 	for name, in := range map[string][]byte{"plain": []byte(plain), "gzip": gz.Bytes()} {
-		recs, st, err := Read(bytes.NewReader(in), name, Options{})
+		recs, st, err := readAll(t, bytes.NewReader(in), name, Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -270,7 +271,7 @@ func TestGzipAndEventListAndMalformedLines(t *testing.T) {
 func TestSinceAndUntilAndTargets(t *testing.T) {
 	log := craftedLog(t)
 	since := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
-	recs, _, _ := Read(strings.NewReader(log), "x", Options{Since: since, Until: since.Add(time.Hour)})
+	recs, _, _ := readAll(t, strings.NewReader(log), "x", Options{Since: since, Until: since.Add(time.Hour)})
 	if len(recs) != 3 {
 		t.Errorf("since/until kept %d records, want the 3 of 13:00-14:00", len(recs))
 	}
@@ -280,7 +281,7 @@ func TestSinceAndUntilAndTargets(t *testing.T) {
 	cfg := rules.DefaultConfig()
 	cfg.Targets.Terway.Names = []string{"none"}
 	cfg.Targets.Terway.Overrides = nil
-	recs, _, _ = Read(strings.NewReader(log), "x", Options{Config: cfg})
+	recs, _, _ = readAll(t, strings.NewReader(log), "x", Options{Config: cfg})
 	for _, r := range recs {
 		if r.Name == "eni-config-fixed" {
 			t.Errorf("an untargeted, unannotated object was kept: %+v", r)
@@ -301,7 +302,7 @@ func BenchmarkRead(b *testing.B) {
 	log := strings.Repeat(line, 1000)
 	b.SetBytes(int64(len(log)))
 	for b.Loop() {
-		if _, _, err := Read(strings.NewReader(log), "x", Options{}); err != nil {
+		if _, _, err := readAll(t, strings.NewReader(log), "x", Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -326,4 +327,13 @@ func TestWaivedRulesAreShown(t *testing.T) {
 	if !strings.Contains(b.String(), "KP002^") || !strings.Contains(b.String(), "^ waived (netguard.io/ignore)") {
 		t.Errorf("table:\n%s", b.String())
 	}
+}
+
+// readAll collects what ReadEach keeps from one input, as audit-log does.
+func readAll(t *testing.T, r io.Reader, name string, opts Options) ([]Record, Stats, error) {
+	t.Helper()
+	var st Stats
+	var recs []Record
+	err := ReadEach(r, name, opts, &st, func(rec Record) { recs = append(recs, rec) })
+	return recs, st, err
 }

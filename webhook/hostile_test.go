@@ -371,9 +371,6 @@ func TestHostileInputCostGrowsLinearly(t *testing.T) {
 		name, ns, cm, key string
 		n                 int
 		value             func(n int) string
-		// knownDefect skips a family that is known to grow faster than
-		// linearly, naming where; remove it with the fix.
-		knownDefect string
 	}{
 		{name: "one-line keys in config.conf", ns: "kube-system", cm: "kube-proxy-worker", key: "config.conf", n: 4000,
 			value: func(n int) string { return kp + strings.Repeat("x: 1\n", n) }},
@@ -381,15 +378,10 @@ func TestHostileInputCostGrowsLinearly(t *testing.T) {
 			value: func(n int) string {
 				return "{" + strings.TrimSuffix(strings.Repeat(`"Network":"10.0.0.0/8",`, n), ",") + "}"
 			},
-			knownDefect: "quadratic: rules/flannel (*validator).foldDuplicates calls memo.lastFold, a scan of every member, " +
-				"once per duplicate (×71 for ×8 input: 0.29 s for 2,000 duplicate keys, 20.8 s for 16,000; measured 2026-12-07 with this test). " +
-				"rules/flannel belongs to the issue-14 decoder rewrite, which removes that lookup cache"},
+		},
 	}
 	for _, fam := range families {
 		t.Run(fam.name, func(t *testing.T) {
-			if fam.knownDefect != "" {
-				t.Skip("known defect, " + fam.knownDefect)
-			}
 			build := func(n int) string {
 				cm := &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 					ObjectMeta: metav1.ObjectMeta{Namespace: fam.ns, Name: fam.cm}, Data: map[string]string{fam.key: fam.value(n)}}

@@ -1,0 +1,224 @@
+package yaml11
+
+import (
+	"errors"
+	"math"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+)
+
+// encoder writes a decoded value as sigs.k8s.io/yaml's YAMLToJSON does:
+// convertToJSONableObject (keys to strings) then encoding/json.Marshal
+// (sorted keys, HTML-safe string escapes, ES6 float format).
+type encoder struct {
+	buf []byte
+	// ambiguous is set when two distinct keys of one mapping become the same
+	// string (`1` and "1"): sigs.k8s.io/yaml then keeps one of them in Go map
+	// iteration order, which is random; we keep the later one.
+	ambiguous bool
+}
+
+var errUnsupportedKey = errors.New("yaml: unsupported map key")
+
+// keyString is convertToJSONableObject's key conversion.
+func keyString(k value) (string, error) {
+	switch k.k {
+	case kString:
+		return k.s, nil
+	case kInt:
+		return strconv.FormatInt(int64(k.n), 10), nil
+	case kBool:
+		return strconv.FormatBool(k.n == 1), nil
+	case kFloat:
+		s := strconv.FormatFloat(k.float(), 'g', -1, 32)
+		switch s {
+		case "+Inf":
+			s = ".inf"
+		case "-Inf":
+			s = "-.inf"
+		case "NaN":
+			s = ".nan"
+		}
+		return s, nil
+	}
+	// nil and uint64 keys: "unsupported map key of type: ...".
+	return "", errUnsupportedKey
+}
+
+// check runs only the key conversion over v (a value whose JSON is dropped
+// but whose conversion still runs).
+func check(v value) error {
+	switch v.k {
+	case kMap:
+		for i, k := range v.m.keys {
+			if _, err := keyString(k); err != nil {
+				return err
+			}
+			if err := check(v.m.vals[i]); err != nil {
+				return err
+			}
+		}
+	case kSeq:
+		for _, e := range v.a {
+			if err := check(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type entry struct {
+	key string
+	i   int
+}
+
+func (e *encoder) value(v value) error {
+	switch v.k {
+	case kNull:
+		e.buf = append(e.buf, "null"...)
+	case kBool:
+		e.buf = strconv.AppendBool(e.buf, v.n == 1)
+	case kInt:
+		e.buf = strconv.AppendInt(e.buf, int64(v.n), 10)
+	case kUint:
+		e.buf = strconv.AppendUint(e.buf, v.n, 10)
+	case kFloat:
+		return e.float(v.float())
+	case kString:
+		e.buf = appendString(e.buf, v.s)
+	case kSeq:
+		e.buf = append(e.buf, '[')
+		for i, x := range v.a {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			if err := e.value(x); err != nil {
+				return err
+			}
+		}
+		e.buf = append(e.buf, ']')
+	case kMap:
+		return e.mapping(v.m)
+	}
+	return nil
+}
+
+func (e *encoder) mapping(m *mapping) error {
+	ents := make([]entry, len(m.keys))
+	sorted := true
+	for i, k := range m.keys {
+		s, err := keyString(k)
+		if err != nil {
+			return err
+		}
+		ents[i] = entry{s, i}
+		if i > 0 && s <= ents[i-1].key {
+			sorted = false
+		}
+	}
+	if !sorted {
+		sort.SliceStable(ents, func(a, b int) bool { return ents[a].key < ents[b].key })
+	}
+	e.buf = append(e.buf, '{')
+	first := true
+	for j, en := range ents {
+		if j+1 < len(ents) && ents[j+1].key == en.key {
+			e.ambiguous = true
+			if err := check(m.vals[en.i]); err != nil {
+				return err
+			}
+			continue
+		}
+		if !first {
+			e.buf = append(e.buf, ',')
+		}
+		first = false
+		e.buf = appendString(e.buf, en.key)
+		e.buf = append(e.buf, ':')
+		if err := e.value(m.vals[en.i]); err != nil {
+			return err
+		}
+	}
+	e.buf = append(e.buf, '}')
+	return nil
+}
+
+// float formats f as encoding/json does for a float64: shortest
+// representation, exponent form below 1e-6 and from 1e21, "e-07" as "e-7".
+func (e *encoder) float(f float64) error {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return errors.New("json: unsupported value: " + strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	format := byte('f')
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	b := strconv.AppendFloat(e.buf, f, format, -1, 64)
+	if format == 'e' {
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	e.buf = b
+	return nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString quotes s as encoding/json does with HTML escaping on:
+// <, > and & as \u003c..., U+2028/U+2029 escaped, invalid UTF-8 as \ufffd.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

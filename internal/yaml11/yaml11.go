@@ -1,0 +1,126 @@
+// Package yaml11 parses a YAML document once and yields both what
+// sigs.k8s.io/yaml.YAMLToJSON returns for it (go-yaml v2 semantics: YAML 1.1
+// `yes`/`on`/`y` booleans, `010` octals, `~` nulls, `.inf`, last duplicate
+// key wins, anchors and aliases, `<<` merge keys, non-string keys turned into
+// strings, 64-bit integers kept, timestamps kept as text) and the
+// go.yaml.in/yaml/v3 node tree with the line and column of every key and
+// value, for findings.
+//
+// Why this design (measured, see docs/benchmarks.md): linting and the
+// kube-proxy decoder used to parse every document twice, once with yaml.v3
+// for positions and once with sigs.k8s.io/yaml (go-yaml v2 → reflection →
+// map[interface{}]interface{} → encoding/json) for the values. go-yaml v2
+// and v3 share their scanner and parser (both are ports of libyaml; v3 adds
+// comment handling), so one v3 parse gives the same event structure v2
+// sees; what differs is the resolution of scalars and the decoding rules.
+// This package therefore walks the v3 nodes exactly as v2's decoder walks
+// its nodes when unmarshalling into interface{} (same calls in the same
+// order: v2's alias-expansion limits, merge order and failures are
+// reproduced), resolves scalars with v2's rules (resolve.go), converts keys
+// as sigs.k8s.io/yaml's convertToJSONableObject does and writes the JSON
+// as encoding/json would (json.go), without reflection. The go-yaml v2
+// parser itself is internal to its module and cannot be reused for
+// positions, and vendoring a fork of it is not allowed here.
+//
+// Equivalence is checked by FuzzYAMLToJSON (byte-for-byte JSON and the
+// same error/no-error decision as sigs.k8s.io/yaml v1.6.0 on
+// go.yaml.in/yaml/v2 v2.4.4), seeded with the project's parity corpora.
+// The one case that cannot be equal is sigs.k8s.io/yaml's own randomness:
+// distinct keys that become the same string (`1` and "1") are written in
+// Go map iteration order; Parse keeps the later one.
+//
+// An error's text is the one sigs.k8s.io/yaml gives (the input is parsed a
+// second time on that path only), as callers show it to users.
+package yaml11
+
+import (
+	"errors"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
+)
+
+// Result is one parsed document.
+type Result struct {
+	// Root is the content node of the first document (a mapping, sequence,
+	// scalar or alias), with yaml.v3 positions; nil when the text holds no
+	// document.
+	Root *yaml.Node
+	// JSON is exactly sigs.k8s.io/yaml.YAMLToJSON's output.
+	JSON []byte
+	// Duplicates are the keys set twice in one mapping (including through
+	// merges), in the order go-yaml v2's strict mode reports them.
+	Duplicates []Duplicate
+	// ambiguous: distinct keys of one mapping collide as strings.
+	ambiguous bool
+}
+
+// Duplicate is one `line N: key %#v already set in map` of go-yaml v2's
+// strict decoding (sigs.k8s.io/yaml.YAMLToJSONStrict).
+type Duplicate struct {
+	Key       string // the key as %#v prints it ("a", 1, true)
+	String    bool   // the key is a string
+	StringKey string // the key when String
+	Line      int    // 1-based line of the repeated key's value, as v2 reports
+}
+
+// Parse parses the first YAML document of data.
+func Parse(data []byte) (*Result, error) {
+	r, err := parse(data)
+	if err == nil {
+		return r, nil
+	}
+	// Error path: give sigs.k8s.io/yaml's own message (callers quote it).
+	_, refErr := sigsyaml.YAMLToJSON(data)
+	if refErr == nil {
+		// A difference FuzzYAMLToJSON has not found: report it rather than
+		// hide it behind the reference's value.
+		return nil, fmt.Errorf("yaml11: internal difference from sigs.k8s.io/yaml: %v", err)
+	}
+	return nil, refErr
+}
+
+// parse is the one-pass implementation (FuzzYAMLToJSON tests it).
+func parse(data []byte) (r *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if e, ok := p.(error); ok && errors.As(e, new(*decodeError)) {
+				r, err = nil, e
+				return
+			}
+			r, err = nil, fmt.Errorf("yaml: %v", p)
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	r = &Result{}
+	d := &decoder{src: newSource(data)}
+	var v value
+	if doc.Kind != 0 {
+		if doc.Kind == yaml.DocumentNode {
+			if len(doc.Content) == 1 {
+				r.Root = doc.Content[0]
+			}
+		} else {
+			r.Root = &doc
+		}
+		d.count() // v2's unmarshal of the document node
+		if r.Root != nil {
+			v = d.unmarshal(r.Root)
+		}
+	}
+	r.Duplicates = d.dups
+	e := encoder{buf: make([]byte, 0, len(data)+len(data)/4+16)}
+	if err := e.value(v); err != nil {
+		return nil, err
+	}
+	r.JSON, r.ambiguous = e.buf, e.ambiguous
+	return r, nil
+}
+
+// IsJSONObject reports whether the JSON is an object.
+func (r *Result) IsJSONObject() bool { return len(r.JSON) > 0 && r.JSON[0] == '{' }
+

@@ -29,10 +29,10 @@ type value struct {
 	a []value
 }
 
-func stringValue(s string) value  { return value{k: kString, s: s} }
-func intValue(i int64) value      { return value{k: kInt, n: uint64(i)} }
-func floatValue(f float64) value  { return value{k: kFloat, n: math.Float64bits(f)} }
-func (v value) float() float64    { return math.Float64frombits(v.n) }
+func stringValue(s string) value   { return value{k: kString, s: s} }
+func intValue(i int64) value       { return value{k: kInt, n: uint64(i)} }
+func floatValue(f float64) value   { return value{k: kFloat, n: math.Float64bits(f)} }
+func (v value) float() float64     { return math.Float64frombits(v.n) }
 func (v value) isCollection() bool { return v.k == kMap || v.k == kSeq }
 
 // sameKey reports whether a and b are the same key of a Go

@@ -123,4 +123,3 @@ func parse(data []byte) (r *Result, err error) {
 
 // IsJSONObject reports whether the JSON is an object.
 func (r *Result) IsJSONObject() bool { return len(r.JSON) > 0 && r.JSON[0] == '{' }
-

@@ -36,6 +36,9 @@ package yaml11
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
@@ -52,6 +55,9 @@ type Result struct {
 	// Duplicates are the keys set twice in one mapping (including through
 	// merges), in the order go-yaml v2's strict mode reports them.
 	Duplicates []Duplicate
+	// NodeErr is set when yaml.v3 could not parse what sigs.k8s.io/yaml
+	// accepts (see Parse): JSON and Duplicates are right, Root is nil.
+	NodeErr error
 	// ambiguous: distinct keys of one mapping collide as strings.
 	ambiguous bool
 }
@@ -72,13 +78,48 @@ func Parse(data []byte) (*Result, error) {
 		return r, nil
 	}
 	// Error path: give sigs.k8s.io/yaml's own message (callers quote it).
-	_, refErr := sigsyaml.YAMLToJSON(data)
-	if refErr == nil {
-		// A difference FuzzYAMLToJSON has not found: report it rather than
-		// hide it behind the reference's value.
-		return nil, fmt.Errorf("yaml11: internal difference from sigs.k8s.io/yaml: %v", err)
+	js, refErr := sigsyaml.YAMLToJSON(data)
+	if refErr != nil {
+		return nil, refErr
 	}
-	return nil, refErr
+	var ne *nodeError
+	if errors.As(err, &ne) {
+		// yaml.v3 looks one token further past the first document than
+		// v2 does ("\"\",\"": v2 stops after the scalar, v3 then fails on
+		// the unterminated quote), so text v2 never reads can make v3 fail.
+		// The value is then sigs.k8s.io/yaml's own, without positions.
+		return &Result{JSON: js, Duplicates: strictDuplicates(data), NodeErr: ne.err}, nil
+	}
+	// sigs.k8s.io/yaml accepts what the one pass refused (a difference
+	// FuzzYAMLToJSON has not found): report it rather than hide it.
+	return nil, err
+}
+
+// nodeError is yaml.v3 failing to parse.
+type nodeError struct{ err error }
+
+func (e *nodeError) Error() string { return e.err.Error() }
+func (e *nodeError) Unwrap() error { return e.err }
+
+var dupKeyRE = regexp.MustCompile(`line (\d+): key (.*) already set in map`)
+
+// strictDuplicates reads the duplicate keys from YAMLToJSONStrict's error
+// (only on the fallback path above).
+func strictDuplicates(data []byte) []Duplicate {
+	_, err := sigsyaml.YAMLToJSONStrict(data)
+	if err == nil {
+		return nil
+	}
+	var out []Duplicate
+	for _, m := range dupKeyRE.FindAllStringSubmatch(err.Error(), -1) {
+		line, _ := strconv.Atoi(m[1])
+		d := Duplicate{Key: m[2], Line: line}
+		if s, uerr := strconv.Unquote(m[2]); uerr == nil && strings.HasPrefix(m[2], `"`) {
+			d.String, d.StringKey = true, s
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // parse is the one-pass implementation (FuzzYAMLToJSON tests it).
@@ -94,7 +135,7 @@ func parse(data []byte) (r *Result, err error) {
 	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return nil, &nodeError{err}
 	}
 	r = &Result{}
 	d := &decoder{src: newSource(data)}

@@ -7,7 +7,8 @@
 //
 // Values are decoded exactly as kubectl decodes them before sending them to
 // the API server (sigs.k8s.io/yaml, i.e. YAML 1.1 scalars, last duplicate key
-// wins); positions come from go.yaml.in/yaml/v3 nodes of the same text.
+// wins); positions come from go.yaml.in/yaml/v3 nodes of the same parse
+// (internal/yaml11 yields both).
 package manifest
 
 import (
@@ -18,10 +19,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netguard/netguard/internal/yaml11"
 	"github.com/netguard/netguard/rules"
 
 	"go.yaml.in/yaml/v3"
-	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // File is one parsed manifest file.
@@ -158,20 +159,19 @@ func (f *File) parseDocument(index int, ch chunk) error {
 	if len(bytes.TrimSpace(ch.text)) == 0 {
 		return nil
 	}
-	js, err := sigsyaml.YAMLToJSON(ch.text)
+	// One parse: kubectl's JSON (sigs.k8s.io/yaml) and the nodes.
+	parsed, err := yaml11.Parse(ch.text)
 	if err != nil {
 		return f.syntaxError(err, ch)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(ch.text, &doc); err != nil {
-		return f.syntaxError(err, ch)
+	if parsed.NodeErr != nil {
+		return f.syntaxError(parsed.NodeErr, ch) // no positions: refused, as before
 	}
-	shiftLines(&doc, ch.startLine-1)
-	js = bytes.TrimSpace(js)
-	if len(js) == 0 || string(js) == "null" || len(doc.Content) == 0 {
+	js, root := parsed.JSON, parsed.Root
+	if root == nil || string(js) == "null" {
 		return nil // comments only
 	}
-	root := doc.Content[0]
+	shiftLines(root, ch.startLine-1)
 	if root.Kind != yaml.MappingNode || js[0] != '{' {
 		f.Skipped = append(f.Skipped, Skip{Line: root.Line, Reason: "document is not a Kubernetes object (not a mapping)"})
 		return nil

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/netguard/netguard/internal/yaml11"
 	"github.com/netguard/netguard/rules"
 	kjson "sigs.k8s.io/json"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"k8s.io/kube-proxy/config/v1alpha1"
 )
@@ -69,14 +69,13 @@ type decoded struct {
 
 var (
 	yamlLineRE    = regexp.MustCompile(`^yaml: line (\d+):`)
-	dupKeyRE      = regexp.MustCompile(`line (\d+): key "((?:[^"\\]|\\.)*)" already set in map`)
 	durationValRE = regexp.MustCompile(`in duration "((?:[^"\\]|\\.)*)"`)
 )
 
 // decode runs kube-proxy's decoding (apimachinery's strict YAML serializer
 // with the lenient fallback) against the fields of target version v.
 func decode(text string, v *versionTable) *decoded {
-	d := &decoded{text: text, pos: newYAMLPos(text)}
+	d := &decoded{text: text}
 	data := []byte(text)
 
 	// 0. Text that starts with '{' is recognised as JSON by apimachinery's
@@ -85,6 +84,7 @@ func decode(text string, v *versionTable) *decoded {
 	if t := bytes.TrimLeftFunc(data, unicode.IsSpace); len(t) > 0 && t[0] == '{' {
 		var probe any
 		if err := json.Unmarshal(data, &probe); err != nil {
+			d.pos = newYAMLPos(text)
 			d.fatal = &decodeError{Kind: fatalJSON, Msg: "couldn't get version/kind; json parse error: " + err.Error()}
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
@@ -96,15 +96,21 @@ func decode(text string, v *versionTable) *decoded {
 		}
 	}
 
-	// 1. YAML → JSON (go-yaml v2 semantics, first document only).
-	js, err := sigsyaml.YAMLToJSON(data)
+	// 1. YAML → JSON (go-yaml v2 semantics, first document only) and the
+	// node tree for positions, from one parse (internal/yaml11 is
+	// sigs.k8s.io/yaml.YAMLToJSON's output, byte for byte).
+	parsed, err := yaml11.Parse(data)
 	if err != nil {
+		// Positions of what yaml.v3 can still read (the error path only).
+		d.pos = newYAMLPos(text)
 		d.fatal = &decodeError{Kind: fatalYAML, Msg: err.Error()}
 		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 			d.fatal.Line, _ = strconv.Atoi(m[1])
 		}
 		return d
 	}
+	d.pos = &yamlPos{root: parsed.Root}
+	js := parsed.JSON
 
 	// 2. apiVersion / kind (encoding/json, as the serializer's meta factory).
 	var meta struct {
@@ -147,18 +153,12 @@ func decode(text string, v *versionTable) *decoded {
 	d.generic = generic
 	d.cfg = cfg
 
-	// 5. Duplicate keys: YAMLToJSONStrict, strict-only.
-	if !d.pos.mayHaveDuplicates() {
-		return d
-	}
-	if _, err := sigsyaml.YAMLToJSONStrict(data); err != nil {
-		for _, m := range dupKeyRE.FindAllStringSubmatch(err.Error(), -1) {
-			line, _ := strconv.Atoi(m[1])
-			key, uerr := strconv.Unquote(`"` + m[2] + `"`)
-			if uerr != nil {
-				key = m[2]
-			}
-			d.duplicates = append(d.duplicates, duplicateKey{Key: key, Line: line})
+	// 5. Duplicate keys (strict-only): what YAMLToJSONStrict would report,
+	// `line N: key "k" already set in map` for string keys, from the same
+	// parse.
+	for _, dup := range parsed.Duplicates {
+		if dup.String {
+			d.duplicates = append(d.duplicates, duplicateKey{Key: dup.StringKey, Line: dup.Line})
 		}
 	}
 	return d

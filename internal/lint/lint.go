@@ -182,8 +182,8 @@ func Run(paths []string, opts Options) *Result {
 		return res
 	}
 	var files []*parsed
-	for i, name := range names {
-		f, err := manifest.ReadFile(name, opts.Stdin)
+	for i, read := range manifest.ReadFiles(names, opts.Stdin) {
+		f, err := read.File, read.Err
 		if err != nil {
 			res.Errors = append(res.Errors, err)
 			continue

@@ -2,7 +2,7 @@
 GO      ?= go
 BIN     ?= bin/netguard
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-BENCH_CMD = $(GO) test -run '^$$' -bench . -benchmem ./rules/...
+BENCH_CMD = $(GO) test -run '^$$' -bench . -benchmem ./rules/... ./internal/yaml11/ ./internal/manifest/
 
 .PHONY: all build test vet fmt-check unit parity lint-examples docs bench generate clean docker-build chart-lint chart-test
 

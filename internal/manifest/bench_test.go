@@ -39,7 +39,6 @@ func BenchmarkParseStream(b *testing.B) {
 	if err != nil || len(f.Objects) < 100 {
 		b.Fatalf("bench stream: %v, %d objects", err, len(f.Objects))
 	}
-	b.ReportMetric(float64(len(f.Objects)), "objects/op")
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -47,4 +46,5 @@ func BenchmarkParseStream(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(len(f.Objects)), "objects/op")
 }

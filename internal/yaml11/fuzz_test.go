@@ -139,6 +139,8 @@ var hostile = []string{
 	"a: b: c\n", "a:\tb\n", "key:value\n", "- a\nb: c\n", "{a: 1,}", "[1,]", "a: [1, 2\n",
 	"a: 1\n---\nb: [\n", "---\n---\na: 1\n", "\xef\xbb\xbfa: 1\n", "a: |\n  x\n  y\nb: >-\n  z\n",
 	"a:\r\n  b: 1\r\n", "a: \"x\u2028y\"\n", "a:\u0085  b\n",
+	// The non-specific tag `!`, which yaml.v3 drops: found from the text.
+	"[! a, !b c, ! 1]", "{! a: ! 1, ! 2: x}", "a: !\n  12\n", "- ! 1\n- !  2\n", "\xef\xbb\xbf! 1", "a: x\u0085b: ! 1\n", "a: x\u2028b: ! 1\n", "a: é\nb: ! 1\n", "é: ! 1\n", "a: \"é\" \nb: [é, ! 1]\n", "a: &x ! 1\nb: *x\n", "a: ! &x 1\nb: *x\n", "a: !\n  &x 1\n", "a: ! # c\n  1\n", "a: !<!> 1\n", "a: !<tag:yaml.org,2002:str> 1\n", "a: !<tag:yaml.org,2002:int> '1'\n", "%TAG !e! tag:yaml.org,2002:\n---\na: !e!int '1'\n", "%TAG ! tag:yaml.org,2002:\n---\na: !int '1'\nb: ! 1\n", "a: !!merge <<\n", "<<: !!merge {a: 1}\n", "? ! <<\n: {a: 1}\n", "a:\r! 1\n", "a: 1\r\nb: ! 2\r\n", "\t! 1", "a: [ ! , 1]", "a: !!str\nb: !!int\n", "a: !!null\n", "a: !!bool\n", "a: !!float\n", "a: !!binary\n", "a: !!timestamp\n", "a: !!seq [1]\nb: !!map {a: 1}\nc: !!str [1]\n", "a: !!set {a, b}\n", "a: !!omap [a: 1]\n",
 }
 
 func TestSeedsAgreeWithSigsYAML(t *testing.T) {

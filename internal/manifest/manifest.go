@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netguard/netguard/internal/yaml11"
 	"github.com/netguard/netguard/rules"
 
 	"go.yaml.in/yaml/v3"
@@ -98,8 +97,10 @@ func Parse(name string, data []byte) (*File, error) {
 	f.Text = data
 	f.crlf = bytes.Contains(data, []byte("\r\n"))
 	f.lines = rules.NewYAMLLineIndex(string(data))
-	for i, ch := range splitDocuments(data) {
-		if err := f.parseDocument(i, ch); err != nil {
+	chunks := splitDocuments(data)
+	parsed := parseChunks(chunks)
+	for i, ch := range chunks {
+		if err := f.parseDocument(i, ch, parsed[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -155,12 +156,11 @@ func (f *File) syntaxError(err error, ch chunk) *SyntaxError {
 	return &SyntaxError{File: f.Name, Line: ch.startLine + line - 1, Msg: "YAML syntax error: " + msg}
 }
 
-func (f *File) parseDocument(index int, ch chunk) error {
-	if len(bytes.TrimSpace(ch.text)) == 0 {
+func (f *File) parseDocument(index int, ch chunk, pc parsedChunk) error {
+	if pc.skip {
 		return nil
 	}
-	// One parse: kubectl's JSON (sigs.k8s.io/yaml) and the nodes.
-	parsed, err := yaml11.Parse(ch.text)
+	parsed, err := pc.res, pc.err
 	if err != nil {
 		return f.syntaxError(err, ch)
 	}

@@ -78,7 +78,7 @@ func Parse(data []byte) (*Result, error) {
 		return r, nil
 	}
 	// Error path: give sigs.k8s.io/yaml's own message (callers quote it).
-	js, refErr := sigsyaml.YAMLToJSON(data)
+	js, refErr := referenceJSON(data)
 	if refErr != nil {
 		return nil, refErr
 	}
@@ -105,12 +105,16 @@ var dupKeyRE = regexp.MustCompile(`line (\d+): key (.*) already set in map`)
 
 // strictDuplicates reads the duplicate keys from YAMLToJSONStrict's error
 // (only on the fallback path above).
-func strictDuplicates(data []byte) []Duplicate {
+func strictDuplicates(data []byte) (out []Duplicate) {
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
 	_, err := sigsyaml.YAMLToJSONStrict(data)
 	if err == nil {
 		return nil
 	}
-	var out []Duplicate
 	for _, m := range dupKeyRE.FindAllStringSubmatch(err.Error(), -1) {
 		line, _ := strconv.Atoi(m[1])
 		d := Duplicate{Key: m[2], Line: line}
@@ -134,7 +138,7 @@ func parse(data []byte) (r *Result, err error) {
 		}
 	}()
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := parseNodes(data, &doc); err != nil {
 		return nil, &nodeError{err}
 	}
 	r = &Result{}
@@ -164,3 +168,25 @@ func parse(data []byte) (r *Result, err error) {
 
 // IsJSONObject reports whether the JSON is an object.
 func (r *Result) IsJSONObject() bool { return len(r.JSON) > 0 && r.JSON[0] == '{' }
+
+// parseNodes is yaml.v3's parse; a panic inside it (a parser bug on hostile
+// input) is an error, never a crash of the webhook.
+func parseNodes(data []byte, doc *yaml.Node) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("yaml: %v", p)
+		}
+	}()
+	return yaml.Unmarshal(data, doc)
+}
+
+// referenceJSON is sigs.k8s.io/yaml.YAMLToJSON, with go-yaml v2's panics
+// turned into errors likewise.
+func referenceJSON(data []byte) (js []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			js, err = nil, fmt.Errorf("yaml: %v", p)
+		}
+	}()
+	return sigsyaml.YAMLToJSON(data)
+}

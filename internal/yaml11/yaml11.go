@@ -29,6 +29,14 @@
 // distinct keys that become the same string (`1` and "1") are written in
 // Go map iteration order; Parse keeps the later one.
 //
+// Two places where the v3 nodes do not carry what v2 sees: yaml.v3 drops the
+// non-specific tag `!` (v2 keeps `! 010` a string), so the text at a node's
+// position is consulted when the document contains a `!` (source.go); and
+// yaml.v3 scans one token further past the first document than v2, so
+// trailing text v2 never reads can make v3 fail (`"","`): Parse then returns
+// sigs.k8s.io/yaml's own value without positions (Result.NodeErr), which is
+// what the callers did before when yaml.v3 failed.
+//
 // An error's text is the one sigs.k8s.io/yaml gives (the input is parsed a
 // second time on that path only), as callers show it to users.
 package yaml11

@@ -158,36 +158,3 @@ func joinPath(prefix, name string) string {
 	}
 	return prefix + "." + name
 }
-
-// mayHaveDuplicates reports whether some mapping could have a repeated key
-// under go-yaml v2's rules: a repeated key text, or a key that is not a
-// plain string (v2 compares decoded values: `yes` and `true` collide). Only
-// then is the (costly) strict YAML pass needed.
-func (p *yamlPos) mayHaveDuplicates() bool {
-	if p == nil || p.root == nil {
-		return true
-	}
-	found := false
-	var walk func(n *yaml.Node, depth int)
-	walk = func(n *yaml.Node, depth int) {
-		if n == nil || found || depth > 64 {
-			return
-		}
-		if n.Kind == yaml.MappingNode {
-			seen := make(map[string]bool, len(n.Content)/2)
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
-				if k.Kind != yaml.ScalarNode || k.Tag != "!!str" || seen[k.Value] || k.Value == "<<" {
-					found = true
-					return
-				}
-				seen[k.Value] = true
-			}
-		}
-		for _, c := range n.Content {
-			walk(c, depth+1)
-		}
-	}
-	walk(p.root, 0)
-	return found
-}

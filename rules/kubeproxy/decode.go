@@ -287,18 +287,6 @@ func hasContentAfter(lines []string) bool {
 	return false
 }
 
-// slashComments finds `//` used as a comment: whole lines starting with
-// `//`, and ` //` after a value on a `key: value` line (outside quotes).
-func slashComments(text string) []int {
-	var out []int
-	for i, l := range strings.Split(text, "\n") {
-		if slashCommentCol(l) > 0 {
-			out = append(out, i+1)
-		}
-	}
-	return out
-}
-
 // slashCommentCol returns the 1-based column of a comment-like `//` on a
 // line, or 0.
 func slashCommentCol(l string) int {

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"github.com/netguard/netguard/rules/flannel"
 	"slices"
 	"strings"
 	"testing"
@@ -106,8 +107,8 @@ func TestServerDryRunGivesTheVerdictOfTheRealApply(t *testing.T) {
 		for name, cm := range map[string]*corev1.ConfigMap{"dry run": &dryObj, "stored": stored} {
 			var conf map[string]any
 			mustJSON(t, cm.Data["cni-conf.json"], &conf)
-			if conf["cniVersion"] != s.config.Mutations.Flannel.CNIVersion {
-				t.Errorf("%s cni-conf.json has cniVersion %v, want %q", name, conf["cniVersion"], s.config.Mutations.Flannel.CNIVersion)
+			if conf["cniVersion"] != flannel.MutationsOf(s.config).CNIVersion {
+				t.Errorf("%s cni-conf.json has cniVersion %v, want %q", name, conf["cniVersion"], flannel.MutationsOf(s.config).CNIVersion)
 			}
 		}
 		if dryObj.Data["cni-conf.json"] != stored.Data["cni-conf.json"] || dryObj.Data["net-conf.json"] != stored.Data["net-conf.json"] {

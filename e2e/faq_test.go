@@ -5,6 +5,7 @@ package e2e
 import (
 	"encoding/json"
 	"errors"
+	"github.com/netguard/netguard/rules/flannel"
 	"maps"
 	"reflect"
 	"strings"
@@ -175,9 +176,9 @@ func TestFAQFlannelAddCNIVersionWithKubectlEdit(t *testing.T) {
 		var got, want map[string]any
 		mustJSON(t, after.Data["cni-conf.json"], &got)
 		mustJSON(t, edited["cni-conf.json"], &want)
-		want["cniVersion"] = s.config.Mutations.Flannel.CNIVersion
+		want["cniVersion"] = flannel.MutationsOf(s.config).CNIVersion
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("stored cni-conf.json = %s, want the edit plus cniVersion %q", after.Data["cni-conf.json"], s.config.Mutations.Flannel.CNIVersion)
+			t.Errorf("stored cni-conf.json = %s, want the edit plus cniVersion %q", after.Data["cni-conf.json"], flannel.MutationsOf(s.config).CNIVersion)
 		}
 		if after.Data["net-conf.json"] != before.Data["net-conf.json"] || len(after.Data) != len(before.Data) {
 			t.Errorf("netguard changed more than cni-conf.json: %q", after.Data)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -144,6 +145,9 @@ type RoleNames struct {
 var components = struct {
 	sync.RWMutex
 	byName map[Component]Descriptor
+	// sorted is byName in Components() order, rebuilt on registration:
+	// matching walks it for every object.
+	sorted []Descriptor
 }{byName: map[Component]Descriptor{}}
 
 // RegisterComponent adds a component's descriptor. It panics on a duplicate
@@ -169,14 +173,23 @@ func RegisterComponent(d Descriptor) {
 		}
 	}
 	components.byName[d.Name] = d
+	components.sorted = sortDescriptors(components.byName)
 }
 
 // Components returns every registered descriptor ordered by Order, then Name.
-func Components() []Descriptor {
+func Components() []Descriptor { return slices.Clone(sortedComponents()) }
+
+// sortedComponents is Components() without the copy, for callers that only
+// read it.
+func sortedComponents() []Descriptor {
 	components.RLock()
 	defer components.RUnlock()
-	out := make([]Descriptor, 0, len(components.byName))
-	for _, d := range components.byName {
+	return components.sorted
+}
+
+func sortDescriptors(byName map[Component]Descriptor) []Descriptor {
+	out := make([]Descriptor, 0, len(byName))
+	for _, d := range byName {
 		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -199,10 +212,11 @@ func LookupComponent(name Component) (Descriptor, bool) {
 // ComponentRank is the position of a component in Components() (rules of
 // an unregistered component such as "netguard" itself sort after all).
 func ComponentRank(name Component) int {
-	for i, d := range Components() {
+	ds := sortedComponents()
+	for i, d := range ds {
 		if d.Name == name {
 			return i
 		}
 	}
-	return len(Components())
+	return len(ds)
 }

@@ -18,6 +18,7 @@ func registerForTest(t *testing.T, ds ...Descriptor) {
 		for _, d := range ds {
 			delete(components.byName, d.Name)
 		}
+		components.sorted = sortDescriptors(components.byName)
 	})
 }
 

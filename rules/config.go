@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path"
@@ -64,63 +65,91 @@ func (s NameSet) Matches(namespace, name string) bool {
 	return false
 }
 
-// TerwayTargets selects the base eni-config and the per-node-pool overrides
-// (ConfigMaps that nodes reference through the terway-config label).
-type TerwayTargets struct {
-	NameSet   `json:",inline"`
-	Overrides []string `json:"overrides,omitempty"`
+// Targets says which objects netguard judges: one section per registered
+// component, written under the component's TargetsKey (targets.kubeProxy).
+// Every registered component has a section after parsing (its defaults when
+// the file has none).
+type Targets map[Component]TargetSection
+
+// Mutations says which certain fixes netguard applies: one section per
+// component that has fixes, under its MutationsKey (mutations.flannel).
+type Mutations map[Component]Section
+
+// UnmarshalJSON decodes each component's section into the component's own
+// type, strictly: an unknown section or field is an error.
+func (t *Targets) UnmarshalJSON(data []byte) error {
+	m, err := decodeSections(data, "targets", targetsKey, func(d Descriptor) Section { return d.Targets() })
+	if err != nil {
+		return err
+	}
+	*t = Targets{}
+	for k, v := range m {
+		(*t)[k] = v.(TargetSection)
+	}
+	return nil
 }
 
-// ServiceTargets selects Services.
-type ServiceTargets struct {
-	// Enabled turns Service rules on (default true).
-	Enabled *bool `json:"enabled,omitempty"`
-	// ExcludeNamespaces are never judged.
-	ExcludeNamespaces []string `json:"excludeNamespaces,omitempty"`
+// UnmarshalJSON decodes each component's section into the component's own
+// type, strictly.
+func (m *Mutations) UnmarshalJSON(data []byte) error {
+	out, err := decodeSections(data, "mutations", mutationsKey, func(d Descriptor) Section { return d.Mutations() })
+	*m = out
+	return err
 }
 
-// Targets says which objects netguard judges.
-type Targets struct {
-	Terway    TerwayTargets  `json:"terway,omitempty"`
-	Flannel   NameSet        `json:"flannel,omitempty"`
-	KubeProxy NameSet        `json:"kubeProxy,omitempty"`
-	Services  ServiceTargets `json:"services,omitempty"`
+func targetsKey(d Descriptor) string   { return d.TargetsKey }
+func mutationsKey(d Descriptor) string { return d.MutationsKey }
+
+// decodeSections decodes a map of configuration sections keyed by the
+// components' configuration keys.
+func decodeSections(data []byte, what string, key func(Descriptor) string, create func(Descriptor) Section) (map[Component]Section, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	out := map[Component]Section{}
+	for k, v := range raw {
+		d, ok := componentByKey(k, key)
+		if !ok {
+			return nil, fmt.Errorf("%s: unknown field %q", what, k)
+		}
+		s := create(d)
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(s); err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", what, k, err)
+		}
+		out[d.Name] = s
+	}
+	return out, nil
 }
 
-// Mutations says which certain fixes netguard applies.
-type Mutations struct {
-	Flannel FlannelMutations `json:"flannel,omitempty"`
-	Service ServiceMutations `json:"service,omitempty"`
+// componentByKey finds the component whose configuration key (per key) is k.
+func componentByKey(k string, key func(Descriptor) string) (Descriptor, bool) {
+	for _, d := range sortedComponents() {
+		if kk := key(d); kk != "" && kk == k {
+			return d, true
+		}
+	}
+	return Descriptor{}, false
 }
 
-// FlannelMutations configures the cni-conf.json fixes.
-type FlannelMutations struct {
-	// InjectCNIVersion adds cniVersion when it is missing (default true).
-	InjectCNIVersion *bool `json:"injectCNIVersion,omitempty"`
-	// CNIVersion is the value injected (default "0.3.1").
-	CNIVersion string `json:"cniVersion,omitempty"`
-	// HairpinMode adds delegate.hairpinMode: true when it is missing (default false).
-	HairpinMode bool `json:"hairpinMode,omitempty"`
+// TargetsOf returns a component's target section (nil when it has none).
+func (c *Config) TargetsOf(name Component) TargetSection {
+	if c == nil {
+		return nil
+	}
+	return c.Targets[name]
 }
 
-// ServiceMutations configures the Service fixes.
-type ServiceMutations struct {
-	// PreferDualStack sets spec.ipFamilyPolicy: PreferDualStack on Services
-	// created without a policy in a dual-stack cluster (default false).
-	PreferDualStack bool `json:"preferDualStack,omitempty"`
+// MutationsOf returns a component's mutations section (nil when it has
+// none); the component asserts its own type.
+func (c *Config) MutationsOf(name Component) Section {
+	if c == nil {
+		return nil
+	}
+	return c.Mutations[name]
 }
-
-// Defaults for targets and mutations.
-var (
-	DefaultTerwayNamespaces    = []string{"kube-system"}
-	DefaultTerwayNames         = []string{"eni-config"}
-	DefaultTerwayOverrides     = []string{"eni-config-*"}
-	DefaultFlannelNamespaces   = []string{"kube-system", "kube-flannel"}
-	DefaultFlannelNames        = []string{"kube-flannel-cfg"}
-	DefaultKubeProxyNamespaces = []string{"kube-system"}
-	DefaultKubeProxyNames      = []string{"kube-proxy", "kube-proxy-worker", "kube-proxy-master"}
-	DefaultCNIVersion          = "0.3.1"
-)
 
 // DefaultConfig returns the configuration used when no file is given.
 func DefaultConfig() *Config {
@@ -130,39 +159,28 @@ func DefaultConfig() *Config {
 }
 
 func (c *Config) applyDefaults() {
-	t := &c.Targets
-	if len(t.Terway.Namespaces) == 0 {
-		t.Terway.Namespaces = slices.Clone(DefaultTerwayNamespaces)
+	if c.Targets == nil {
+		c.Targets = Targets{}
 	}
-	if len(t.Terway.Names) == 0 {
-		t.Terway.Names = slices.Clone(DefaultTerwayNames)
+	if c.Mutations == nil {
+		c.Mutations = Mutations{}
 	}
-	if t.Terway.Overrides == nil {
-		t.Terway.Overrides = slices.Clone(DefaultTerwayOverrides)
-	}
-	if len(t.Flannel.Namespaces) == 0 {
-		t.Flannel.Namespaces = slices.Clone(DefaultFlannelNamespaces)
-	}
-	if len(t.Flannel.Names) == 0 {
-		t.Flannel.Names = slices.Clone(DefaultFlannelNames)
-	}
-	if len(t.KubeProxy.Namespaces) == 0 {
-		t.KubeProxy.Namespaces = slices.Clone(DefaultKubeProxyNamespaces)
-	}
-	if len(t.KubeProxy.Names) == 0 {
-		t.KubeProxy.Names = slices.Clone(DefaultKubeProxyNames)
-	}
-	if t.Services.Enabled == nil {
-		on := true
-		t.Services.Enabled = &on
-	}
-	m := &c.Mutations.Flannel
-	if m.InjectCNIVersion == nil {
-		on := true
-		m.InjectCNIVersion = &on
-	}
-	if m.CNIVersion == "" {
-		m.CNIVersion = DefaultCNIVersion
+	for _, d := range sortedComponents() {
+		t, ok := c.Targets[d.Name]
+		if !ok || t == nil {
+			t = d.Targets()
+			c.Targets[d.Name] = t
+		}
+		t.ApplyDefaults()
+		if d.Mutations == nil {
+			continue
+		}
+		m, ok := c.Mutations[d.Name]
+		if !ok || m == nil {
+			m = d.Mutations()
+			c.Mutations[d.Name] = m
+		}
+		m.ApplyDefaults()
 	}
 }
 
@@ -240,10 +258,15 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
-	for _, pats := range [][]string{c.Targets.Terway.Names, c.Targets.Terway.Overrides, c.Targets.Flannel.Names, c.Targets.KubeProxy.Names} {
-		for _, p := range pats {
-			if _, err := path.Match(p, ""); err != nil {
-				errs = append(errs, fmt.Sprintf("targets: bad name pattern %q: %v", p, err))
+	for _, d := range sortedComponents() {
+		if t := c.Targets[d.Name]; t != nil {
+			for _, e := range t.Validate() {
+				errs = append(errs, "targets: "+e)
+			}
+		}
+		if m := c.Mutations[d.Name]; m != nil {
+			for _, e := range m.Validate() {
+				errs = append(errs, "mutations: "+e)
 			}
 		}
 	}
@@ -282,11 +305,9 @@ func (c *Config) ApplySeverities(fs []Finding) []Finding {
 // Role is the part an object plays within its component.
 type Role string
 
-const (
-	RoleNone           Role = ""
-	RoleTerwayBase     Role = "base"     // kube-system/eni-config
-	RoleTerwayOverride Role = "override" // per-node-pool eni-config-*
-)
+// RoleNone is the role of an object in a component with only one kind of
+// object; components with several name their own roles.
+const RoleNone Role = ""
 
 // Target is the component (and role) that judges an object.
 type Target struct {
@@ -294,24 +315,18 @@ type Target struct {
 	Role      Role
 }
 
-// Match decides which component judges a ConfigMap or Service, if any.
+// Match decides which component judges an object of the given kind, if
+// any: the first component (in registry order) whose target section
+// selects it.
 func (c *Config) Match(kind, namespace, name string) (Target, bool) {
-	t := &c.Targets
-	switch kind {
-	case "ConfigMap":
-		switch {
-		case t.Terway.NameSet.Matches(namespace, name):
-			return Target{Terway, RoleTerwayBase}, true
-		case (NameSet{Namespaces: t.Terway.Namespaces, Names: t.Terway.Overrides}).Matches(namespace, name):
-			return Target{Terway, RoleTerwayOverride}, true
-		case t.Flannel.Matches(namespace, name):
-			return Target{Flannel, RoleNone}, true
-		case t.KubeProxy.Matches(namespace, name):
-			return Target{KubeProxy, RoleNone}, true
+	for _, d := range sortedComponents() {
+		if d.Kind != kind {
+			continue
 		}
-	case "Service":
-		if t.Services.Enabled != nil && *t.Services.Enabled && !slices.Contains(t.Services.ExcludeNamespaces, namespace) {
-			return Target{Service, RoleNone}, true
+		if t := c.Targets[d.Name]; t != nil {
+			if role, ok := t.Match(namespace, name); ok {
+				return Target{d.Name, role}, true
+			}
 		}
 	}
 	return Target{}, false

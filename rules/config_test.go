@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -9,40 +10,116 @@ func init() {
 	Register(Rule{ID: "ZZ001", Title: "test rule", Severity: Deny, Component: "test", Rationale: "r", Good: "g", Bad: "b"})
 }
 
-func TestParseConfigAppliesDefaults(t *testing.T) {
+// zzTargets is a test component's target section with two roles, like
+// Terway's base names and overrides.
+type zzTargets struct {
+	NameSet   `json:",inline"`
+	Overrides []string `json:"overrides,omitempty"`
+}
+
+func (t *zzTargets) ApplyDefaults() {
+	if len(t.Namespaces) == 0 {
+		t.Namespaces = []string{"kube-system"}
+	}
+	if len(t.Names) == 0 {
+		t.Names = []string{"zz"}
+	}
+	if t.Overrides == nil {
+		t.Overrides = []string{"zz-*"}
+	}
+}
+
+func (t *zzTargets) Validate() []string {
+	return append(ValidatePatterns(t.Names), ValidatePatterns(t.Overrides)...)
+}
+
+func (t *zzTargets) Match(namespace, name string) (Role, bool) {
+	switch {
+	case t.Matches(namespace, name):
+		return "base", true
+	case NameSet{Namespaces: t.Namespaces, Names: t.Overrides}.Matches(namespace, name):
+		return "override", true
+	}
+	return RoleNone, false
+}
+
+func (t *zzTargets) Scope() Scope {
+	return Scope{Namespaces: t.Namespaces, Names: []RoleNames{{"base", t.Names}, {"override", t.Overrides}}}
+}
+
+type zzMutations struct {
+	Inject *bool `json:"inject,omitempty"`
+}
+
+func (m *zzMutations) ApplyDefaults() {
+	if m.Inject == nil {
+		on := true
+		m.Inject = &on
+	}
+}
+
+func (m *zzMutations) Validate() []string { return nil }
+
+// registerTestComponents registers three components for the configuration
+// tests: "zz" (two roles, a mutations section), "zz-plain" (NameTargets
+// that also selects "zz", to prove the registry order decides) and
+// "zz-svc" (every Service).
+func registerTestComponents(t *testing.T) {
+	t.Helper()
+	registerForTest(t,
+		Descriptor{Name: "zz", Title: "ZZ", Order: 1, Kind: "ConfigMap", TargetsKey: "zz",
+			Targets:      func() TargetSection { return &zzTargets{} },
+			MutationsKey: "zz", Mutations: func() Section { return &zzMutations{} },
+			Checker: func() Checker { return nil }},
+		Descriptor{Name: "zz-plain", Title: "ZZ plain", Order: 2, Kind: "ConfigMap", TargetsKey: "zzPlain",
+			Targets: func() TargetSection { return NewNameTargets([]string{"kube-system", "other"}, []string{"plain", "zz"}) },
+			Checker: func() Checker { return nil }},
+		Descriptor{Name: "zz-svc", Title: "ZZ Services", Order: 3, Kind: "Service", TargetsKey: "zzServices",
+			Targets: func() TargetSection { return &NamespaceTargets{} },
+			Checker: func() Checker { return nil }},
+	)
+}
+
+func TestParseConfigAppliesEachComponentsDefaults(t *testing.T) {
+	registerTestComponents(t)
 	c, err := ParseConfig(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !*c.Mutations.Flannel.InjectCNIVersion || c.Mutations.Flannel.CNIVersion != "0.3.1" || c.Mutations.Flannel.HairpinMode {
-		t.Errorf("flannel mutation defaults %+v", c.Mutations.Flannel)
+	if m, ok := c.MutationsOf("zz").(*zzMutations); !ok || m.Inject == nil || !*m.Inject {
+		t.Errorf("zz mutation defaults %#v", c.MutationsOf("zz"))
 	}
-	if c.Mutations.Service.PreferDualStack {
-		t.Error("PreferDualStack must be off by default")
+	if c.MutationsOf("zz-plain") != nil {
+		t.Error("a component without a mutations section got one")
 	}
 	for _, tc := range []struct {
 		kind, ns, name string
 		want           Target
 		ok             bool
 	}{
-		{"ConfigMap", "kube-system", "eni-config", Target{Terway, RoleTerwayBase}, true},
-		{"ConfigMap", "kube-system", "eni-config-fixed", Target{Terway, RoleTerwayOverride}, true},
-		{"ConfigMap", "kube-system", "kube-flannel-cfg", Target{Flannel, RoleNone}, true},
-		{"ConfigMap", "kube-flannel", "kube-flannel-cfg", Target{Flannel, RoleNone}, true},
-		{"ConfigMap", "kube-system", "kube-proxy-worker", Target{KubeProxy, RoleNone}, true},
-		{"ConfigMap", "default", "kube-proxy", Target{}, false},
-		{"ConfigMap", "kube-system", "coredns", Target{}, false},
-		{"Service", "default", "web", Target{Service, RoleNone}, true},
-		{"Secret", "kube-system", "eni-config", Target{}, false},
+		{"ConfigMap", "kube-system", "zz", Target{"zz", "base"}, true},
+		{"ConfigMap", "kube-system", "zz-fixed", Target{"zz", "override"}, true},
+		{"ConfigMap", "other", "zz", Target{"zz-plain", RoleNone}, true},
+		{"ConfigMap", "kube-system", "plain", Target{"zz-plain", RoleNone}, true},
+		{"ConfigMap", "default", "plain", Target{}, false},
+		{"Service", "default", "web", Target{"zz-svc", RoleNone}, true},
+		{"Secret", "kube-system", "zz", Target{}, false},
 	} {
 		got, ok := c.Match(tc.kind, tc.ns, tc.name)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("Match(%s %s/%s) = %v,%v want %v,%v", tc.kind, tc.ns, tc.name, got, ok, tc.want, tc.ok)
 		}
 	}
+	if ns, all := c.TargetNamespaces("ConfigMap"); !slices.Equal(ns, []string{"kube-system", "other"}) || all {
+		t.Errorf("TargetNamespaces(ConfigMap) = %v, %v", ns, all)
+	}
+	if ns, all := c.TargetNamespaces("Service"); len(ns) != 0 || !all {
+		t.Errorf("TargetNamespaces(Service) = %v, %v", ns, all)
+	}
 }
 
 func TestParseConfigHonoursTargetsAndOverrides(t *testing.T) {
+	registerTestComponents(t)
 	c, err := ParseConfig([]byte(`
 cluster:
   kubernetesVersion: v1.30.4
@@ -50,34 +127,36 @@ cluster:
 rules:
   ZZ001: "off"
 targets:
-  terway:
+  zz:
     namespaces: [net]
-    names: [my-eni]
+    names: [my-zz]
     overrides: []
-  services:
+  zzServices:
     enabled: false
 mutations:
-  flannel:
-    injectCNIVersion: false
-    hairpinMode: true
+  zz:
+    inject: false
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.Match("ConfigMap", "net", "my-eni"); !ok {
-		t.Error("configured terway name not matched")
+	if _, ok := c.Match("ConfigMap", "net", "my-zz"); !ok {
+		t.Error("configured name not matched")
 	}
-	if _, ok := c.Match("ConfigMap", "kube-system", "eni-config"); ok {
-		t.Error("default terway name must be replaced by the configured one")
+	if got, _ := c.Match("ConfigMap", "kube-system", "zz"); got.Component == "zz" {
+		t.Error("default name must be replaced by the configured one")
 	}
-	if _, ok := c.Match("ConfigMap", "net", "my-eni-fixed"); ok {
+	if _, ok := c.Match("ConfigMap", "net", "my-zz-fixed"); ok {
 		t.Error("overrides: [] must disable override matching")
 	}
 	if _, ok := c.Match("Service", "default", "x"); ok {
 		t.Error("services disabled")
 	}
-	if *c.Mutations.Flannel.InjectCNIVersion || !c.Mutations.Flannel.HairpinMode {
-		t.Error("mutation switches not read")
+	if _, all := c.TargetNamespaces("Service"); all {
+		t.Error("a disabled section still selects every namespace")
+	}
+	if m := c.MutationsOf("zz").(*zzMutations); *m.Inject {
+		t.Error("mutation switch not read")
 	}
 	fs := c.ApplySeverities([]Finding{{Rule: "ZZ001", Severity: Deny}, {Rule: "ZZ999", Severity: Warn}})
 	if len(fs) != 1 || fs[0].Rule != "ZZ999" {
@@ -89,13 +168,16 @@ mutations:
 }
 
 func TestParseConfigRejectsMistakes(t *testing.T) {
+	registerTestComponents(t)
 	cases := map[string]string{
 		"unknown field":     "mutation: {}",
 		"bad severity":      "rules: {ZZ001: error}",
 		"unknown rule":      "rules: {ZZ002: warn}",
 		"bad version":       "cluster: {kubernetesVersion: latest}",
 		"bad cidr":          "cluster: {serviceCIDRs: [10.0.0/8]}",
-		"bad name pattern":  "targets: {flannel: {names: ['[']}}",
+		"bad name pattern":  "targets: {zzPlain: {names: ['[']}}",
+		"bad override":      "targets: {zz: {overrides: ['[']}}",
+		"unknown section":   "targets: {yy: {}}",
 		"not yaml":          "rules: [",
 		"severity override": "rules: {ZZ001: warning}",
 	}

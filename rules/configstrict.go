@@ -63,7 +63,30 @@ func checkConfigYAML(data []byte) []ConfigProblem {
 	return probs
 }
 
-var severityType = reflect.TypeOf(Severity(""))
+var (
+	severityType  = reflect.TypeOf(Severity(""))
+	targetsType   = reflect.TypeOf(Targets{})
+	mutationsType = reflect.TypeOf(Mutations{})
+)
+
+// walkSections checks targets: or mutations:, whose keys are the registered
+// components' configuration keys and whose values are each component's own
+// section type.
+func walkSections(n *yamlv3.Node, targets bool, path string, probs *[]ConfigProblem) {
+	if n.Kind != yamlv3.MappingNode {
+		return // a type error: the decoder says it
+	}
+	types := map[string]reflect.Type{}
+	for _, d := range sortedComponents() {
+		switch {
+		case targets:
+			types[d.TargetsKey] = reflect.TypeOf(d.Targets())
+		case d.MutationsKey != "":
+			types[d.MutationsKey] = reflect.TypeOf(d.Mutations())
+		}
+	}
+	walkFields(n, types, path, probs)
+}
 
 func walkConfig(n *yamlv3.Node, t reflect.Type, path string, probs *[]ConfigProblem) {
 	for t.Kind() == reflect.Pointer {
@@ -75,32 +98,16 @@ func walkConfig(n *yamlv3.Node, t reflect.Type, path string, probs *[]ConfigProb
 	add := func(n *yamlv3.Node, path, msg string) {
 		*probs = append(*probs, ConfigProblem{Line: n.Line, Column: n.Column, Path: path, Msg: msg})
 	}
+	if t == targetsType || t == mutationsType {
+		walkSections(n, t == targetsType, path, probs)
+		return
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yamlv3.MappingNode {
 			return // a type error: the decoder says it
 		}
-		fields := jsonFields(t)
-		names := make([]string, 0, len(fields))
-		for name := range fields {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			ft, ok := fields[k.Value]
-			if !ok {
-				msg := fmt.Sprintf("unknown field %q", join(path, k.Value))
-				if s := Suggest(k.Value, names); s != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", s)
-				} else {
-					msg += fmt.Sprintf(" (known fields here: %s)", strings.Join(names, ", "))
-				}
-				add(k, join(path, k.Value), msg)
-				continue
-			}
-			walkConfig(v, ft, join(path, k.Value), probs)
-		}
+		walkFields(n, jsonFields(t), path, probs)
 	case reflect.Map:
 		if n.Kind != yamlv3.MappingNode {
 			return
@@ -135,6 +142,31 @@ func walkConfig(n *yamlv3.Node, t reflect.Type, path string, probs *[]ConfigProb
 			}
 			add(n, path, fmt.Sprintf("%s: %s is %s in YAML; %s, quote it: %s: %q", path, n.Value, read, what, key, n.Value))
 		}
+	}
+}
+
+// walkFields checks the keys of a mapping against the known fields (JSON
+// name to type), answering an unknown one with the field probably meant.
+func walkFields(n *yamlv3.Node, fields map[string]reflect.Type, path string, probs *[]ConfigProblem) {
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		ft, ok := fields[k.Value]
+		if !ok {
+			msg := fmt.Sprintf("unknown field %q", join(path, k.Value))
+			if s := Suggest(k.Value, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else {
+				msg += fmt.Sprintf(" (known fields here: %s)", strings.Join(names, ", "))
+			}
+			*probs = append(*probs, ConfigProblem{Line: k.Line, Column: k.Column, Path: join(path, k.Value), Msg: msg})
+			continue
+		}
+		walkConfig(v, ft, join(path, k.Value), probs)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 )
 
 func TestStrictConfigAnswersMistakesWithPositionAndHint(t *testing.T) {
+	registerTestComponents(t)
 	for _, tc := range []struct {
 		name, yaml string
 		want       []string // substrings of the error, in order
@@ -17,10 +18,13 @@ func TestStrictConfigAnswersMistakesWithPositionAndHint(t *testing.T) {
 			"clustr:\n  kubernetesVersion: \"1.30\"\n",
 			[]string{"line 1, column 1", `unknown field "clustr"`, `did you mean "cluster"?`}},
 		{"unknown nested field",
-			"targets:\n  terway:\n    namespace: [kube-system]\n",
-			[]string{"line 3, column 5", `unknown field "targets.terway.namespace"`, `did you mean "namespaces"?`}},
+			"targets:\n  zz:\n    namespace: [kube-system]\n",
+			[]string{"line 3, column 5", `unknown field "targets.zz.namespace"`, `did you mean "namespaces"?`}},
+		{"unknown component section",
+			"mutations:\n  zzz:\n    inject: true\n",
+			[]string{"line 2, column 3", `unknown field "mutations.zzz"`, `did you mean "zz"?`}},
 		{"inline fields count as known, an unrelated name lists the known ones",
-			"targets:\n  terway:\n    names: [eni-config]\n    bogus: 1\n",
+			"targets:\n  zz:\n    names: [zz]\n    bogus: 1\n",
 			[]string{"line 4, column 5", "known fields here: names, namespaces, overrides"}},
 		{"unquoted version is a float",
 			"cluster:\n  kubernetesVersion: 1.30\n",
@@ -58,10 +62,11 @@ func TestStrictConfigAnswersMistakesWithPositionAndHint(t *testing.T) {
 }
 
 func TestStrictConfigAcceptsQuotedAndTypedValues(t *testing.T) {
+	registerTestComponents(t)
 	for _, y := range []string{
 		"cluster:\n  kubernetesVersion: \"1.30\"\nrules:\n  ZZ001: \"off\"\n",
 		"cluster:\n  kubernetesVersion: v1.30.2\nrules:\n  ZZ001: warn\n",
-		"targets:\n  services:\n    enabled: false\n",
+		"targets:\n  zzServices:\n    enabled: false\n",
 		"cluster:\n  kubernetesVersion:\n",
 		"",
 	} {

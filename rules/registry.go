@@ -6,15 +6,10 @@ import (
 	"sync"
 )
 
-// Component names the system whose configuration a rule judges.
+// Component names the system whose configuration a rule judges. Each
+// component declares its name next to its rules and registers a Descriptor
+// (see RegisterComponent).
 type Component string
-
-const (
-	Terway    Component = "terway"
-	Flannel   Component = "flannel"
-	KubeProxy Component = "kube-proxy"
-	Service   Component = "service"
-)
 
 // Rule describes one rule in the catalog. The catalog is the single source of
 // truth for `netguard rules` and docs/rules.md.

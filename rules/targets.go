@@ -95,3 +95,44 @@ func (t *NamespaceTargets) Match(namespace, _ string) (Role, bool) {
 func (t *NamespaceTargets) Scope() Scope {
 	return Scope{Disabled: t.Enabled == nil || !*t.Enabled, AllNamespaces: true, ExcludeNamespaces: t.ExcludeNamespaces}
 }
+
+// ComponentScope is one component's selection.
+type ComponentScope struct {
+	Component Component
+	Scope
+}
+
+// Scopes returns the selections of the components judging objects of kind,
+// in registry order; disabled sections are left out.
+func (c *Config) Scopes(kind string) []ComponentScope {
+	var out []ComponentScope
+	for _, d := range sortedComponents() {
+		if d.Kind != kind {
+			continue
+		}
+		t := c.TargetsOf(d.Name)
+		if t == nil {
+			continue
+		}
+		if s := t.Scope(); !s.Disabled {
+			out = append(out, ComponentScope{d.Name, s})
+		}
+	}
+	return out
+}
+
+// TargetNamespaces returns the namespaces holding targeted objects of kind,
+// sorted and unique: the one list the webhook's informers and scan watch or
+// list. all reports that some component selects the kind in every
+// namespace (the list then holds only the other components' namespaces).
+func (c *Config) TargetNamespaces(kind string) (namespaces []string, all bool) {
+	for _, s := range c.Scopes(kind) {
+		if s.AllNamespaces {
+			all = true
+			continue
+		}
+		namespaces = append(namespaces, s.Namespaces...)
+	}
+	slices.Sort(namespaces)
+	return slices.Compact(namespaces), all
+}

@@ -128,10 +128,8 @@ func (a *apiSource) markDirty() {
 
 // targetNamespaces are the namespaces holding targeted ConfigMaps.
 func targetNamespaces(cfg *rules.Config) []string {
-	t := cfg.Targets
-	ns := slices.Concat(t.Terway.Namespaces, t.Flannel.Namespaces, t.KubeProxy.Namespaces)
-	slices.Sort(ns)
-	return slices.Compact(ns)
+	ns, _ := cfg.TargetNamespaces("ConfigMap")
+	return ns
 }
 
 func (a *apiSource) Start(ctx context.Context) error {

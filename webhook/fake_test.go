@@ -5,6 +5,8 @@ import (
 
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/engine"
+	"github.com/netguard/netguard/rules/flannel"
+	"github.com/netguard/netguard/rules/service"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 )
@@ -32,7 +34,7 @@ func init() {
 // "fix: old" is mutated to "fix: new".
 type fakeCM struct{}
 
-func (fakeCM) Component() rules.Component { return rules.Flannel }
+func (fakeCM) Component() rules.Component { return flannel.Component }
 
 func (fakeCM) Mutate(req *rules.Request) rules.Mutation {
 	cm := req.ConfigMap
@@ -87,7 +89,7 @@ func equalData(a, b *corev1.ConfigMap) bool {
 // PreferDualStack and denies the annotation "deny".
 type fakeSvc struct{}
 
-func (fakeSvc) Component() rules.Component { return rules.Service }
+func (fakeSvc) Component() rules.Component { return service.Component }
 
 func (fakeSvc) Mutate(req *rules.Request) rules.Mutation {
 	if req.Service.Spec.IPFamilyPolicy != nil || req.Operation != rules.Create {

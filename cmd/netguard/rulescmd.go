@@ -135,31 +135,39 @@ func indentMore(s, ind string) string {
 	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+ind)
 }
 
-// componentOrder is the order of the catalog: the components in the order
-// the issue lists them, netguard's own rules last.
-var componentOrder = []rules.Component{rules.Terway, rules.Flannel, rules.KubeProxy, rules.Service, "netguard"}
-
-// catalog returns every registered rule in catalog order.
+// catalog returns every registered rule in catalog order: the components
+// in registry order (rules.Components), rules of no registered component
+// (netguard's own) last.
 func catalog() []rules.Rule {
-	rank := func(c rules.Component) int {
-		for i, x := range componentOrder {
-			if x == c {
-				return i
-			}
-		}
-		return len(componentOrder)
-	}
 	rs := rules.All()
-	sort.SliceStable(rs, func(i, j int) bool { return rank(rs[i].Component) < rank(rs[j].Component) })
+	sort.SliceStable(rs, func(i, j int) bool {
+		return rules.ComponentRank(rs[i].Component) < rules.ComponentRank(rs[j].Component)
+	})
 	return rs
 }
 
-var componentTitles = map[rules.Component]string{
-	rules.Terway:    "Terway (`eni-config`, `eni-config-*`)",
-	rules.Flannel:   "Flannel (`kube-flannel-cfg`)",
-	rules.KubeProxy: "kube-proxy (`kube-proxy`, `kube-proxy-worker`, `kube-proxy-master`)",
-	rules.Service:   "Services",
-	"netguard":      "netguard itself (manifests and internal errors)",
+// componentTitle heads a component's section of docs/rules.md: its title
+// and the object names it judges by default.
+func componentTitle(c rules.Component) string {
+	d, ok := rules.LookupComponent(c)
+	if !ok {
+		if c == "netguard" {
+			return "netguard itself (manifests and internal errors)"
+		}
+		return string(c)
+	}
+	t := d.Targets()
+	t.ApplyDefaults()
+	var names []string
+	for _, role := range t.Scope().Names {
+		for _, n := range role.Names {
+			names = append(names, "`"+n+"`")
+		}
+	}
+	if len(names) == 0 {
+		return d.Title
+	}
+	return d.Title + " (" + strings.Join(names, ", ") + ")"
 }
 
 // duplicateKeyPolicy is the one policy every component's duplicate-key
@@ -203,11 +211,7 @@ func RulesMarkdown(rs []rules.Rule) string {
 		}
 	}
 	for _, c := range comps {
-		t := componentTitles[c]
-		if t == "" {
-			t = string(c)
-		}
-		fmt.Fprintf(&b, "\n## %s\n", t)
+		fmt.Fprintf(&b, "\n## %s\n", componentTitle(c))
 		for _, r := range byComp[c] {
 			fmt.Fprintf(&b, "\n### %s\n\n", r.ID)
 			fmt.Fprintf(&b, "**%s**  \n", r.Title)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/service"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 )
 
@@ -73,8 +74,9 @@ func TestConfigMapMatchExpressionCoversDefaultTargets(t *testing.T) {
 func TestWebhookConfigurations(t *testing.T) {
 	on := true
 	cfg := rules.DefaultConfig()
-	cfg.Targets.Services.Enabled = &on
-	cfg.Targets.Services.ExcludeNamespaces = []string{"kube-public"}
+	svc := cfg.TargetsOf(service.Component).(*rules.NamespaceTargets)
+	svc.Enabled = &on
+	svc.ExcludeNamespaces = []string{"kube-public"}
 	m, v, err := WebhookConfigurations(WebhookOptions{URL: "https://127.0.0.1:9443/", CABundle: []byte("ca"), Config: cfg, BypassGroups: []string{"ops:break-glass"}})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +133,7 @@ func TestWebhookConfigurations(t *testing.T) {
 	}
 
 	off := false
-	cfg.Targets.Services.Enabled = &off
+	cfg.TargetsOf(service.Component).(*rules.NamespaceTargets).Enabled = &off
 	m, v, _ = WebhookConfigurations(WebhookOptions{URL: "https://127.0.0.1:9443", CABundle: []byte("ca"), Config: cfg})
 	if len(m.Webhooks) != 1 || len(v.Webhooks) != 1 || m.Webhooks[0].Name != ConfigMapsMutatingWebhook {
 		t.Errorf("services disabled: want only the ConfigMap webhooks, got %d/%d", len(m.Webhooks), len(v.Webhooks))

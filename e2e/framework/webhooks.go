@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/netguard/netguard/rules"
+	_ "github.com/netguard/netguard/rules/all" // the registered components decide the targets
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -147,7 +148,12 @@ func WebhookConfigurations(opts WebhookOptions) (*admissionregistrationv1.Mutati
 	}
 	cmConds := []admissionregistrationv1.MatchCondition{{Name: "netguard-targets", Expression: cmExpr}}
 	svcConds := []admissionregistrationv1.MatchCondition(nil)
-	if ex := opts.Config.Targets.Services.ExcludeNamespaces; len(ex) > 0 {
+	svcScopes := opts.Config.Scopes("Service")
+	var ex []string
+	for _, s := range svcScopes {
+		ex = append(ex, s.ExcludeNamespaces...)
+	}
+	if len(ex) > 0 {
 		svcConds = append(svcConds, admissionregistrationv1.MatchCondition{
 			Name: "netguard-excluded-namespaces", Expression: "!(request.namespace in " + celList(ex) + ")",
 		})
@@ -160,7 +166,7 @@ func WebhookConfigurations(opts WebhookOptions) (*admissionregistrationv1.Mutati
 		cmConds = append(cmConds, bypass)
 		svcConds = append(svcConds, bypass)
 	}
-	services := opts.Config.Targets.Services.Enabled != nil && *opts.Config.Targets.Services.Enabled
+	services := len(svcScopes) > 0
 
 	none := admissionregistrationv1.SideEffectClassNone
 	ifNeeded := admissionregistrationv1.IfNeededReinvocationPolicy
@@ -249,10 +255,11 @@ func ConfigMapMatchExpression(t rules.Targets) (string, error) {
 			}
 		}
 	}
-	add(t.Terway.NameSet)
-	add(rules.NameSet{Namespaces: t.Terway.Namespaces, Names: t.Terway.Overrides})
-	add(t.Flannel)
-	add(t.KubeProxy)
+	for _, s := range (&rules.Config{Targets: t}).Scopes("ConfigMap") {
+		for _, role := range s.Names {
+			add(rules.NameSet{Namespaces: s.Namespaces, Names: role.Names})
+		}
+	}
 	if len(byNS) == 0 {
 		return "false", nil
 	}
@@ -390,20 +397,24 @@ func waitForWebhook(ctx context.Context, c kubernetes.Interface, opts WebhookOpt
 	}
 }
 
-// probeConfigMap is an unparseable object for the first exact Flannel or
-// kube-proxy target (or nil).
+// probeConfigMap is an unparseable object for the first exact target of a
+// ConfigMap component with a single role and declared data keys (Flannel,
+// then kube-proxy with the built-in components; Terway's base/override
+// pair is left alone), or nil.
 func probeConfigMap(t rules.Targets) *corev1.ConfigMap {
-	for _, c := range []struct {
-		set rules.NameSet
-		key string
-	}{{t.Flannel, "cni-conf.json"}, {t.KubeProxy, "config.conf"}} {
-		for _, ns := range c.set.Namespaces {
-			for _, n := range c.set.Names {
+	for _, s := range (&rules.Config{Targets: t}).Scopes("ConfigMap") {
+		d, _ := rules.LookupComponent(s.Component)
+		if len(s.Names) != 1 || len(d.DataKeys) == 0 {
+			continue
+		}
+		data := map[string]string{}
+		for _, k := range d.DataKeys {
+			data[k.Key] = "{ netguard webhook readiness probe"
+		}
+		for _, ns := range s.Namespaces {
+			for _, n := range s.Names[0].Names {
 				if kind, _, err := globToCEL(n); err == nil && kind == "exact" {
-					return &corev1.ConfigMap{
-						ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: n},
-						Data:       map[string]string{c.key: "{ netguard webhook readiness probe"},
-					}
+					return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: n}, Data: data}
 				}
 			}
 		}

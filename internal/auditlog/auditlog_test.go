@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/terway"
 )
 
 // event crafts one audit.k8s.io/v1 Event line like kube-apiserver writes it
@@ -279,8 +280,9 @@ func TestSinceAndUntilAndTargets(t *testing.T) {
 	// ones remain only where netguard annotated them (and Services with
 	// netguard's annotations)
 	cfg := rules.DefaultConfig()
-	cfg.Targets.Terway.Names = []string{"none"}
-	cfg.Targets.Terway.Overrides = nil
+	tw := cfg.TargetsOf(terway.Component).(*terway.Targets)
+	tw.Names = []string{"none"}
+	tw.Overrides = nil
 	recs, _, _ = readAll(t, strings.NewReader(log), "x", Options{Config: cfg})
 	for _, r := range recs {
 		if r.Name == "eni-config-fixed" {

@@ -10,6 +10,9 @@ import (
 
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/engine"
+	"github.com/netguard/netguard/rules/flannel"
+	"github.com/netguard/netguard/rules/kubeproxy"
+	"github.com/netguard/netguard/rules/terway"
 )
 
 // fakeFlannel mutates cni-conf.json (adds cniVersion) and reports ZZ001 at
@@ -17,7 +20,7 @@ import (
 // tested independently of the real Flannel rules.
 type fakeFlannel struct{}
 
-func (fakeFlannel) Component() rules.Component { return rules.Flannel }
+func (fakeFlannel) Component() rules.Component { return flannel.Component }
 
 func (fakeFlannel) Mutate(req *rules.Request) rules.Mutation {
 	v := req.ConfigMap.Data["cni-conf.json"]
@@ -43,10 +46,10 @@ func (fakeFlannel) Validate(req *rules.Request) []rules.Finding {
 // fakeTerway reports the base eni-config it sees in the cluster context.
 type fakeTerway struct{}
 
-func (fakeTerway) Component() rules.Component           { return rules.Terway }
+func (fakeTerway) Component() rules.Component           { return terway.Component }
 func (fakeTerway) Mutate(*rules.Request) rules.Mutation { return rules.Mutation{} }
 func (fakeTerway) Validate(req *rules.Request) []rules.Finding {
-	if req.Target.Role != rules.RoleTerwayOverride {
+	if req.Target.Role != terway.RoleOverride {
 		return nil
 	}
 	r := rules.NewReport("ConfigMap", req.ConfigMap.Namespace, req.ConfigMap.Name)
@@ -61,9 +64,9 @@ func (fakeTerway) Validate(req *rules.Request) []rules.Finding {
 
 func init() {
 	rules.Register(
-		rules.Rule{ID: "ZZ001", Title: "test", Severity: rules.Deny, Component: rules.Flannel},
-		rules.Rule{ID: "ZZ002", Title: "test", Severity: rules.Info, Component: rules.Terway},
-		rules.Rule{ID: "ZZ101", Title: "test", Severity: rules.Info, Component: rules.Flannel, Mutation: true},
+		rules.Rule{ID: "ZZ001", Title: "test", Severity: rules.Deny, Component: flannel.Component},
+		rules.Rule{ID: "ZZ002", Title: "test", Severity: rules.Info, Component: terway.Component},
+		rules.Rule{ID: "ZZ101", Title: "test", Severity: rules.Info, Component: flannel.Component, Mutation: true},
 	)
 }
 
@@ -279,14 +282,14 @@ func TestTargetedNamesOutsideTheJudgedNamespacesAreNoticed(t *testing.T) {
 		wantJudged                int
 	}{
 		{name: "flannel without namespace, default -n", manifest: strings.Replace(flannelYAML, "  namespace: kube-system\n", "", 1),
-			want: &Notice{Line: 2, Column: 1, Kind: "ConfigMap", Object: "default/kube-flannel-cfg", Component: rules.Flannel, Namespaces: []string{"kube-system", "kube-flannel"}, NoNamespace: true}},
+			want: &Notice{Line: 2, Column: 1, Kind: "ConfigMap", Object: "default/kube-flannel-cfg", Component: flannel.Component, Namespaces: []string{"kube-system", "kube-flannel"}, NoNamespace: true}},
 		{name: "flannel without namespace, -n kube-system", manifest: strings.Replace(flannelYAML, "  namespace: kube-system\n", "", 1), defaultNS: "kube-system", wantJudged: 1},
 		{name: "eni-config without namespace", manifest: cm("eni-config", ""),
-			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "default/eni-config", Component: rules.Terway, Namespaces: []string{"kube-system"}, NoNamespace: true}},
+			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "default/eni-config", Component: terway.Component, Namespaces: []string{"kube-system"}, NoNamespace: true}},
 		{name: "a Terway override in an explicit other namespace", manifest: cm("eni-config-pool-a", "apps"),
-			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/eni-config-pool-a", Component: rules.Terway, Namespaces: []string{"kube-system"}}},
+			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/eni-config-pool-a", Component: terway.Component, Namespaces: []string{"kube-system"}}},
 		{name: "kube-proxy without namespace, -n apps", manifest: cm("kube-proxy", ""), defaultNS: "apps",
-			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/kube-proxy", Component: rules.KubeProxy, Namespaces: []string{"kube-system"}, NoNamespace: true}},
+			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/kube-proxy", Component: kubeproxy.Component, Namespaces: []string{"kube-system"}, NoNamespace: true}},
 		{name: "an untargeted name", manifest: cm("coredns", "")},
 		{name: "a Service named like a target (Services are judged in every namespace)", manifest: "apiVersion: v1\nkind: Service\nmetadata: {name: kube-proxy}\nspec: {ports: [{port: 80}]}\n"},
 	} {
@@ -315,13 +318,13 @@ func TestTargetedNamesOutsideTheJudgedNamespacesAreNoticed(t *testing.T) {
 }
 
 func TestNoticeSaysHowToHaveTheObjectJudged(t *testing.T) {
-	n := Notice{File: "-", Line: 5, Column: 1, Kind: "ConfigMap", Object: "default/kube-flannel-cfg", Component: rules.Flannel, Namespaces: []string{"kube-system", "kube-flannel"}, NoNamespace: true}
+	n := Notice{File: "-", Line: 5, Column: 1, Kind: "ConfigMap", Object: "default/kube-flannel-cfg", Component: flannel.Component, Namespaces: []string{"kube-system", "kube-flannel"}, NoNamespace: true}
 	want := "-:5:1: ConfigMap default/kube-flannel-cfg was not judged: flannel judges kube-flannel-cfg only in namespace kube-system or kube-flannel, and the manifest gives it no namespace (lint used \"default\"). " +
 		"Lint it in the namespace it is installed into: `netguard lint -n kube-system` (`--namespace`); for a chart, `helm template --namespace kube-system ... | netguard lint -n kube-system -`"
 	if got := n.String(); got != want {
 		t.Errorf("notice:\n got %s\nwant %s", got, want)
 	}
-	n = Notice{File: "m.yaml", Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/eni-config", Component: rules.Terway, Namespaces: []string{"kube-system"}}
+	n = Notice{File: "m.yaml", Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/eni-config", Component: terway.Component, Namespaces: []string{"kube-system"}}
 	want = "m.yaml:1:1: ConfigMap apps/eni-config was not judged: terway judges eni-config only in namespace kube-system. If it is meant for kube-system, set metadata.namespace; if terway really runs in apps, add apps to the component's targets namespaces in netguard's configuration"
 	if got := n.String(); got != want {
 		t.Errorf("notice:\n got %s\nwant %s", got, want)

@@ -53,23 +53,15 @@ func targetElsewhere(cfg *rules.Config, kind, name string) (rules.Component, []s
 	if kind != "ConfigMap" {
 		return "", nil, false
 	}
-	t := &cfg.Targets
-	for _, c := range []struct {
-		comp  rules.Component
-		set   rules.NameSet
-		names []string
-	}{
-		{rules.Terway, t.Terway.NameSet, t.Terway.Names},
-		{rules.Terway, t.Terway.NameSet, t.Terway.Overrides},
-		{rules.Flannel, t.Flannel, t.Flannel.Names},
-		{rules.KubeProxy, t.KubeProxy, t.KubeProxy.Names},
-	} {
-		if len(c.set.Namespaces) == 0 {
+	for _, s := range cfg.Scopes(kind) {
+		if s.AllNamespaces || len(s.Namespaces) == 0 {
 			continue
 		}
-		for _, p := range c.names {
-			if ok, err := path.Match(p, name); err == nil && ok {
-				return c.comp, c.set.Namespaces, true
+		for _, role := range s.Names {
+			for _, p := range role.Names {
+				if ok, err := path.Match(p, name); err == nil && ok {
+					return s.Component, s.Namespaces, true
+				}
 			}
 		}
 	}

@@ -10,7 +10,6 @@ package scan
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/netguard/netguard/internal/clusterfacts"
@@ -89,7 +88,7 @@ func Run(ctx context.Context, c kubernetes.Interface, opts Options) (*Result, er
 	cluster := clusterfacts.Overlay(&cfg.Cluster, facts)
 	res.Cluster = cluster
 	var svcs []*corev1.Service
-	if cfg.Targets.Services.Enabled != nil && *cfg.Targets.Services.Enabled {
+	if _, all := cfg.TargetNamespaces("Service"); all {
 		err := clusterfacts.List(ctx, opts.PageSize, func(ctx context.Context, lo metav1.ListOptions) (runtime.Object, error) {
 			return c.CoreV1().Services(metav1.NamespaceAll).List(ctx, lo)
 		}, func(obj runtime.Object) error {
@@ -141,17 +140,8 @@ func Run(ctx context.Context, c kubernetes.Interface, opts Options) (*Result, er
 
 // targetNamespaces are the namespaces holding targeted ConfigMaps.
 func targetNamespaces(cfg *rules.Config) []string {
-	t := cfg.Targets
-	seen := map[string]bool{}
-	var out []string
-	for _, ns := range append(append(append([]string{}, t.Terway.Namespaces...), t.Flannel.Namespaces...), t.KubeProxy.Namespaces...) {
-		if !seen[ns] {
-			seen[ns] = true
-			out = append(out, ns)
-		}
-	}
-	sort.Strings(out)
-	return out
+	ns, _ := cfg.TargetNamespaces("ConfigMap")
+	return ns
 }
 
 // clusterFacts reads what the API server says of the cluster: the version

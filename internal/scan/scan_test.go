@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/service"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -58,7 +59,7 @@ func fixture(t *testing.T, objs ...runtime.Object) *fake.Clientset {
 func servicesOn() *rules.Config {
 	cfg := rules.DefaultConfig()
 	on := true
-	cfg.Targets.Services.Enabled = &on
+	cfg.TargetsOf(service.Component).(*rules.NamespaceTargets).Enabled = &on
 	return cfg
 }
 
@@ -121,7 +122,7 @@ func TestScanRestartAdviceOnRequestAndServicesOff(t *testing.T) {
 	if !has90 {
 		t.Error("KeepRestartAdvice dropped the xx090 findings")
 	}
-	if enabled := rules.DefaultConfig().Targets.Services.Enabled; (enabled == nil || !*enabled) && hasSV {
+	if enabled := rules.DefaultConfig().TargetsOf(service.Component).(*rules.NamespaceTargets).Enabled; (enabled == nil || !*enabled) && hasSV {
 		t.Error("Services judged although targets.services is off")
 	}
 }

@@ -6,12 +6,16 @@ import (
 
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/engine"
+	"github.com/netguard/netguard/rules/flannel"
+	"github.com/netguard/netguard/rules/kubeproxy"
+	"github.com/netguard/netguard/rules/service"
+	"github.com/netguard/netguard/rules/terway"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func TestCheckersCoverEveryComponent(t *testing.T) {
-	want := map[rules.Component]bool{rules.Terway: false, rules.Flannel: false, rules.KubeProxy: false, rules.Service: false}
+	want := map[rules.Component]bool{terway.Component: false, flannel.Component: false, kubeproxy.Component: false, service.Component: false}
 	for _, c := range Checkers() {
 		if _, ok := want[c.Component()]; !ok {
 			t.Errorf("unexpected component %q", c.Component())

@@ -5,14 +5,15 @@ import (
 	"testing"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/flannel"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func init() {
 	rules.Register(
-		rules.Rule{ID: "XX001", Title: "value is bad", Severity: rules.Deny, Component: rules.Flannel, Rationale: "r", Good: "g", Bad: "b"},
-		rules.Rule{ID: "XX101", Title: "adds a key", Severity: rules.Info, Component: rules.Flannel, Rationale: "r", Good: "g", Bad: "b", Mutation: true},
+		rules.Rule{ID: "XX001", Title: "value is bad", Severity: rules.Deny, Component: flannel.Component, Rationale: "r", Good: "g", Bad: "b"},
+		rules.Rule{ID: "XX101", Title: "adds a key", Severity: rules.Info, Component: flannel.Component, Rationale: "r", Good: "g", Bad: "b", Mutation: true},
 	)
 }
 
@@ -24,7 +25,7 @@ type fakeChecker struct {
 	calls   *int
 }
 
-func (fakeChecker) Component() rules.Component { return rules.Flannel }
+func (fakeChecker) Component() rules.Component { return flannel.Component }
 
 func (f fakeChecker) Mutate(req *rules.Request) rules.Mutation {
 	if !f.mutate || req.ConfigMap.Data["added"] != "" {

@@ -13,6 +13,8 @@ import (
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/all"
 	"github.com/netguard/netguard/rules/engine"
+	"github.com/netguard/netguard/rules/flannel"
+	"github.com/netguard/netguard/rules/service"
 	"github.com/tidwall/gjson"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -55,8 +57,8 @@ var cmTargets = []cmTarget{
 // fuzzConfig enables every mutation, in a dual-stack cluster.
 func fuzzConfig() *rules.Config {
 	c := rules.DefaultConfig()
-	c.Mutations.Flannel.HairpinMode = true
-	c.Mutations.Service.PreferDualStack = true
+	c.MutationsOf(flannel.Component).(*flannel.Mutations).HairpinMode = true
+	c.MutationsOf(service.Component).(*service.Mutations).PreferDualStack = true
 	c.Cluster = rules.ClusterContext{
 		KubernetesVersion: "1.33", ServiceCIDRs: []string{"192.168.0.0/16", "fd00::/112"}, PodCIDRs: []string{"172.20.0.0/16"},
 		FlannelVersion: "v0.26.7", TerwayVersion: "v1.13.2",

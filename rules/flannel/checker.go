@@ -27,7 +27,7 @@ type checker struct{}
 // New returns the Flannel checker.
 func New() rules.Checker { return checker{} }
 
-func (checker) Component() rules.Component { return rules.Flannel }
+func (checker) Component() rules.Component { return Component }
 
 // validator carries one judgement.
 type validator struct {

@@ -109,13 +109,13 @@ func boolp(b bool) *bool { return &b }
 // hairpinConfig enables the hairpin mutation.
 func hairpinConfig() *rules.Config {
 	c := rules.DefaultConfig()
-	c.Mutations.Flannel.HairpinMode = true
+	c.MutationsOf(Component).(*Mutations).HairpinMode = true
 	return c
 }
 
 // noMutationConfig turns every mutation off.
 func noMutationConfig() *rules.Config {
 	c := rules.DefaultConfig()
-	c.Mutations.Flannel.InjectCNIVersion = boolp(false)
+	c.MutationsOf(Component).(*Mutations).InjectCNIVersion = boolp(false)
 	return c
 }

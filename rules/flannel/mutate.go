@@ -27,7 +27,7 @@ func (checker) Mutate(req *rules.Request) rules.Mutation {
 	if cfg == nil {
 		cfg = rules.DefaultConfig()
 	}
-	out, changes := MutateCNIConf(text, cfg.Mutations.Flannel)
+	out, changes := MutateCNIConf(text, MutationsOf(cfg))
 	if len(changes) == 0 {
 		return rules.Mutation{}
 	}
@@ -45,7 +45,7 @@ type insertion struct {
 // returns the new text and the changes made. A text that is not a JSON
 // object, or whose form cannot be told, is returned unchanged: broken JSON
 // is never "fixed".
-func MutateCNIConf(text string, m rules.FlannelMutations) (string, []rules.Change) {
+func MutateCNIConf(text string, m Mutations) (string, []rules.Change) {
 	doc, serr := schema.Parse(CNIConfKey, text)
 	if serr != nil || !doc.Root.IsObject() {
 		return text, nil
@@ -60,7 +60,7 @@ func MutateCNIConf(text string, m rules.FlannelMutations) (string, []rules.Chang
 
 	version := m.CNIVersion
 	if version == "" {
-		version = rules.DefaultCNIVersion
+		version = DefaultCNIVersion
 	}
 	// Change descriptions give no restart advice: the mutating hook's
 	// warnings reach the user even when validation then denies the edit,

@@ -9,14 +9,14 @@ import (
 	"github.com/netguard/netguard/rules/rulestest"
 )
 
-func mut(inject bool, version string, hairpin bool) rules.FlannelMutations {
-	return rules.FlannelMutations{InjectCNIVersion: boolp(inject), CNIVersion: version, HairpinMode: hairpin}
+func mut(inject bool, version string, hairpin bool) Mutations {
+	return Mutations{InjectCNIVersion: boolp(inject), CNIVersion: version, HairpinMode: hairpin}
 }
 
 func TestMutateCNIConfExactOutput(t *testing.T) {
 	tests := []struct {
 		name    string
-		m       rules.FlannelMutations
+		m       Mutations
 		in, out string
 		paths   []string
 	}{
@@ -149,7 +149,7 @@ func TestMutationProperties(t *testing.T) {
 	delegates := []string{"", `"delegate": {}`, `"delegate": {"isDefaultGateway": true}`, `"delegate": {"hairpinMode": false}`,
 		`"delegate": {"promiscMode": true}`, `"delegate": {"HairpinMode": true}`, `"delegate": {"type": "ipvlan"}`, `"delegate": "bridge"`,
 		`"delegate": null`, `"delegate": {"promiscMode": "true"}`, `"delegate": {"type": "bridge", "mtu": 1450}`, `"Delegate": {"isGateway": true}`}
-	configs := []rules.FlannelMutations{mut(true, "", false), mut(true, "", true), mut(false, "", true), mut(true, "1.0.0", true), mut(true, "0.4.0", false)}
+	configs := []Mutations{mut(true, "", false), mut(true, "", true), mut(false, "", true), mut(true, "1.0.0", true), mut(true, "0.4.0", false)}
 	styles := []func([]string) string{
 		func(m []string) string { return "{" + strings.Join(m, ",") + "}" },
 		func(m []string) string { return "{\n  " + strings.Join(m, ",\n  ") + "\n}\n" },
@@ -192,7 +192,7 @@ func TestMutationProperties(t *testing.T) {
 	}
 }
 
-func checkMutationProperties(t *testing.T, label, doc string, m rules.FlannelMutations) {
+func checkMutationProperties(t *testing.T, label, doc string, m Mutations) {
 	t.Helper()
 	once, _ := MutateCNIConf(doc, m)
 	twice, more := MutateCNIConf(once, m)
@@ -206,7 +206,7 @@ func checkMutationProperties(t *testing.T, label, doc string, m rules.FlannelMut
 		return
 	}
 	cfg := rules.DefaultConfig()
-	cfg.Mutations.Flannel = m
+	*cfg.MutationsOf(Component).(*Mutations) = m
 	denies := func(text string) map[string]bool {
 		out := map[string]bool{}
 		cm := cfgMap("kube-system", text, ackNet)

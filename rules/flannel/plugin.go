@@ -257,7 +257,7 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 	if hok && pok && hp.Value.Type == gjson.True && pr.Value.Type == gjson.True {
 		v.r.Add(RuleHairpinPromisc, doc.Loc(rules.Child(path, pr.Name), pr.Value), "delegate sets both hairpinMode and promiscMode: bridge fails every pod ADD with `cannot set hairpin mode and promiscuous mode at the same time`", "keep hairpinMode: true (pods can reach themselves through their Service) and remove promiscMode")
 	}
-	if !hok && pok && pr.Value.Type == gjson.True && v.req.Config != nil && v.req.Config.Mutations.Flannel.HairpinMode {
+	if !hok && pok && pr.Value.Type == gjson.True && v.req.Config != nil && MutationsOf(v.req.Config).HairpinMode {
 		v.r.Add(RuleHairpinNotInjected, doc.Loc(rules.Child(path, pr.Name), pr.Value), "the hairpinMode mutation is configured but the delegate enables promiscMode, and bridge refuses both together (`cannot set hairpin mode and promiscuous mode at the same time`): netguard did not add hairpinMode, so a pod still cannot reach itself through its own Service", `remove promiscMode so that netguard can add "hairpinMode": true, or set hairpin yourself and drop promiscMode`)
 	}
 }

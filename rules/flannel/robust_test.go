@@ -67,7 +67,7 @@ func FuzzJudge(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, cni, net string) {
 		judgeRaw(t, cni, net)
-		cfg := hairpinConfig().Mutations.Flannel
+		cfg := MutationsOf(hairpinConfig())
 		once, _ := MutateCNIConf(cni, cfg)
 		if twice, _ := MutateCNIConf(once, cfg); twice != once {
 			t.Fatalf("not idempotent: %q → %q → %q", cni, once, twice)

@@ -60,7 +60,7 @@ const upstreamConflist = `{"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type"
 
 func init() {
 	r := func(id string, sev rules.Severity, title, rationale, good, bad string) rules.Rule {
-		return rules.Rule{ID: id, Title: title, Severity: sev, Component: rules.Flannel, Rationale: rationale, Good: good, Bad: bad}
+		return rules.Rule{ID: id, Title: title, Severity: sev, Component: Component, Rationale: rationale, Good: good, Bad: bad}
 	}
 	rules.Register(
 		r(RuleCNIConfInvalid, rules.Deny, "cni-conf.json is missing or is not a JSON object",
@@ -211,10 +211,10 @@ func init() {
 			`"delegate": {"isDefaultGateway": true}`, `"delegate": {"promiscMode": true}`),
 	)
 	rules.Register(
-		rules.Rule{ID: RuleInjectCNIVersion, Title: "inject cniVersion when missing", Severity: rules.Info, Component: rules.Flannel, Mutation: true,
+		rules.Rule{ID: RuleInjectCNIVersion, Title: "inject cniVersion when missing", Severity: rules.Info, Component: Component, Mutation: true,
 			Rationale: "A cni-conf.json without cniVersion makes kubelet ≥1.16 / libcni <0.8 skip the config (`plugin flannel does not support config version \"\"`) and the node goes NotReady — the ACK FAQ fix. netguard inserts `\"cniVersion\": \"0.3.1\"` (configurable) right after `name`, leaving the rest of the document untouched.",
 			Good:      `{"name":"cb0","cniVersion":"0.3.1","type":"flannel"}`, Bad: `{"name":"cb0","type":"flannel"}`},
-		rules.Rule{ID: RuleInjectHairpin, Title: "inject delegate.hairpinMode: true", Severity: rules.Info, Component: rules.Flannel, Mutation: true,
+		rules.Rule{ID: RuleInjectHairpin, Title: "inject delegate.hairpinMode: true", Severity: rules.Info, Component: Component, Mutation: true,
 			Rationale: "Without hairpinMode a pod cannot reach itself through its own Service ClusterIP (the kubelet --hairpin-mode flag has no effect with CNI). When configured, netguard adds `\"hairpinMode\": true` to the bridge delegate (creating `delegate` if needed) unless hairpinMode is already set or promiscMode is on.",
 			Good:      `"delegate": {"isDefaultGateway": true, "hairpinMode": true}`, Bad: `"delegate": {"isDefaultGateway": true}`},
 	)

@@ -26,7 +26,7 @@ type checker struct{}
 // New returns the kube-proxy checker.
 func New() rules.Checker { return checker{} }
 
-func (checker) Component() rules.Component { return rules.KubeProxy }
+func (checker) Component() rules.Component { return Component }
 
 // Mutate never changes kube-proxy ConfigMaps.
 func (checker) Mutate(*rules.Request) rules.Mutation { return rules.Mutation{} }

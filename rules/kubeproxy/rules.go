@@ -79,7 +79,7 @@ var Categories = map[string]Category{
 const goodConf = "data:\n  config.conf: |\n    apiVersion: kubeproxy.config.k8s.io/v1alpha1\n    kind: KubeProxyConfiguration\n    mode: ipvs\n    ipvs:\n      scheduler: lc  # comments start with #\n"
 
 func reg(id, title string, sev rules.Severity, rationale, good, bad string) {
-	rules.Register(rules.Rule{ID: id, Title: title, Severity: sev, Component: rules.KubeProxy, Rationale: rationale, Good: good, Bad: bad})
+	rules.Register(rules.Rule{ID: id, Title: title, Severity: sev, Component: Component, Rationale: rationale, Good: good, Bad: bad})
 }
 
 func init() {
@@ -170,7 +170,7 @@ func init() {
 	reg(RuleHugeTimeout, "IPVS timeout above the kernel limit", rules.Warn,
 		"The kernel rejects IPVS timeouts above INT_MAX/HZ seconds (about 24.8 days at HZ=1000) with EINVAL for all three at once; kube-proxy only logs `Failed to configure IPVS timeouts` and none is applied.",
 		"ipvs:\n  tcpTimeout: 900s", "ipvs:\n  tcpTimeout: 720h")
-	rules.Register(rules.Rule{ID: RuleRestartRequired, Title: "kube-proxy must be restarted to apply the change", Severity: rules.Info, Component: rules.KubeProxy,
+	rules.Register(rules.Rule{ID: RuleRestartRequired, Title: "kube-proxy must be restarted to apply the change", Severity: rules.Info, Component: Component,
 		Rationale: "kube-proxy reads config.conf only at start-up (a ConfigMap volume update does not trigger its file watcher); the pods must be deleted, and a bad edit otherwise bites at the next node reboot or pod restart.",
 		Good:      "(every change)", Bad: "(every change)", RestartAdvice: true})
 }

@@ -23,7 +23,7 @@ type checker struct{}
 func New() rules.Checker { return checker{} }
 
 // Component implements rules.Checker.
-func (checker) Component() rules.Component { return rules.Service }
+func (checker) Component() rules.Component { return Component }
 
 // Mutate implements rules.Checker.
 func (checker) Mutate(req *rules.Request) rules.Mutation { return mutate(req) }

@@ -76,12 +76,12 @@ func FuzzService(f *testing.F) {
 			s.Annotations[key] = value
 		}
 		cfg := rules.DefaultConfig()
-		cfg.Mutations.Service.PreferDualStack = true
+		cfg.MutationsOf(service.Component).(*service.Mutations).PreferDualStack = true
 		cl := &rules.ClusterContext{KubernetesVersion: "1.33", ServiceCIDRs: []string{"192.168.0.0/16"}}
 		if dual {
 			cl.ServiceCIDRs = append(cl.ServiceCIDRs, "fd00::/112")
 		}
-		req := &rules.Request{Operation: rules.Create, Target: rules.Target{Component: rules.Service}, Service: s, Cluster: cl, Config: cfg}
+		req := &rules.Request{Operation: rules.Create, Target: rules.Target{Component: service.Component}, Service: s, Cluster: cl, Config: cfg}
 		if p := (&corev1.Service{}); len(old) > 0 && json.Unmarshal(old, p) == nil {
 			req.Operation, req.OldService = rules.Update, p
 		}

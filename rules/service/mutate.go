@@ -12,7 +12,7 @@ import (
 // Services alone that pin ipFamilies (adding the policy there would create
 // the GitOps drift SV002 warns about).
 func mutate(req *rules.Request) rules.Mutation {
-	if req == nil || req.Service == nil || req.Config == nil || !req.Config.Mutations.Service.PreferDualStack {
+	if req == nil || req.Service == nil || req.Config == nil || !MutationsOf(req.Config).PreferDualStack {
 		return rules.Mutation{}
 	}
 	if req.Operation != rules.Create {

@@ -80,7 +80,7 @@ func nlb(mods ...mod) *corev1.Service {
 
 func preferDualConfig() *rules.Config {
 	c := rules.DefaultConfig()
-	c.Mutations.Service.PreferDualStack = true
+	c.MutationsOf(service.Component).(*service.Mutations).PreferDualStack = true
 	return c
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 func benchRequest() *rules.Request {
-	return &rules.Request{Operation: rules.Create, Target: rules.Target{Component: rules.Terway, Role: rules.RoleTerwayBase}, ConfigMap: eni(goodENIConf), Cluster: &rules.ClusterContext{}}
+	return &rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: eni(goodENIConf), Cluster: &rules.ClusterContext{}}
 }
 
 func BenchmarkValidateTypical(b *testing.B) {

@@ -20,7 +20,7 @@ type checker struct{}
 // New returns the Terway checker.
 func New() rules.Checker { return checker{} }
 
-func (checker) Component() rules.Component { return rules.Terway }
+func (checker) Component() rules.Component { return Component }
 
 // Mutate does nothing: Terway has no certain fixes.
 func (checker) Mutate(*rules.Request) rules.Mutation { return rules.Mutation{} }
@@ -32,7 +32,7 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 	}
 	cm := req.ConfigMap
 	r := rules.NewReport("ConfigMap", cm.Namespace, cm.Name)
-	if req.Target.Role == rules.RoleTerwayOverride {
+	if req.Target.Role == RoleOverride {
 		validateOverride(req, r)
 	} else {
 		validateBase(req, r)

@@ -36,10 +36,10 @@ func FuzzENIConfSecrets(f *testing.F) {
 	f.Fuzz(func(t *testing.T, conf string, isOverride bool) {
 		conf = strings.ReplaceAll(conf, "$SECRET", fzSecret)
 		cm := eni(conf)
-		target := rules.Target{Component: rules.Terway, Role: rules.RoleTerwayBase}
+		target := rules.Target{Component: Component, Role: RoleBase}
 		if isOverride {
 			cm = override("eni-config-pool-a", conf)
-			target.Role = rules.RoleTerwayOverride
+			target.Role = RoleOverride
 		}
 		req := &rules.Request{Operation: rules.Create, Target: target, ConfigMap: cm, Cluster: withBase(goodENIConf)}
 		start := time.Now()

@@ -24,7 +24,7 @@ func checkRestart(req *rules.Request, r *rules.Report) {
 		return
 	}
 	kept := "ENIs and IPs already allocated keep their vSwitch and security groups; only ENIs created afterwards use the new settings"
-	if req.Target.Role == rules.RoleTerwayOverride {
+	if req.Target.Role == RoleOverride {
 		nodes := ""
 		if req.Cluster != nil {
 			var names []string

@@ -22,15 +22,15 @@ func FuzzValidate(f *testing.F) {
 		f.Add(goodENIConf, s, "true\n", false)
 	}
 	f.Fuzz(func(t *testing.T, eniConf, cniConf, policy string, isOverride bool) {
-		role := rules.RoleTerwayBase
+		role := RoleBase
 		name := "eni-config"
 		if isOverride {
-			role, name = rules.RoleTerwayOverride, "eni-config-pool-a"
+			role, name = RoleOverride, "eni-config-pool-a"
 		}
 		cm := rulestest.ConfigMap("kube-system", name, map[string]string{"eni_conf": eniConf, "10-terway.conf": cniConf, "10-terway.conflist": cniConf, "disable_network_policy": policy})
 		cluster := &rules.ClusterContext{TerwayVersion: "v1.13.2", Nodes: []rules.Node{{Name: "n1"}}}
 		cluster.AddConfigMap(rulestest.ConfigMap("kube-system", "eni-config", map[string]string{"eni_conf": cniConf}))
-		req := &rules.Request{Operation: rules.Update, Target: rules.Target{Component: rules.Terway, Role: role}, ConfigMap: cm, OldConfigMap: eni(cniConf), Cluster: cluster}
+		req := &rules.Request{Operation: rules.Update, Target: rules.Target{Component: Component, Role: role}, ConfigMap: cm, OldConfigMap: eni(cniConf), Cluster: cluster}
 		New().Validate(req)
 	})
 }
@@ -41,9 +41,9 @@ func TestDegenerateRequests(t *testing.T) {
 		nil,
 		{},
 		{ConfigMap: &corev1.ConfigMap{}},
-		{Target: rules.Target{Role: rules.RoleTerwayOverride}, ConfigMap: &corev1.ConfigMap{}},
+		{Target: rules.Target{Role: RoleOverride}, ConfigMap: &corev1.ConfigMap{}},
 		{Operation: rules.Update, ConfigMap: &corev1.ConfigMap{}, OldConfigMap: &corev1.ConfigMap{}},
-		{Operation: rules.Create, Target: rules.Target{Role: rules.RoleTerwayOverride}, ConfigMap: override("eni-config-x", `{"max_pool_size": 1}`), Cluster: &rules.ClusterContext{}},
+		{Operation: rules.Create, Target: rules.Target{Role: RoleOverride}, ConfigMap: override("eni-config-x", `{"max_pool_size": 1}`), Cluster: &rules.ClusterContext{}},
 	}
 	for i, r := range reqs {
 		_ = c.Validate(r)
@@ -51,11 +51,11 @@ func TestDegenerateRequests(t *testing.T) {
 			t.Errorf("request %d: Terway has no mutations, got %+v", i, m)
 		}
 	}
-	if c.Component() != rules.Terway {
+	if c.Component() != Component {
 		t.Errorf("component %q", c.Component())
 	}
 	// A base eni-config without any data is judged, not skipped.
-	fs := c.Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: rules.Terway, Role: rules.RoleTerwayBase}, ConfigMap: &corev1.ConfigMap{}})
+	fs := c.Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: &corev1.ConfigMap{}})
 	if !hasRule(fs, "TW001") || !hasRule(fs, "TW040") {
 		t.Errorf("empty ConfigMap: %s", rulestest.Describe(fs))
 	}

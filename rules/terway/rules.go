@@ -3,7 +3,7 @@ package terway
 import "github.com/netguard/netguard/rules"
 
 func rule(id string, sev rules.Severity, title, rationale, good, bad string) rules.Rule {
-	return rules.Rule{ID: id, Title: title, Severity: sev, Component: rules.Terway, Rationale: rationale, Good: good, Bad: bad}
+	return rules.Rule{ID: id, Title: title, Severity: sev, Component: Component, Rationale: rationale, Good: good, Bad: bad}
 }
 
 func init() {

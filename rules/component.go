@@ -209,6 +209,17 @@ func LookupComponent(name Component) (Descriptor, bool) {
 	return d, ok
 }
 
+// factKeys are the registered components' fact keys.
+func factKeys() map[string]bool {
+	out := map[string]bool{}
+	for _, d := range sortedComponents() {
+		for _, f := range d.Facts {
+			out[f.Key] = true
+		}
+	}
+	return out
+}
+
 // ComponentRank is the position of a component in Components() (rules of
 // an unregistered component such as "netguard" itself sort after all).
 func ComponentRank(name Component) int {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -70,6 +71,7 @@ func registerTestComponents(t *testing.T) {
 		Descriptor{Name: "zz", Title: "ZZ", Order: 1, Kind: "ConfigMap", TargetsKey: "zz",
 			Targets:      func() TargetSection { return &zzTargets{} },
 			MutationsKey: "zz", Mutations: func() Section { return &zzMutations{} },
+			Facts:   []Fact{{Key: "zzVersion", Flag: "zz-version", Usage: "zz version"}},
 			Checker: func() Checker { return nil }},
 		Descriptor{Name: "zz-plain", Title: "ZZ plain", Order: 2, Kind: "ConfigMap", TargetsKey: "zzPlain",
 			Targets: func() TargetSection { return NewNameTargets([]string{"kube-system", "other"}, []string{"plain", "zz"}) },
@@ -219,5 +221,42 @@ func TestReportBoundsFindingsPerRule(t *testing.T) {
 	last := r.Findings[len(r.Findings)-1]
 	if last.Severity != Deny || !strings.Contains(last.Message, "250 more ZZ001") || last.Line != 0 {
 		t.Errorf("summary finding %+v", last)
+	}
+}
+
+func TestClusterFactsOfComponentsSitBesideTheSharedFields(t *testing.T) {
+	registerTestComponents(t)
+	c, err := ParseConfig([]byte("cluster:\n  kubernetesVersion: \"1.30\"\n  zzVersion: v1.2.3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Cluster.Fact("zzVersion"); got != "v1.2.3" {
+		t.Errorf("Fact(zzVersion) = %q", got)
+	}
+	if c.Cluster.KubernetesVersion != "1.30" {
+		t.Errorf("shared field lost: %+v", c.Cluster)
+	}
+	var nilCluster *ClusterContext
+	if nilCluster.Fact("zzVersion") != "" {
+		t.Error("a nil context knows a fact")
+	}
+	b, err := json.Marshal(c.Cluster)
+	if err != nil || !strings.Contains(string(b), `"zzVersion":"v1.2.3"`) || !strings.Contains(string(b), `"kubernetesVersion":"1.30"`) {
+		t.Errorf("MarshalJSON = %s, %v", b, err)
+	}
+	var back ClusterContext
+	if err := json.Unmarshal(b, &back); err != nil || back.Fact("zzVersion") != "v1.2.3" || back.KubernetesVersion != "1.30" {
+		t.Errorf("round trip: %+v, %v", back, err)
+	}
+	for in, want := range map[string]string{
+		"cluster:\n  yyVersion: v1\n":   `unknown field "cluster.yyVersion" (did you mean "zzVersion"?)`,
+		"cluster:\n  zzVersion: 1.30\n": `zzVersion: 1.30 is the number 1.3 in YAML`,
+	} {
+		if _, err := ParseConfig([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", in, err, want)
+		}
+	}
+	if err := json.Unmarshal([]byte(`{"yyVersion":"v1"}`), &back); err == nil {
+		t.Error("an undeclared fact was decoded")
 	}
 }

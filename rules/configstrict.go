@@ -67,6 +67,7 @@ var (
 	severityType  = reflect.TypeOf(Severity(""))
 	targetsType   = reflect.TypeOf(Targets{})
 	mutationsType = reflect.TypeOf(Mutations{})
+	clusterType   = reflect.TypeOf(ClusterContext{})
 )
 
 // walkSections checks targets: or mutations:, whose keys are the registered
@@ -107,7 +108,13 @@ func walkConfig(n *yamlv3.Node, t reflect.Type, path string, probs *[]ConfigProb
 		if n.Kind != yamlv3.MappingNode {
 			return // a type error: the decoder says it
 		}
-		walkFields(n, jsonFields(t), path, probs)
+		fields := jsonFields(t)
+		if t == clusterType {
+			for k := range factKeys() {
+				fields[k] = reflect.TypeOf("")
+			}
+		}
+		walkFields(n, fields, path, probs)
 	case reflect.Map:
 		if n.Kind != yamlv3.MappingNode {
 			return

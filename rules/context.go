@@ -1,8 +1,11 @@
 package rules
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -32,17 +35,97 @@ type ClusterContext struct {
 	PodCIDRs []string `json:"podCIDRs,omitempty"`
 	// DualStack overrides dual-stack detection from ServiceCIDRs.
 	DualStack *bool `json:"dualStack,omitempty"`
-	// FlannelVersion is the flannel image version (e.g. "v0.15.1.22-aliyun",
-	// "v0.28.9"); it decides which backends exist.
-	FlannelVersion string `json:"flannelVersion,omitempty"`
-	// TerwayVersion is the Terway image version (e.g. "v1.17.5").
-	TerwayVersion string `json:"terwayVersion,omitempty"`
+	// Facts are the component-specific facts the components' descriptors
+	// declare (Descriptor.Facts), keyed by Fact.Key: in the configuration
+	// file they sit beside the shared fields (cluster.flannelVersion).
+	Facts map[string]string `json:"-"`
 	// Nodes known to the cluster (podCIDRs, terway-config labels, CPUs).
 	Nodes []Node `json:"nodes,omitempty"`
 	// ConfigMaps are related objects (the base eni-config for an override,
 	// sibling kube-proxy ConfigMaps), keyed by "namespace/name". Filled by the
 	// webhook's cache or, in lint, by the other manifests being linted.
 	ConfigMaps map[string]*corev1.ConfigMap `json:"-"`
+}
+
+// Fact returns a component-specific fact (Fact.Key), or "" when unknown.
+func (c *ClusterContext) Fact(key string) string {
+	if c == nil {
+		return ""
+	}
+	return c.Facts[key]
+}
+
+// SetFact records a component-specific fact.
+func (c *ClusterContext) SetFact(key, value string) {
+	if c.Facts == nil {
+		c.Facts = map[string]string{}
+	}
+	c.Facts[key] = value
+}
+
+// clusterFields is ClusterContext without its JSON methods.
+type clusterFields ClusterContext
+
+// UnmarshalJSON decodes the shared fields and, beside them, the facts the
+// registered components declare (strings). Any other key is an error, as
+// everywhere in the configuration.
+func (c *ClusterContext) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	shared := map[string]json.RawMessage{}
+	known := jsonFields(reflect.TypeOf(clusterFields{}))
+	facts := factKeys()
+	var out clusterFields
+	for k, v := range raw {
+		switch {
+		case known[k] != nil:
+			shared[k] = v
+		case facts[k]:
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return fmt.Errorf("cluster.%s: %w", k, err)
+			}
+			if out.Facts == nil {
+				out.Facts = map[string]string{}
+			}
+			out.Facts[k] = s
+		default:
+			return fmt.Errorf("cluster: unknown field %q", k)
+		}
+	}
+	b, err := json.Marshal(shared)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	facts2 := out.Facts
+	if err := dec.Decode(&out); err != nil {
+		return err
+	}
+	out.Facts = facts2
+	*c = ClusterContext(out)
+	return nil
+}
+
+// MarshalJSON writes the facts beside the shared fields, as they are read.
+func (c ClusterContext) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(clusterFields(c))
+	if err != nil || len(c.Facts) == 0 {
+		return b, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range c.Facts {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	return json.Marshal(m)
 }
 
 // ConfigMap returns a related ConfigMap, or nil.

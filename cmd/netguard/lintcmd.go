@@ -48,8 +48,9 @@ type lintFlags struct {
 	noMutate, fix                     bool
 	serviceCIDRs, podCIDRs            []string
 	dualStack                         string
-	flannelVersion, terwayVersion     string
-	filter                            *severityFilter
+	// facts are the components' declared facts (rules.Fact), by key.
+	facts  map[string]*string
+	filter *severityFilter
 }
 
 func newLintCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -76,8 +77,7 @@ func newLintCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	fl.StringSliceVar(&f.serviceCIDRs, "service-cidr", nil, "service CIDRs of the cluster, comma-separated or repeated (two families = dual-stack)")
 	fl.StringSliceVar(&f.podCIDRs, "pod-cidr", nil, "pod CIDRs of the cluster, comma-separated or repeated")
 	fl.StringVar(&f.dualStack, "dual-stack", "", "true|false: whether Services are dual-stack (default: from the service CIDRs)")
-	fl.StringVar(&f.flannelVersion, "flannel-version", "", "flannel image version, e.g. v0.15.1.22-aliyun (decides the backends that exist)")
-	fl.StringVar(&f.terwayVersion, "terway-version", "", "Terway image version, e.g. v1.17.5")
+	f.facts = addFactFlags(cmd)
 	f.filter = addSeverityFlags(cmd)
 	return cmd
 }
@@ -109,11 +109,10 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 	default:
 		return out.Fail(fmt.Errorf("--dual-stack %q: want true or false", f.dualStack))
 	}
-	if f.flannelVersion != "" {
-		c.FlannelVersion = f.flannelVersion
-	}
-	if f.terwayVersion != "" {
-		c.TerwayVersion = f.terwayVersion
+	for key, v := range f.facts {
+		if *v != "" {
+			c.SetFact(key, *v)
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return out.Fail(fmt.Errorf("flags: %w", err))
@@ -152,4 +151,20 @@ func writeText(w io.Writer, res *lint.Result, out *output.Findings) {
 	}
 	fmt.Fprintf(w, "netguard: %d file(s), %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
 		res.Files, res.Objects, res.Judged, res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)
+}
+
+// addFactFlags adds one flag per fact the registered components declare
+// (--flannel-version sets cluster.flannelVersion), overriding the
+// configuration file's value when given.
+func addFactFlags(cmd *cobra.Command) map[string]*string {
+	out := map[string]*string{}
+	for _, d := range rules.Components() {
+		for _, fact := range d.Facts {
+			if fact.Flag == "" {
+				continue
+			}
+			out[fact.Key] = cmd.Flags().String(fact.Flag, "", fact.Usage)
+		}
+	}
+	return out
 }

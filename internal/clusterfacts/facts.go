@@ -58,6 +58,7 @@ func Overlay(base *rules.ClusterContext, f *Facts) *rules.ClusterContext {
 	c.PodCIDRs = slices.Clone(base.PodCIDRs)
 	c.Nodes = slices.Clone(base.Nodes)
 	c.ConfigMaps = maps.Clone(base.ConfigMaps)
+	c.Facts = maps.Clone(base.Facts)
 	if f == nil {
 		return &c
 	}

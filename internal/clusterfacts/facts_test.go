@@ -13,7 +13,7 @@ import (
 func TestOverlayDiscoveryWinsFileFillsGaps(t *testing.T) {
 	base := &rules.ClusterContext{
 		KubernetesVersion: "1.30", ServiceCIDRs: []string{"10.0.0.0/16"}, PodCIDRs: []string{"172.20.0.0/16"},
-		FlannelVersion: "v0.26.0", Nodes: []rules.Node{{Name: "from-file"}},
+		Facts: map[string]string{"flannelVersion": "v0.26.0"}, Nodes: []rules.Node{{Name: "from-file"}},
 	}
 	if got := Overlay(base, nil); !reflect.DeepEqual(got, base) || got == base {
 		t.Errorf("offline: got %+v", got)
@@ -22,7 +22,7 @@ func TestOverlayDiscoveryWinsFileFillsGaps(t *testing.T) {
 	f := &Facts{KubernetesVersion: "v1.37.2", ServiceCIDRs: []string{"10.0.0.0/16", "fd00::/112"}, NodesKnown: true, Nodes: []rules.Node{{Name: "n1"}},
 		ConfigMaps: map[string]*corev1.ConfigMap{"kube-system/kube-proxy-master": cm}}
 	got := Overlay(base, f)
-	if got.KubernetesVersion != "v1.37.2" || len(got.ServiceCIDRs) != 2 || got.Nodes[0].Name != "n1" || got.FlannelVersion != "v0.26.0" || got.PodCIDRs[0] != "172.20.0.0/16" {
+	if got.KubernetesVersion != "v1.37.2" || len(got.ServiceCIDRs) != 2 || got.Nodes[0].Name != "n1" || got.Fact("flannelVersion") != "v0.26.0" || got.PodCIDRs[0] != "172.20.0.0/16" {
 		t.Errorf("got %+v", got)
 	}
 	if dual, ok := got.IsDualStack(); !dual || !ok {

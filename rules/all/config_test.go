@@ -1,6 +1,7 @@
 package all
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -105,5 +106,24 @@ mutations:
 		if _, err := rules.ParseConfig([]byte(bad)); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+func TestComponentFactsKeepTheirClusterKeys(t *testing.T) {
+	c, err := rules.ParseConfig([]byte("cluster:\n  flannelVersion: v0.15.1.22-aliyun\n  terwayVersion: v1.17.5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Cluster.Fact(flannel.VersionFact) != "v0.15.1.22-aliyun" || c.Cluster.Fact(terway.VersionFact) != "v1.17.5" {
+		t.Errorf("facts %v", c.Cluster.Facts)
+	}
+	flags := map[string]string{}
+	for _, d := range rules.Components() {
+		for _, f := range d.Facts {
+			flags[f.Key] = f.Flag
+		}
+	}
+	if want := map[string]string{"flannelVersion": "flannel-version", "terwayVersion": "terway-version"}; !maps.Equal(flags, want) {
+		t.Errorf("fact flags %v, want %v", flags, want)
 	}
 }

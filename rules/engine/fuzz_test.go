@@ -15,6 +15,7 @@ import (
 	"github.com/netguard/netguard/rules/engine"
 	"github.com/netguard/netguard/rules/flannel"
 	"github.com/netguard/netguard/rules/service"
+	"github.com/netguard/netguard/rules/terway"
 	"github.com/tidwall/gjson"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -61,7 +62,7 @@ func fuzzConfig() *rules.Config {
 	c.MutationsOf(service.Component).(*service.Mutations).PreferDualStack = true
 	c.Cluster = rules.ClusterContext{
 		KubernetesVersion: "1.33", ServiceCIDRs: []string{"192.168.0.0/16", "fd00::/112"}, PodCIDRs: []string{"172.20.0.0/16"},
-		FlannelVersion: "v0.26.7", TerwayVersion: "v1.13.2",
+		Facts: map[string]string{flannel.VersionFact: "v0.26.7", terway.VersionFact: "v1.13.2"},
 		Nodes: []rules.Node{{Name: "n1", PodCIDRs: []string{"172.20.1.0/24"}, CPUs: 4}},
 	}
 	return c

@@ -12,7 +12,7 @@ import (
 
 func benchRequest(cm *corev1.ConfigMap) *rules.Request {
 	return &rules.Request{Operation: rules.Create, ConfigMap: cm, Config: rules.DefaultConfig(),
-		Cluster: &rules.ClusterContext{FlannelVersion: "v0.28.9", ServiceCIDRs: []string{"10.96.0.0/12"}, PodCIDRs: []string{"10.244.0.0/16"},
+		Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.28.9"}, ServiceCIDRs: []string{"10.96.0.0/12"}, PodCIDRs: []string{"10.244.0.0/16"},
 			Nodes: []rules.Node{{Name: "n1", PodCIDRs: []string{"10.244.1.0/24"}}, {Name: "n2", PodCIDRs: []string{"10.244.2.0/24"}}}}}
 }
 

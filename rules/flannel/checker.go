@@ -40,9 +40,9 @@ type validator struct {
 
 func newValidator(req *rules.Request, cm *corev1.ConfigMap) *validator {
 	v := &validator{req: req, r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
-	if req.Cluster != nil && req.Cluster.FlannelVersion != "" {
-		v.flannelVersion = req.Cluster.FlannelVersion
-		if ver, err := rules.ParseVersion(req.Cluster.FlannelVersion); err == nil {
+	if fv := req.Cluster.Fact(VersionFact); fv != "" {
+		v.flannelVersion = fv
+		if ver, err := rules.ParseVersion(fv); err == nil {
 			v.ver, v.verOK = ver, true
 		}
 	}

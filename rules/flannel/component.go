@@ -12,6 +12,11 @@ var (
 	DefaultCNIVersion = "0.3.1"
 )
 
+// VersionFact is the flannel image version (e.g. "v0.15.1.22-aliyun",
+// "v0.28.9"); it decides which backends exist. cluster.flannelVersion in
+// the configuration file, --flannel-version in lint.
+const VersionFact = "flannelVersion"
+
 func init() {
 	rules.RegisterComponent(rules.Descriptor{
 		Name:       Component,
@@ -28,6 +33,8 @@ func init() {
 			{Key: CNIConfKey, Format: rules.FormatJSON, Role: "the CNI configuration install-cni copies to /etc/cni/net.d/10-flannel.conflist"},
 			{Key: NetConfKey, Format: rules.FormatJSON, Role: "flanneld's network configuration (Network, Backend), read at start-up"},
 		},
+		Facts: []rules.Fact{{Key: VersionFact, Flag: "flannel-version",
+			Usage: "flannel image version, e.g. v0.15.1.22-aliyun (decides the backends that exist)"}},
 		RestartAdvice: "flanneld reads net-conf.json and install-cni copies cni-conf.json only when the pods start: restart every flannel pod",
 		Checker:       New,
 	})

@@ -17,16 +17,16 @@ func TestRealisticExamplesHaveNoDeny(t *testing.T) {
 		cm      *corev1.ConfigMap
 		cluster *rules.ClusterContext
 	}{
-		{"upstream kube-flannel.yml", upstreamCM(), &rules.ClusterContext{FlannelVersion: "v0.28.9", PodCIDRs: []string{"10.244.0.0/16"}, ServiceCIDRs: []string{"10.96.0.0/12"},
+		{"upstream kube-flannel.yml", upstreamCM(), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.28.9"}, PodCIDRs: []string{"10.244.0.0/16"}, ServiceCIDRs: []string{"10.96.0.0/12"},
 			Nodes: []rules.Node{{Name: "n1", PodCIDRs: []string{"10.244.0.0/24"}}, {Name: "n2", PodCIDRs: []string{"10.244.1.0/24"}}}}},
 		{"upstream kube-flannel.yml without context", upstreamCM(), nil},
-		{"ACK FAQ hairpin example with alloc", ackCM(), &rules.ClusterContext{FlannelVersion: "v0.15.1.22-aliyun", ServiceCIDRs: []string{"192.168.0.0/16"},
+		{"ACK FAQ hairpin example with alloc", ackCM(), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.15.1.22-aliyun"}, ServiceCIDRs: []string{"192.168.0.0/16"},
 			Nodes: []rules.Node{{Name: "cn-hangzhou.192.168.0.10", PodCIDRs: []string{"172.20.1.0/25"}}}}},
-		{"ACK on flannel v0.28", ackCM(), &rules.ClusterContext{FlannelVersion: "v0.28.0.6-aliyun"}},
-		{"kube-flannel-aliyun.yml on v0.19", cfgMap("kube-system", aliyunCNI, aliyunNet), &rules.ClusterContext{FlannelVersion: "v0.19.2"}},
+		{"ACK on flannel v0.28", ackCM(), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.28.0.6-aliyun"}}},
+		{"kube-flannel-aliyun.yml on v0.19", cfgMap("kube-system", aliyunCNI, aliyunNet), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.19.2"}}},
 		{"kube-flannel-aliyun.yml, version unknown", cfgMap("kube-system", aliyunCNI, aliyunNet), nil},
-		{"FAQ cniVersion fragment in a full config", cfgMap("kube-system", faqVersionCNI, ackNet), &rules.ClusterContext{FlannelVersion: "v0.11.0.2-aliyun"}},
-		{"ACK addon template v0.11", cfgMap("kube-system", `{ "name": "cb0", "cniVersion":"0.3.0", "type": "flannel", "delegate": { "isDefaultGateway": true } }`, `{ "Network": "172.20.0.0/16", "Backend": { "Type": "alloc" } }`), &rules.ClusterContext{FlannelVersion: "v0.11.0.1-g6e46593e-aliyun"}},
+		{"FAQ cniVersion fragment in a full config", cfgMap("kube-system", faqVersionCNI, ackNet), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.11.0.2-aliyun"}}},
+		{"ACK addon template v0.11", cfgMap("kube-system", `{ "name": "cb0", "cniVersion":"0.3.0", "type": "flannel", "delegate": { "isDefaultGateway": true } }`, `{ "Network": "172.20.0.0/16", "Backend": { "Type": "alloc" } }`), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.11.0.1-g6e46593e-aliyun"}}},
 		{"helm chart dual stack", cfgMap("kube-flannel", upstreamCNI, `{
   "Network": "10.244.0.0/16",
   "IPv6Network": "fd00:10:244::/56",
@@ -35,8 +35,8 @@ func TestRealisticExamplesHaveNoDeny(t *testing.T) {
   "Backend": {
     "Type": "vxlan"
   }
-}`), &rules.ClusterContext{FlannelVersion: "v0.26.0", Nodes: []rules.Node{{Name: "n1", PodCIDRs: []string{"10.244.0.0/24", "fd00:10:244::/64"}}}}},
-		{"helm chart wireguard", cfgMap("kube-flannel", upstreamCNI, `{"Network":"10.244.0.0/16","Backend":{"Type":"wireguard","PersistentKeepaliveInterval":0,"Mode":"separate"}}`), &rules.ClusterContext{FlannelVersion: "v0.24.0"}},
+}`), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.26.0"}, Nodes: []rules.Node{{Name: "n1", PodCIDRs: []string{"10.244.0.0/24", "fd00:10:244::/64"}}}}},
+		{"helm chart wireguard", cfgMap("kube-flannel", upstreamCNI, `{"Network":"10.244.0.0/16","Backend":{"Type":"wireguard","PersistentKeepaliveInterval":0,"Mode":"separate"}}`), &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.24.0"}}},
 		{"ipsec with a long PSK", cfgMap("kube-flannel", upstreamCNI, `{"Network":"10.244.0.0/16","Backend":{"Type":"ipsec","PSK":"`+strings.Repeat("ab", 48)+`","UDPEncap":true}}`), nil},
 		{"host-gw", cfgMap("kube-flannel", upstreamCNI, `{"Network":"10.244.0.0/16","Backend":{"Type":"host-gw"}}`), nil},
 	}

@@ -38,7 +38,7 @@ func FuzzNetConfSecrets(f *testing.F) {
 		net = strings.ReplaceAll(net, "$SECRET", fzSecret)
 		cm := &corev1.ConfigMap{Data: map[string]string{CNIConfKey: cni, NetConfKey: net}}
 		cm.Namespace, cm.Name = "kube-flannel", "kube-flannel-cfg"
-		cl := &rules.ClusterContext{FlannelVersion: "v0.26.7", ServiceCIDRs: []string{"10.96.0.0/12"}}
+		cl := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.26.7"}, ServiceCIDRs: []string{"10.96.0.0/12"}}
 		req := &rules.Request{Operation: rules.Create, ConfigMap: cm, Cluster: cl, Config: hairpinConfig()}
 		start := time.Now()
 		c := New()

@@ -19,7 +19,7 @@ var seeds = []string{upstreamCNI, upstreamNet, ackCNI, ackNet, aliyunCNI, aliyun
 func judgeRaw(t testing.TB, cni, net string) {
 	cm := &corev1.ConfigMap{Data: map[string]string{CNIConfKey: cni, NetConfKey: net}}
 	cm.Namespace, cm.Name = "kube-flannel", "kube-flannel-cfg"
-	cl := &rules.ClusterContext{FlannelVersion: "v0.28.9", ServiceCIDRs: []string{"10.96.0.0/12", "fd00::/108"}, PodCIDRs: []string{"10.244.0.0/16"},
+	cl := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.28.9"}, ServiceCIDRs: []string{"10.96.0.0/12", "fd00::/108"}, PodCIDRs: []string{"10.244.0.0/16"},
 		Nodes: []rules.Node{{Name: "n", PodCIDRs: []string{"10.244.1.0/24", "bogus", "fd00:1::/64"}}}}
 	cfg := hairpinConfig()
 	for _, op := range []rules.Operation{rules.Create, rules.Update} {

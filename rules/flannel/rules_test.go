@@ -58,11 +58,11 @@ func at(line, col int, path string) func(t *testing.T, res engine.Result) {
 }
 
 func TestRules(t *testing.T) {
-	v019 := &rules.ClusterContext{FlannelVersion: "v0.19.2"}
-	v020 := &rules.ClusterContext{FlannelVersion: "v0.20.0"}
-	v015ack := &rules.ClusterContext{FlannelVersion: "v0.15.1.22-aliyun"}
-	v011ack := &rules.ClusterContext{FlannelVersion: "v0.11.0.1-g6e46593e-aliyun"}
-	v028 := &rules.ClusterContext{FlannelVersion: "v0.28.9"}
+	v019 := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.19.2"}}
+	v020 := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.20.0"}}
+	v015ack := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.15.1.22-aliyun"}}
+	v011ack := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.11.0.1-g6e46593e-aliyun"}}
+	v028 := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.28.9"}}
 
 	cases := []rulestest.Case{
 		// FL001
@@ -266,7 +266,7 @@ func TestRules(t *testing.T) {
 		{Name: "Networks with unknown version", Rule: RuleNetConfVersionKey, Fire: true, Object: withNet(`{"Network":"10.244.0.0/16","Networks":["10.244.0.0/16"],"Backend":{"Type":"vxlan"}}`)},
 		{Name: "EnableNFTables on v0.15", Rule: RuleNetConfVersionKey, Fire: true, Cluster: v015ack, Object: withNet(`{"Network":"10.244.0.0/16","EnableNFTables":true,"Backend":{"Type":"vxlan"}}`), Contains: []string{"v0.25.0 or later"}},
 		{Name: "EnableIPv6 on ACK v0.11", Rule: RuleNetConfVersionKey, Fire: true, Cluster: v011ack, Object: withNet(`{"Network":"10.244.0.0/16","EnableIPv6":false,"Backend":{"Type":"alloc"}}`)},
-		{Name: "Networks on v0.22", Rule: RuleNetConfVersionKey, Fire: false, Cluster: &rules.ClusterContext{FlannelVersion: "v0.22.0"}, Object: withNet(`{"Network":"10.244.0.0/16","Networks":["10.244.0.0/16"],"Backend":{"Type":"vxlan"}}`)},
+		{Name: "Networks on v0.22", Rule: RuleNetConfVersionKey, Fire: false, Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.22.0"}}, Object: withNet(`{"Network":"10.244.0.0/16","Networks":["10.244.0.0/16"],"Backend":{"Type":"vxlan"}}`)},
 		{Name: "EnableNFTables on HEAD", Rule: RuleNetConfVersionKey, Fire: false, Cluster: v028, Object: upstreamCM()},
 		// FL047
 		{Name: "Netwrok typo", Rule: RuleNetConfUnknownKey, Fire: true, Object: withNet(`{"Netwrok":"10.244.0.0/16","Backend":{"Type":"vxlan"}}`), Contains: []string{`did you mean "Network"?`}},

@@ -64,7 +64,7 @@ func validateBase(req *rules.Request, r *rules.Report) {
 	ipStack := func() (string, bool) { return effectiveIPStack(doc) }
 	version := ""
 	if req.Cluster != nil {
-		version = req.Cluster.TerwayVersion
+		version = req.Cluster.Fact(VersionFact)
 	}
 	cni := checkCNI(r, data, ipStack, version)
 	checkTopLevel(r, data, cni)

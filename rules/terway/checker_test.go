@@ -10,9 +10,9 @@ import (
 type C = rulestest.Case
 
 func TestRules(t *testing.T) {
-	v1166 := &rules.ClusterContext{TerwayVersion: "v1.16.6"}
-	v1175 := &rules.ClusterContext{TerwayVersion: "v1.17.5"}
-	v1132 := &rules.ClusterContext{TerwayVersion: "v1.13.2"}
+	v1166 := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.16.6"}}
+	v1175 := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.17.5"}}
+	v1132 := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.13.2"}}
 	labelled := rules.Node{Name: "cn-hangzhou.10.0.0.7", Labels: map[string]string{"terway-config": "eni-config-pool-a"}}
 	other := rules.Node{Name: "cn-hangzhou.10.0.0.8", Labels: map[string]string{"terway-config": "eni-config-other"}}
 	baseSGs := `{"security_groups": ["sg-bp1aaaaaaaaaaaaaaaaaa", "sg-bp1bbbbbbbbbbbbbbbbbb"], "max_pool_size": 5}`
@@ -73,8 +73,8 @@ func TestRules(t *testing.T) {
 		{Name: "hot_plug was removed", Rule: "TW007", Fire: true, Object: eni(`{"max_pool_size": 5, "hot_plug": true}`), Contains: []string{"removed"}},
 		{Name: "eni_cap_policy was removed", Rule: "TW007", Fire: true, Object: eni(`{"eni_cap_policy": "preferred"}`)},
 		// Upstream shape: docs/eip.md (v1.8.x) sets enable_eip_pool "true" and enable_eip_migrate true.
-		{Name: "a field the cluster's Terway still reads is not called removed", Rule: "TW007", Cluster: &rules.ClusterContext{TerwayVersion: "v1.8.18"}, Object: eni(`{"enable_eip_pool": "true", "enable_eip_migrate": true}`)},
-		{Name: "a removed field is type-checked where it still exists", Rule: "TW005", Fire: true, Cluster: &rules.ClusterContext{TerwayVersion: "v1.8.18"}, Object: eni(`{"enable_eip_migrate": "true"}`), Contains: []string{`"enable_eip_migrate": true`}},
+		{Name: "a field the cluster's Terway still reads is not called removed", Rule: "TW007", Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.8.18"}}, Object: eni(`{"enable_eip_pool": "true", "enable_eip_migrate": true}`)},
+		{Name: "a removed field is type-checked where it still exists", Rule: "TW005", Fire: true, Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.8.18"}}, Object: eni(`{"enable_eip_migrate": "true"}`), Contains: []string{`"enable_eip_migrate": true`}},
 		{Name: "a removed field under a later Terway names that version", Rule: "TW007", Fire: true, Cluster: v1166, Object: eni(`{"enable_eip_pool": "true"}`), Contains: []string{"not read by Terway v1.16.6", "until v1.9.6"}},
 		{Name: "current fields are not removed", Rule: "TW007", Object: eni(`{"eni_cap_ratio": 1}`)},
 
@@ -107,7 +107,7 @@ func TestRules(t *testing.T) {
 		// TW012 ip_stack.
 		{Name: "ipv6 passes the control plane but crashes the daemon", Rule: "TW012", Fire: true, Object: eni(`{"ip_stack": "ipv6"}`), Contains: []string{"unsupported ipStack ipv6"}},
 		{Name: "ip_stack is case-sensitive", Rule: "TW012", Fire: true, Object: eni(`{"ip_stack": "IPv4"}`), Contains: []string{`"ip_stack": "ipv4"`}},
-		{Name: "ip_stack is not read by Terway v1.0.x", Rule: "TW018", Fire: true, Cluster: &rules.ClusterContext{TerwayVersion: "v1.0.10.0-g7da5160-aliyun"}, Object: eni(`{"ip_stack": "dual"}`), Contains: []string{"v1.1.0"}},
+		{Name: "ip_stack is not read by Terway v1.0.x", Rule: "TW018", Fire: true, Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.0.10.0-g7da5160-aliyun"}}, Object: eni(`{"ip_stack": "dual"}`), Contains: []string{"v1.1.0"}},
 		{Name: "dual stack is supported", Rule: "TW012", Object: eni(`{"ip_stack": "dual"}`)},
 
 		// TW013/TW014 security groups.
@@ -213,14 +213,14 @@ func TestRules(t *testing.T) {
 		{Name: "ipvlan needs the feature gate", Rule: "TW043", Fire: true, Object: cni(`{"type": "terway", "eniip_virtual_type": "IPVlan"}`), Contains: []string{"ipvlan is unsupported"}},
 		{Name: "veth is fine", Rule: "TW043", Object: cni(vethCNI)},
 		// Upstream shape: terway-cilium.yml v1.1.0-v1.6.0 and the v1.6-v1.12 chart (enableIPvlan) ship "IPVlan".
-		{Name: "ipvlan before the AutoDataPathV2 gate existed is a datapath of its own", Rule: "TW043", Cluster: &rules.ClusterContext{TerwayVersion: "v1.6.0"}, Object: cni(ipvlanCNI),
+		{Name: "ipvlan before the AutoDataPathV2 gate existed is a datapath of its own", Rule: "TW043", Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.6.0"}}, Object: cni(ipvlanCNI),
 			Check: func(t *testing.T, res engineResult) { wantNoMention(t, res, "AutoDataPathV2") }},
-		{Name: "ipvlan while the gate is off by default stays ipvlan", Rule: "TW043", Cluster: &rules.ClusterContext{TerwayVersion: "v1.12.1"}, Object: cni(ipvlanCNI)},
+		{Name: "ipvlan while the gate is off by default stays ipvlan", Rule: "TW043", Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.12.1"}}, Object: cni(ipvlanCNI)},
 		{Name: "ipvlan from v1.13.2 runs datapathv2 on new nodes", Rule: "TW043", Fire: true, Cluster: v1132, Object: cni(ipvlanCNI), Contains: []string{"on by default", "datapathv2 instead of IPvlan"},
 			Check: func(t *testing.T, res engineResult) { wantNoMention(t, res, "ipvlan is unsupported") }},
 		{Name: "ipvlan on v1.17.5 is still accepted", Rule: "TW043", Fire: true, Cluster: v1175, Object: cni(ipvlanCNI), Contains: []string{"nodes already running IPvlan keep it"},
 			Check: func(t *testing.T, res engineResult) { wantNoMention(t, res, "ipvlan is unsupported") }},
-		{Name: "ipvlan after v1.17.5 fails without the gate", Rule: "TW043", Fire: true, Cluster: &rules.ClusterContext{TerwayVersion: "v1.18.0"}, Object: cni(ipvlanCNI), Contains: []string{"ipvlan is unsupported"}},
+		{Name: "ipvlan after v1.17.5 fails without the gate", Rule: "TW043", Fire: true, Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.18.0"}}, Object: cni(ipvlanCNI), Contains: []string{"ipvlan is unsupported"}},
 		{Name: "ipvlan without a version is phrased for every version", Rule: "TW043", Fire: true, Object: cni(ipvlanCNI), Contains: []string{"depends on the Terway version", "before v1.13.2", "--terway-version"}},
 
 		// TW044 CNI types.

@@ -9,6 +9,10 @@ import (
 // Component names Terway's rules and its configuration sections.
 const Component rules.Component = "terway"
 
+// VersionFact is the Terway image version (e.g. "v1.17.5"):
+// cluster.terwayVersion in the configuration file, --terway-version in lint.
+const VersionFact = "terwayVersion"
+
 // Roles of Terway's ConfigMaps.
 const (
 	RoleBase     rules.Role = "base"     // kube-system/eni-config
@@ -28,6 +32,7 @@ func init() {
 			{Key: "10-terway.conf", Format: rules.FormatJSON, Role: "the CNI configuration terway-init installs"},
 			{Key: "10-terway.conflist", Format: rules.FormatJSON, Role: "the CNI configuration list terway-init installs when present"},
 		},
+		Facts:         []rules.Fact{{Key: VersionFact, Flag: "terway-version", Usage: "Terway image version, e.g. v1.17.5"}},
 		RestartAdvice: "Terway reads eni-config only when its pods start: restart the Terway pods (for an override, those on the nodes labelled terway-config=<name>)",
 		Checker:       New,
 	})

@@ -124,7 +124,7 @@ func clusterTerwayVersion(s *scope) string {
 	if s.cluster == nil {
 		return ""
 	}
-	return s.cluster.TerwayVersion
+	return s.cluster.Fact(VersionFact)
 }
 
 func intField(e *effective, key string) (int64, bool) {

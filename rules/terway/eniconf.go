@@ -199,16 +199,16 @@ func isSecretPath(p string) bool {
 
 // checkSince warns about fields the configured Terway version lacks.
 func checkSince(s *scope, name string, f eniField, loc rules.Loc) {
-	if f.since == "" || s.cluster == nil || s.cluster.TerwayVersion == "" {
+	if f.since == "" || s.cluster == nil || s.cluster.Fact(VersionFact) == "" {
 		return
 	}
-	have, err := rules.ParseVersion(s.cluster.TerwayVersion)
+	have, err := rules.ParseVersion(s.cluster.Fact(VersionFact))
 	if err != nil {
 		return
 	}
 	need, _ := rules.ParseVersion(f.since)
 	if have.Less(need) {
-		s.r.Add(RuleFieldVersion, loc, fmt.Sprintf("%q needs Terway v%s or later, but the cluster runs Terway %s: this version silently ignores it", name, f.since, s.cluster.TerwayVersion),
+		s.r.Add(RuleFieldVersion, loc, fmt.Sprintf("%q needs Terway v%s or later, but the cluster runs Terway %s: this version silently ignores it", name, f.since, s.cluster.Fact(VersionFact)),
 			fmt.Sprintf("upgrade Terway to v%s or later, or remove %q", f.since, name))
 	}
 }

@@ -100,7 +100,7 @@ func TestValidExamplesHaveNoDenyOrWarn(t *testing.T) {
 	for name, manifest := range validExamples {
 		t.Run(name, func(t *testing.T) {
 			cm := parseCM(t, manifest)
-			for _, cluster := range []*rules.ClusterContext{nil, contextWith(base), {TerwayVersion: "v1.17.5"}} {
+			for _, cluster := range []*rules.ClusterContext{nil, contextWith(base), {Facts: map[string]string{VersionFact: "v1.17.5"}}} {
 				res := rulestest.Judge(New(), rulestest.Case{Object: cm, Cluster: cluster})
 				if !res.Judged {
 					t.Fatalf("not judged: %s", res.Skipped)

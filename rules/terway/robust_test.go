@@ -28,7 +28,7 @@ func FuzzValidate(f *testing.F) {
 			role, name = RoleOverride, "eni-config-pool-a"
 		}
 		cm := rulestest.ConfigMap("kube-system", name, map[string]string{"eni_conf": eniConf, "10-terway.conf": cniConf, "10-terway.conflist": cniConf, "disable_network_policy": policy})
-		cluster := &rules.ClusterContext{TerwayVersion: "v1.13.2", Nodes: []rules.Node{{Name: "n1"}}}
+		cluster := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.13.2"}, Nodes: []rules.Node{{Name: "n1"}}}
 		cluster.AddConfigMap(rulestest.ConfigMap("kube-system", "eni-config", map[string]string{"eni_conf": cniConf}))
 		req := &rules.Request{Operation: rules.Update, Target: rules.Target{Component: Component, Role: role}, ConfigMap: cm, OldConfigMap: eni(cniConf), Cluster: cluster}
 		New().Validate(req)

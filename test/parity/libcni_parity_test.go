@@ -614,7 +614,7 @@ func hasDuplicateOrMisCasedKey(text string, known []string) bool {
 func flannelNetguardConfig() *rules.Config {
 	cfg := rules.DefaultConfig()
 	cfg.Cluster.KubernetesVersion = "1.37"
-	cfg.Cluster.FlannelVersion = flannelVersionUnderTest
+	cfg.Cluster.SetFact(flannel.VersionFact, flannelVersionUnderTest)
 	return cfg
 }
 

@@ -11,25 +11,45 @@ const (
 	Delete Operation = "DELETE"
 )
 
-// Request is one object to judge. Exactly one of ConfigMap / Service is set,
-// matching Target.Component; Old* are set on UPDATE.
+// Request is one object to judge: an object of the kind the component's
+// descriptor names (Descriptor.Kind); OldObject, of the same kind, is set
+// on UPDATE.
 type Request struct {
-	Operation    Operation
-	Target       Target
-	ConfigMap    *corev1.ConfigMap
-	OldConfigMap *corev1.ConfigMap
-	Service      *corev1.Service
-	OldService   *corev1.Service
-	Cluster      *ClusterContext
-	Config       *Config
+	Operation Operation
+	Target    Target
+	Object    Object
+	OldObject Object
+	Cluster   *ClusterContext
+	Config    *Config
 }
 
-// Mutation is the result of a mutating pass. The object fields hold a mutated
-// deep copy, or nil when nothing changed.
+// ConfigMap returns the object when it is a ConfigMap, else nil.
+func (r *Request) ConfigMap() *corev1.ConfigMap { return asConfigMap(r.Object) }
+
+// OldConfigMap returns the old object when it is a ConfigMap, else nil.
+func (r *Request) OldConfigMap() *corev1.ConfigMap { return asConfigMap(r.OldObject) }
+
+// Service returns the object when it is a Service, else nil.
+func (r *Request) Service() *corev1.Service { return asService(r.Object) }
+
+// OldService returns the old object when it is a Service, else nil.
+func (r *Request) OldService() *corev1.Service { return asService(r.OldObject) }
+
+func asConfigMap(o Object) *corev1.ConfigMap {
+	cm, _ := o.(*corev1.ConfigMap)
+	return cm
+}
+
+func asService(o Object) *corev1.Service {
+	svc, _ := o.(*corev1.Service)
+	return svc
+}
+
+// Mutation is the result of a mutating pass. Object holds a mutated deep
+// copy of the request's object, or nil when nothing changed.
 type Mutation struct {
-	ConfigMap *corev1.ConfigMap
-	Service   *corev1.Service
-	Changes   []Change
+	Object  Object
+	Changes []Change
 }
 
 // Checker judges the objects of one component. Implementations must be pure

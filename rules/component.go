@@ -158,6 +158,9 @@ func RegisterComponent(d Descriptor) {
 		(d.MutationsKey == "") != (d.Mutations == nil) {
 		panic(fmt.Sprintf("rules: incomplete component descriptor %+v", d))
 	}
+	if _, ok := LookupKind(d.Kind); !ok {
+		panic(fmt.Sprintf("rules: component %q judges the unregistered kind %q (see RegisterKind)", d.Name, d.Kind))
+	}
 	components.Lock()
 	defer components.Unlock()
 	for _, o := range components.byName {

@@ -23,7 +23,6 @@ import (
 	"github.com/netguard/netguard/rules/engine"
 	"gomodules.xyz/jsonpatch/v2"
 	admissionv1 "k8s.io/api/admission/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -142,7 +141,7 @@ func (a *Admission) Review(hook Hook, req *admissionv1.AdmissionRequest) (out Ou
 	if req.SubResource != "" {
 		return skip(fmt.Sprintf("subresource %s is not judged", req.SubResource))
 	}
-	if req.Kind.Group != "" || req.Kind.Version != "v1" || (req.Kind.Kind != "ConfigMap" && req.Kind.Kind != "Service") {
+	if k, ok := rules.LookupKind(req.Kind.Kind); !ok || req.Kind.Group != k.Group || req.Kind.Version != k.Version {
 		return skip(fmt.Sprintf("kind %s is not judged", gvkString(req.Kind)))
 	}
 	snap := a.Snapshot()
@@ -262,11 +261,8 @@ func (a *Admission) mutateResponse(out Outcome, obj any, res engine.Result) Outc
 	out.Decision = DecisionAllowed
 	ann := map[string]string{}
 	var mutated any
-	switch {
-	case res.MutatedConfigMap != nil:
-		mutated = res.MutatedConfigMap
-	case res.MutatedService != nil:
-		mutated = res.MutatedService
+	if res.Mutated != nil {
+		mutated = res.Mutated
 	}
 	if mutated != nil && len(res.Changes) > 0 {
 		ops, err := Patch(obj, mutated)
@@ -551,21 +547,15 @@ func decodeObject(kind string, raw []byte) (any, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("empty object")
 	}
-	switch kind {
-	case "ConfigMap":
-		cm := &corev1.ConfigMap{}
-		if err := json.Unmarshal(raw, cm); err != nil {
-			return nil, err
-		}
-		return cm, nil
-	case "Service":
-		svc := &corev1.Service{}
-		if err := json.Unmarshal(raw, svc); err != nil {
-			return nil, err
-		}
-		return svc, nil
+	k, ok := rules.LookupKind(kind)
+	if !ok {
+		return nil, fmt.Errorf("kind %s is not judged", kind)
 	}
-	return nil, fmt.Errorf("kind %s is not judged", kind)
+	obj := k.New()
+	if err := json.Unmarshal(raw, obj); err != nil {
+		return nil, err
+	}
+	return obj, nil
 }
 
 func changeAnnotation(c rules.Change) string {

@@ -37,17 +37,17 @@ type fakeCM struct{}
 func (fakeCM) Component() rules.Component { return flannel.Component }
 
 func (fakeCM) Mutate(req *rules.Request) rules.Mutation {
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	if cm.Data["fix"] != "old" {
 		return rules.Mutation{}
 	}
 	m := cm.DeepCopy()
 	m.Data["fix"] = "new"
-	return rules.Mutation{ConfigMap: m, Changes: []rules.Change{{Rule: "WT101", Key: "fix", Path: "value", Old: `"old"`, New: `"new"`, Description: "fix must be new"}}}
+	return rules.Mutation{Object: m, Changes: []rules.Change{{Rule: "WT101", Key: "fix", Path: "value", Old: `"old"`, New: `"new"`, Description: "fix must be new"}}}
 }
 
 func (fakeCM) Validate(req *rules.Request) []rules.Finding {
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	r := rules.NewReport("ConfigMap", cm.Namespace, cm.Name)
 	if _, ok := cm.Data["block"]; ok && blockEntered != nil {
 		blockEntered <- struct{}{}
@@ -67,7 +67,7 @@ func (fakeCM) Validate(req *rules.Request) []rules.Finding {
 		// engine must scrub it and the webhook must not leak it elsewhere.
 		r.Add("WT004", rules.Loc{Key: "eni_conf", Path: "access_secret"}, "bad credentials in "+v, "fix them")
 	}
-	if req.Operation == rules.Create || (req.OldConfigMap != nil && !equalData(req.OldConfigMap, cm)) {
+	if req.Operation == rules.Create || (req.OldConfigMap() != nil && !equalData(req.OldConfigMap(), cm)) {
 		r.Add("WT090", rules.Loc{Key: "restart"}, "flannel does not re-read its configuration", "kubectl -n kube-system delete pod -l app=flannel")
 	}
 	return r.Findings
@@ -92,17 +92,17 @@ type fakeSvc struct{}
 func (fakeSvc) Component() rules.Component { return service.Component }
 
 func (fakeSvc) Mutate(req *rules.Request) rules.Mutation {
-	if req.Service.Spec.IPFamilyPolicy != nil || req.Operation != rules.Create {
+	if req.Service().Spec.IPFamilyPolicy != nil || req.Operation != rules.Create {
 		return rules.Mutation{}
 	}
-	s := req.Service.DeepCopy()
+	s := req.Service().DeepCopy()
 	p := corev1.IPFamilyPolicyPreferDualStack
 	s.Spec.IPFamilyPolicy = &p
-	return rules.Mutation{Service: s, Changes: []rules.Change{{Rule: "WT102", Path: "spec.ipFamilyPolicy", Old: "(absent)", New: "PreferDualStack", Description: "the cluster is dual-stack"}}}
+	return rules.Mutation{Object: s, Changes: []rules.Change{{Rule: "WT102", Path: "spec.ipFamilyPolicy", Old: "(absent)", New: "PreferDualStack", Description: "the cluster is dual-stack"}}}
 }
 
 func (fakeSvc) Validate(req *rules.Request) []rules.Finding {
-	s := req.Service
+	s := req.Service()
 	r := rules.NewReport("Service", s.Namespace, s.Name)
 	if v, ok := s.Annotations["deny"]; ok {
 		r.Add("WT020", rules.Loc{Key: "deny", Path: "metadata.annotations[deny]"}, "the CCM would reject "+v, "remove the annotation")

@@ -29,21 +29,23 @@ func fixEdits(d decoded, r engine.Result) ([]manifest.Edit, fixCheck, error) {
 	o := d.obj
 	chk := fixCheck{doc: o.Doc, item: o.Item}
 	var edits []manifest.Edit
+	mutatedCM, _ := r.Mutated.(*corev1.ConfigMap)
+	mutatedSvc, _ := r.Mutated.(*corev1.Service)
 	switch {
-	case r.MutatedConfigMap != nil && d.cm != nil:
-		chk.data = r.MutatedConfigMap.Data
+	case mutatedCM != nil && d.cm != nil:
+		chk.data = mutatedCM.Data
 		for k := range d.cm.Data {
-			if _, ok := r.MutatedConfigMap.Data[k]; !ok {
+			if _, ok := mutatedCM.Data[k]; !ok {
 				return nil, chk, fmt.Errorf("%s: %s: the mutation removes data key %s, which --fix does not write back", o.File.Name, o.ID(), k)
 			}
 		}
-		keys := make([]string, 0, len(r.MutatedConfigMap.Data))
-		for k := range r.MutatedConfigMap.Data {
+		keys := make([]string, 0, len(mutatedCM.Data))
+		for k := range mutatedCM.Data {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			v := r.MutatedConfigMap.Data[k]
+			v := mutatedCM.Data[k]
 			old, ok := d.cm.Data[k]
 			if ok && old == v {
 				continue
@@ -60,8 +62,8 @@ func fixEdits(d decoded, r engine.Result) ([]manifest.Edit, fixCheck, error) {
 			}
 			edits = append(edits, e)
 		}
-	case r.MutatedService != nil && d.svc != nil:
-		before, after := toMap(d.svc.Spec), toMap(r.MutatedService.Spec)
+	case mutatedSvc != nil && d.svc != nil:
+		before, after := toMap(d.svc.Spec), toMap(mutatedSvc.Spec)
 		chk.spec = after
 		keys := make([]string, 0, len(after))
 		for k := range after {
@@ -87,9 +89,9 @@ func fixEdits(d decoded, r engine.Result) ([]manifest.Edit, fixCheck, error) {
 			}
 			edits = append(edits, e)
 		}
-		if !maps.Equal(d.svc.Annotations, r.MutatedService.Annotations) {
-			chk.annots = r.MutatedService.Annotations
-			for k, v := range r.MutatedService.Annotations {
+		if !maps.Equal(d.svc.Annotations, mutatedSvc.Annotations) {
+			chk.annots = mutatedSvc.Annotations
+			for k, v := range mutatedSvc.Annotations {
 				if old, ok := d.svc.Annotations[k]; ok && old == v {
 					continue
 				}

@@ -152,8 +152,13 @@ type parsed struct {
 
 type decoded struct {
 	obj *manifest.Object
-	cm  *corev1.ConfigMap
-	svc *corev1.Service
+	// object is the decoded object of a registered kind (nil when the
+	// kind is not judged or the API server would refuse it); cm and svc
+	// are the same object when it is a ConfigMap or a Service, for the
+	// kind-specific work of lint (related ConfigMaps, --fix).
+	object rules.Object
+	cm     *corev1.ConfigMap
+	svc    *corev1.Service
 	// noNamespace: the manifest gave none; DefaultNamespace was used.
 	noNamespace bool
 }
@@ -213,16 +218,10 @@ func Run(paths []string, opts Options) *Result {
 		var edits []manifest.Edit
 		var fixed []fixCheck
 		for _, d := range p.objs {
-			var obj any
-			switch {
-			case d.cm != nil:
-				obj = d.cm
-			case d.svc != nil:
-				obj = d.svc
-			default:
+			if d.object == nil {
 				continue
 			}
-			r := eng.Judge(engine.Input{Operation: rules.Create, Object: obj, Cluster: cluster, NoMutate: opts.NoMutate})
+			r := eng.Judge(engine.Input{Operation: rules.Create, Object: d.object, Cluster: cluster, NoMutate: opts.NoMutate})
 			if !r.Judged {
 				if n, ok := notice(cfg, d); ok {
 					res.Notices = append(res.Notices, n)
@@ -305,17 +304,15 @@ func withIndex(fs []Finding, i int) []Finding {
 // would store, or findings saying why the API server would refuse it.
 func decode(o *manifest.Object) (decoded, []Finding) {
 	d := decoded{obj: o}
-	var target any
-	switch {
-	case o.Kind == "ConfigMap" && (o.APIVersion == "v1" || o.APIVersion == ""):
-		d.cm = &corev1.ConfigMap{}
-		target = d.cm
-	case o.Kind == "Service" && (o.APIVersion == "v1" || o.APIVersion == ""):
-		d.svc = &corev1.Service{}
-		target = d.svc
-	default:
+	// The kinds the components judge (rules.RegisterKind); an apiVersion
+	// left out is taken as the kind's.
+	k, ok := rules.LookupKind(o.Kind)
+	if !ok || (o.APIVersion != "" && o.APIVersion != k.Version && o.APIVersion != k.Group+"/"+k.Version) {
 		return d, nil // not judged by netguard
 	}
+	target := k.New()
+	d.cm, _ = target.(*corev1.ConfigMap)
+	d.svc, _ = target.(*corev1.Service)
 	finding := func(rule string, path []string, msg, hint string) Finding {
 		line, col, _ := o.Position(path...)
 		rl, _ := rules.Lookup(rule)
@@ -392,12 +389,8 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 			fmt.Sprintf("the API server cannot decode this %s: %v", o.Kind, err),
 			"fix the field type named in the message; see the Kubernetes API reference for "+o.Kind)}
 	}
-	if d.cm != nil {
-		d.cm.Namespace = o.Namespace
-	}
-	if d.svc != nil {
-		d.svc.Namespace = o.Namespace
-	}
+	target.SetNamespace(o.Namespace)
+	d.object = target
 	for _, e := range strict {
 		msg := e.Error()
 		path := []string(nil)

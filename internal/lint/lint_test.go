@@ -23,18 +23,18 @@ type fakeFlannel struct{}
 func (fakeFlannel) Component() rules.Component { return flannel.Component }
 
 func (fakeFlannel) Mutate(req *rules.Request) rules.Mutation {
-	v := req.ConfigMap.Data["cni-conf.json"]
+	v := req.ConfigMap().Data["cni-conf.json"]
 	if strings.Contains(v, "cniVersion") || !strings.HasPrefix(v, "{\n") {
 		return rules.Mutation{}
 	}
-	cm := req.ConfigMap.DeepCopy()
+	cm := req.ConfigMap().DeepCopy()
 	cm.Data["cni-conf.json"] = "{\n  \"cniVersion\": \"0.3.1\",\n" + strings.TrimPrefix(v, "{\n")
-	return rules.Mutation{ConfigMap: cm, Changes: []rules.Change{{Rule: "ZZ101", Key: "cni-conf.json", Path: "cniVersion", Old: "(absent)", New: `"0.3.1"`, Description: "test"}}}
+	return rules.Mutation{Object: cm, Changes: []rules.Change{{Rule: "ZZ101", Key: "cni-conf.json", Path: "cniVersion", Old: "(absent)", New: `"0.3.1"`, Description: "test"}}}
 }
 
 func (fakeFlannel) Validate(req *rules.Request) []rules.Finding {
-	r := rules.NewReport("ConfigMap", req.ConfigMap.Namespace, req.ConfigMap.Name)
-	v := req.ConfigMap.Data["cni-conf.json"]
+	r := rules.NewReport("ConfigMap", req.ConfigMap().Namespace, req.ConfigMap().Name)
+	v := req.ConfigMap().Data["cni-conf.json"]
 	lx := rules.NewLineIndex(v)
 	if i := strings.Index(v, `"type"`); i >= 0 {
 		l, c := lx.Position(i)
@@ -52,7 +52,7 @@ func (fakeTerway) Validate(req *rules.Request) []rules.Finding {
 	if req.Target.Role != terway.RoleOverride {
 		return nil
 	}
-	r := rules.NewReport("ConfigMap", req.ConfigMap.Namespace, req.ConfigMap.Name)
+	r := rules.NewReport("ConfigMap", req.ConfigMap().Namespace, req.ConfigMap().Name)
 	base := req.Cluster.ConfigMap("kube-system", "eni-config")
 	msg := "no base"
 	if base != nil {

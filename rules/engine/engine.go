@@ -7,13 +7,11 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
 
 	"github.com/netguard/netguard/rules"
 	"github.com/tidwall/gjson"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Engine judges objects with a fixed set of checkers and one configuration.
@@ -41,8 +39,9 @@ func (e *Engine) Config() *rules.Config { return e.config }
 // Input is one object to judge.
 type Input struct {
 	Operation rules.Operation
-	// Object is a *corev1.ConfigMap or *corev1.Service; OldObject (UPDATE
-	// only) has the same type.
+	// Object is an object of a registered kind (rules.RegisterKind:
+	// *corev1.ConfigMap, *corev1.Service); OldObject (UPDATE only) has the
+	// same type.
 	Object    any
 	OldObject any
 	// Cluster is the cluster context; nil means the configuration's.
@@ -71,9 +70,8 @@ type Result struct {
 	Waived []rules.Finding
 	// Changes made by mutation (secrets scrubbed).
 	Changes []rules.Change
-	// MutatedConfigMap / MutatedService hold the mutated object, or nil.
-	MutatedConfigMap *corev1.ConfigMap
-	MutatedService   *corev1.Service
+	// Mutated holds the mutated object (of the input's type), or nil.
+	Mutated rules.Object
 }
 
 // Denied reports whether any finding denies the object.
@@ -82,7 +80,7 @@ func (r *Result) Denied() bool { return rules.HasDeny(r.Findings) }
 // Judge decides about one object. It never panics: a checker panic becomes
 // an NG001 finding so that one bad rule cannot take the webhook down.
 func (e *Engine) Judge(in Input) (res Result) {
-	kind, meta, ok := identify(in.Object)
+	kind, meta, ok := rules.KindOf(in.Object)
 	if !ok {
 		return Result{Skipped: fmt.Sprintf("object of type %T is not judged", in.Object)}
 	}
@@ -99,7 +97,13 @@ func (e *Engine) Judge(in Input) (res Result) {
 		res.Skipped = "object is being deleted"
 		return res
 	}
-	if in.Operation == rules.Update && in.OldObject != nil && !semanticChange(in.Object, in.OldObject) {
+	// The old object counts when it is of the object's type; absent, nil
+	// or of another type, the update is judged as a whole.
+	var old rules.Object
+	if _, o, ok := rules.KindOf(in.OldObject); ok && reflect.TypeOf(o) == reflect.TypeOf(meta) {
+		old = o
+	}
+	if in.Operation == rules.Update && in.OldObject != nil && !semanticChange(kind, meta, old) {
 		res.Skipped = "update changes only metadata or status"
 		return res
 	}
@@ -112,15 +116,7 @@ func (e *Engine) Judge(in Input) (res Result) {
 	if cluster == nil {
 		cluster = &e.config.Cluster
 	}
-	req := &rules.Request{Operation: in.Operation, Target: target, Cluster: cluster, Config: e.config}
-	switch o := in.Object.(type) {
-	case *corev1.ConfigMap:
-		req.ConfigMap = o
-		req.OldConfigMap, _ = in.OldObject.(*corev1.ConfigMap)
-	case *corev1.Service:
-		req.Service = o
-		req.OldService, _ = in.OldObject.(*corev1.Service)
-	}
+	req := &rules.Request{Operation: in.Operation, Target: target, Object: meta, OldObject: old, Cluster: cluster, Config: e.config}
 	res.Judged = true
 
 	defer func() {
@@ -129,7 +125,7 @@ func (e *Engine) Judge(in Input) (res Result) {
 			r.Add(InternalErrorRule, rules.Loc{}, fmt.Sprintf("netguard could not judge this object (internal error in the %s rules: %v); the object was not checked", target.Component, p), "report this as a netguard bug; the object is allowed meanwhile")
 			res.Findings = r.Findings
 			res.Changes = nil
-			res.MutatedConfigMap, res.MutatedService = nil, nil
+			res.Mutated = nil
 		}
 	}()
 
@@ -138,13 +134,9 @@ func (e *Engine) Judge(in Input) (res Result) {
 		m := checker.Mutate(req)
 		if len(m.Changes) > 0 {
 			res.Changes = m.Changes
-			if m.ConfigMap != nil {
-				res.MutatedConfigMap = m.ConfigMap
-				req.ConfigMap = m.ConfigMap
-			}
-			if m.Service != nil {
-				res.MutatedService = m.Service
-				req.Service = m.Service
+			if m.Object != nil {
+				res.Mutated = m.Object
+				req.Object = m.Object
 			}
 			r := rules.NewReport(kind, meta.GetNamespace(), meta.GetName())
 			for _, c := range m.Changes {
@@ -159,7 +151,7 @@ func (e *Engine) Judge(in Input) (res Result) {
 	findings = e.config.ApplySeverities(findings)
 	findings, res.Waived = applyExceptions(e.config, kind, meta.GetNamespace(), meta.GetName(), meta.GetAnnotations(), findings)
 
-	secrets := secretValues(in.Object, in.OldObject, res.MutatedConfigMap)
+	secrets := secretValues(in.Object, in.OldObject, res.Mutated)
 	for _, fs := range [][]rules.Finding{findings, res.Waived} {
 		for i := range fs {
 			fs[i].Message = rules.Scrub(fs[i].Message, secrets)
@@ -191,40 +183,15 @@ func init() {
 	})
 }
 
-func identify(obj any) (kind string, meta metav1.Object, ok bool) {
-	switch o := obj.(type) {
-	case *corev1.ConfigMap:
-		if o != nil {
-			return "ConfigMap", o, true
-		}
-	case *corev1.Service:
-		if o != nil {
-			return "Service", o, true
-		}
+// semanticChange reports whether an update touches anything the rules
+// judge, as the kind defines it (data for ConfigMaps; spec and annotations
+// for Services). Old is of the same kind as obj.
+func semanticChange(kind string, obj, old rules.Object) bool {
+	k, ok := rules.LookupKind(kind)
+	if !ok || old == nil {
+		return true
 	}
-	return "", nil, false
-}
-
-// semanticChange reports whether an update touches anything the rules judge:
-// data for ConfigMaps; spec and annotations for Services. Updates that only
-// move finalizers, labels, managed fields or status are never judged, so
-// controllers (the cloud controller manager's finalizers) can always finish.
-func semanticChange(obj, old any) bool {
-	switch o := obj.(type) {
-	case *corev1.ConfigMap:
-		p, ok := old.(*corev1.ConfigMap)
-		if !ok || p == nil {
-			return true
-		}
-		return !maps.Equal(o.Data, p.Data) || !reflect.DeepEqual(o.BinaryData, p.BinaryData)
-	case *corev1.Service:
-		p, ok := old.(*corev1.Service)
-		if !ok || p == nil {
-			return true
-		}
-		return !reflect.DeepEqual(o.Spec, p.Spec) || !maps.Equal(o.Annotations, p.Annotations)
-	}
-	return true
+	return k.Changed(obj, old)
 }
 
 // secretValues collects credential values from every JSON document in the

@@ -28,12 +28,12 @@ type fakeChecker struct {
 func (fakeChecker) Component() rules.Component { return flannel.Component }
 
 func (f fakeChecker) Mutate(req *rules.Request) rules.Mutation {
-	if !f.mutate || req.ConfigMap.Data["added"] != "" {
+	if !f.mutate || req.ConfigMap().Data["added"] != "" {
 		return rules.Mutation{}
 	}
-	cm := req.ConfigMap.DeepCopy()
+	cm := req.ConfigMap().DeepCopy()
 	cm.Data["added"] = "yes"
-	return rules.Mutation{ConfigMap: cm, Changes: []rules.Change{{Rule: "XX101", Key: "added", Path: "added", Old: "(absent)", New: "yes", Description: "because"}}}
+	return rules.Mutation{Object: cm, Changes: []rules.Change{{Rule: "XX101", Key: "added", Path: "added", Old: "(absent)", New: "yes", Description: "because"}}}
 }
 
 func (f fakeChecker) Validate(req *rules.Request) []rules.Finding {
@@ -44,9 +44,9 @@ func (f fakeChecker) Validate(req *rules.Request) []rules.Finding {
 		var m map[string]int
 		m["boom"]++
 	}
-	r := rules.NewReport("ConfigMap", req.ConfigMap.Namespace, req.ConfigMap.Name)
-	if req.ConfigMap.Data["k"] == "bad" {
-		r.Add("XX001", rules.Loc{Key: "k"}, "value of k is bad; the secret is "+req.ConfigMap.Data["secret"], "set k to good")
+	r := rules.NewReport("ConfigMap", req.ConfigMap().Namespace, req.ConfigMap().Name)
+	if req.ConfigMap().Data["k"] == "bad" {
+		r.Add("XX001", rules.Loc{Key: "k"}, "value of k is bad; the secret is "+req.ConfigMap().Data["secret"], "set k to good")
 	}
 	return r.Findings
 }
@@ -101,7 +101,7 @@ func TestJudgeMutatesThenValidatesTheMutatedObject(t *testing.T) {
 	e := New(nil, fakeChecker{mutate: true})
 	orig := cm(map[string]string{"k": "good"})
 	res := e.Judge(Input{Operation: rules.Create, Object: orig})
-	if res.MutatedConfigMap == nil || res.MutatedConfigMap.Data["added"] != "yes" {
+	if res.Mutated == nil || res.Mutated.(*corev1.ConfigMap).Data["added"] != "yes" {
 		t.Fatalf("no mutation: %+v", res)
 	}
 	if _, touched := orig.Data["added"]; touched {
@@ -110,12 +110,12 @@ func TestJudgeMutatesThenValidatesTheMutatedObject(t *testing.T) {
 	if len(res.Findings) != 1 || res.Findings[0].Rule != "XX101" || res.Findings[0].Severity != rules.Info {
 		t.Errorf("mutation must be reported as an info finding: %+v", res.Findings)
 	}
-	again := e.Judge(Input{Operation: rules.Create, Object: res.MutatedConfigMap})
-	if again.MutatedConfigMap != nil || len(again.Changes) != 0 {
+	again := e.Judge(Input{Operation: rules.Create, Object: res.Mutated})
+	if again.Mutated != nil || len(again.Changes) != 0 {
 		t.Errorf("second pass must change nothing: %+v", again.Changes)
 	}
 	plain := e.Judge(Input{Operation: rules.Create, Object: orig, NoMutate: true})
-	if plain.MutatedConfigMap != nil || len(plain.Findings) != 0 {
+	if plain.Mutated != nil || len(plain.Findings) != 0 {
 		t.Errorf("NoMutate judged as written: %+v", plain)
 	}
 }
@@ -159,17 +159,17 @@ func TestSemanticChangeForServicesLooksAtSpecAndAnnotations(t *testing.T) {
 	b.Finalizers = []string{"service.k8s.alibaba/resources"}
 	b.Labels = map[string]string{"service.beta.kubernetes.io/hash": "abc"}
 	b.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{IP: "1.2.3.4"}}
-	if semanticChange(b, a) {
+	if semanticChange("Service", b, a) {
 		t.Error("finalizers/labels/status changes are not semantic")
 	}
 	c := a.DeepCopy()
 	c.Annotations["x"] = "2"
-	if !semanticChange(c, a) {
+	if !semanticChange("Service", c, a) {
 		t.Error("annotation change is semantic")
 	}
 	d := a.DeepCopy()
 	d.Spec.Type = corev1.ServiceTypeLoadBalancer
-	if !semanticChange(d, a) {
+	if !semanticChange("Service", d, a) {
 		t.Error("spec change is semantic")
 	}
 }

@@ -236,10 +236,10 @@ func checkJudgement(t *testing.T, e *engine.Engine, in engine.Input) {
 	// Mutation: idempotent, and never makes an allowed object denied.
 	var mutated any
 	switch {
-	case res.MutatedConfigMap != nil:
-		mutated = res.MutatedConfigMap
-	case res.MutatedService != nil:
-		mutated = res.MutatedService
+	case res.Mutated != nil:
+		mutated = res.Mutated
+	case res.Mutated != nil:
+		mutated = res.Mutated
 	}
 	if mutated == nil {
 		if len(res.Changes) > 0 {
@@ -269,17 +269,15 @@ func checkJudgement(t *testing.T, e *engine.Engine, in engine.Input) {
 func directly(t *testing.T, e *engine.Engine, in engine.Input) {
 	cfg := e.Config()
 	req := &rules.Request{Operation: in.Operation, Cluster: &cfg.Cluster, Config: cfg}
-	var kind string
-	var meta metav1.Object
-	switch o := in.Object.(type) {
-	case *corev1.ConfigMap:
-		kind, meta, req.ConfigMap = "ConfigMap", o, o
-		req.OldConfigMap, _ = in.OldObject.(*corev1.ConfigMap)
-	case *corev1.Service:
-		kind, meta, req.Service = "Service", o, o
-		req.OldService, _ = in.OldObject.(*corev1.Service)
+	kind, obj, ok := rules.KindOf(in.Object)
+	if !ok {
+		return
 	}
-	target, ok := cfg.Match(kind, meta.GetNamespace(), meta.GetName())
+	req.Object = obj
+	if _, old, ok := rules.KindOf(in.OldObject); ok && reflect.TypeOf(old) == reflect.TypeOf(obj) {
+		req.OldObject = old
+	}
+	target, ok := cfg.Match(kind, obj.GetNamespace(), obj.GetName())
 	if !ok {
 		return
 	}
@@ -287,14 +285,9 @@ func directly(t *testing.T, e *engine.Engine, in engine.Input) {
 	for _, c := range all.Checkers() {
 		if c.Component() == target.Component {
 			m := c.Mutate(req)
-			if m.ConfigMap != nil {
+			if m.Object != nil {
 				r2 := *req
-				r2.ConfigMap = m.ConfigMap
-				c.Validate(&r2)
-			}
-			if m.Service != nil {
-				r2 := *req
-				r2.Service = m.Service
+				r2.Object = m.Object
 				c.Validate(&r2)
 			}
 			c.Validate(req)

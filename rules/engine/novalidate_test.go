@@ -16,7 +16,7 @@ func TestJudgeNoValidateOnlyMutates(t *testing.T) {
 	if calls != 0 {
 		t.Errorf("Validate ran %d time(s) with NoValidate", calls)
 	}
-	if res.MutatedConfigMap == nil || len(res.Changes) != 1 {
+	if res.Mutated == nil || len(res.Changes) != 1 {
 		t.Fatalf("the fix was not applied: %+v", res)
 	}
 	if len(res.Findings) != 1 || res.Findings[0].Rule != "XX101" {

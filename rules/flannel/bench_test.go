@@ -11,7 +11,7 @@ import (
 )
 
 func benchRequest(cm *corev1.ConfigMap) *rules.Request {
-	return &rules.Request{Operation: rules.Create, ConfigMap: cm, Config: rules.DefaultConfig(),
+	return &rules.Request{Operation: rules.Create, Object: cm, Config: rules.DefaultConfig(),
 		Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.28.9"}, ServiceCIDRs: []string{"10.96.0.0/12"}, PodCIDRs: []string{"10.244.0.0/16"},
 			Nodes: []rules.Node{{Name: "n1", PodCIDRs: []string{"10.244.1.0/24"}}, {Name: "n2", PodCIDRs: []string{"10.244.2.0/24"}}}}}
 }
@@ -68,7 +68,7 @@ func BenchmarkValidate1MiB(b *testing.B) {
 
 // BenchmarkMutate injects cniVersion and hairpinMode into the community manifest.
 func BenchmarkMutate(b *testing.B) {
-	req := &rules.Request{Operation: rules.Create, ConfigMap: cfgMap("kube-system", communityCNI, ackNet), Config: hairpinConfig()}
+	req := &rules.Request{Operation: rules.Create, Object: cfgMap("kube-system", communityCNI, ackNet), Config: hairpinConfig()}
 	c := New()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -80,7 +80,7 @@ func BenchmarkMutate(b *testing.B) {
 
 func BenchmarkMutate1MiB(b *testing.B) {
 	cni := strings.Replace(largeCNI(), "  \"cniVersion\": \"0.3.1\",\n", "", 1)
-	req := &rules.Request{Operation: rules.Create, ConfigMap: cfgMap("kube-flannel", cni, upstreamNet), Config: rules.DefaultConfig()}
+	req := &rules.Request{Operation: rules.Create, Object: cfgMap("kube-flannel", cni, upstreamNet), Config: rules.DefaultConfig()}
 	c := New()
 	b.SetBytes(int64(len(cni)))
 	b.ReportAllocs()

@@ -66,25 +66,25 @@ func dataValue(cm *corev1.ConfigMap, key string) (string, bool) {
 
 // Validate judges kube-flannel-cfg.
 func (checker) Validate(req *rules.Request) []rules.Finding {
-	if req == nil || req.ConfigMap == nil {
+	if req == nil || req.ConfigMap() == nil {
 		return nil
 	}
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	v := newValidator(req, cm)
 	cniText, cniOK := dataValue(cm, CNIConfKey)
 	netText, netOK := dataValue(cm, NetConfKey)
 	cni := v.cniConf(cniText, cniOK)
 	nc := v.netConf(netText, netOK)
 
-	if req.Operation == rules.Update && req.OldConfigMap != nil {
+	if req.Operation == rules.Update && req.OldConfigMap() != nil {
 		// Judge the old object silently, only to compare.
 		oldReq := *req
-		oldReq.ConfigMap = req.OldConfigMap
+		oldReq.Object = req.OldObject
 		oldReq.Cluster = nil
-		ov := newValidator(&oldReq, req.OldConfigMap)
+		ov := newValidator(&oldReq, req.OldConfigMap())
 		ov.flannelVersion, ov.ver, ov.verOK = v.flannelVersion, v.ver, v.verOK
-		ot, ook := dataValue(req.OldConfigMap, CNIConfKey)
-		nt, nok := dataValue(req.OldConfigMap, NetConfKey)
+		ot, ook := dataValue(req.OldConfigMap(), CNIConfKey)
+		nt, nok := dataValue(req.OldConfigMap(), NetConfKey)
 		oldCNI := ov.cniConf(ot, ook)
 		oldNet := ov.netConf(nt, nok)
 		v.compareCNI(oldCNI, cni)

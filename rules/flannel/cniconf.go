@@ -114,7 +114,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 // installTarget warns when the context hints at the install file name and the
 // body has the other form.
 func (v *validator) installTarget(doc *schema.Doc, root gjson.Result, list bool) {
-	cm := v.req.ConfigMap
+	cm := v.req.ConfigMap()
 	fv := strings.ToLower(v.flannelVersion)
 	aliyun := strings.Contains(fv, "aliyun")
 	switch {

@@ -39,7 +39,7 @@ func FuzzNetConfSecrets(f *testing.F) {
 		cm := &corev1.ConfigMap{Data: map[string]string{CNIConfKey: cni, NetConfKey: net}}
 		cm.Namespace, cm.Name = "kube-flannel", "kube-flannel-cfg"
 		cl := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v0.26.7"}, ServiceCIDRs: []string{"10.96.0.0/12"}}
-		req := &rules.Request{Operation: rules.Create, ConfigMap: cm, Cluster: cl, Config: hairpinConfig()}
+		req := &rules.Request{Operation: rules.Create, Object: cm, Cluster: cl, Config: hairpinConfig()}
 		start := time.Now()
 		c := New()
 		m := c.Mutate(req)
@@ -51,9 +51,9 @@ func FuzzNetConfSecrets(f *testing.F) {
 			t.Fatalf("not deterministic")
 		}
 		findings := a
-		if m.ConfigMap != nil {
+		if m.Object != nil {
 			r2 := *req
-			r2.ConfigMap = m.ConfigMap
+			r2.Object = m.Object
 			after := c.Validate(&r2)
 			if !rules.HasDeny(a) && rules.HasDeny(after) {
 				t.Fatalf("mutation %+v made an allowed object denied", m.Changes)
@@ -61,7 +61,7 @@ func FuzzNetConfSecrets(f *testing.F) {
 			if again := c.Mutate(&r2); len(again.Changes) > 0 {
 				t.Fatalf("mutation not idempotent: %+v", again.Changes)
 			}
-			if m.ConfigMap.Data[NetConfKey] != net {
+			if m.Object.(*corev1.ConfigMap).Data[NetConfKey] != net {
 				t.Fatalf("mutation touched net-conf.json")
 			}
 			findings = append(findings, after...)

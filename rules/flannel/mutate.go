@@ -16,10 +16,10 @@ import (
 // in the document (key order, indentation, other values) is kept byte for
 // byte. It is idempotent.
 func (checker) Mutate(req *rules.Request) rules.Mutation {
-	if req == nil || req.ConfigMap == nil || req.ConfigMap.Data == nil {
+	if req == nil || req.ConfigMap() == nil || req.ConfigMap().Data == nil {
 		return rules.Mutation{}
 	}
-	text, ok := req.ConfigMap.Data[CNIConfKey]
+	text, ok := req.ConfigMap().Data[CNIConfKey]
 	if !ok {
 		return rules.Mutation{}
 	}
@@ -31,9 +31,9 @@ func (checker) Mutate(req *rules.Request) rules.Mutation {
 	if len(changes) == 0 {
 		return rules.Mutation{}
 	}
-	cm := req.ConfigMap.DeepCopy()
+	cm := req.ConfigMap().DeepCopy()
 	cm.Data[CNIConfKey] = out
-	return rules.Mutation{ConfigMap: cm, Changes: changes}
+	return rules.Mutation{Object: cm, Changes: changes}
 }
 
 type insertion struct {

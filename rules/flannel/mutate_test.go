@@ -7,6 +7,7 @@ import (
 
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/rulestest"
+	corev1 "k8s.io/api/core/v1"
 )
 
 func mut(inject bool, version string, hairpin bool) Mutations {
@@ -113,16 +114,16 @@ func TestMutateCNIConfExactOutput(t *testing.T) {
 func TestMutateCopiesOnlyCNIConf(t *testing.T) {
 	cm := cfgMap("kube-system", communityCNI, aliyunNet)
 	cm.Data["other"] = "x"
-	req := &rules.Request{Operation: rules.Create, ConfigMap: cm, Config: hairpinConfig()}
+	req := &rules.Request{Operation: rules.Create, Object: cm, Config: hairpinConfig()}
 	m := New().Mutate(req)
-	if m.ConfigMap == nil || m.ConfigMap == cm {
+	if m.Object == nil || m.Object == cm {
 		t.Fatal("want a mutated deep copy")
 	}
 	if cm.Data[CNIConfKey] != communityCNI {
 		t.Fatal("the request object was modified")
 	}
 	for k, v := range cm.Data {
-		if k != CNIConfKey && m.ConfigMap.Data[k] != v {
+		if k != CNIConfKey && m.Object.(*corev1.ConfigMap).Data[k] != v {
 			t.Errorf("key %s changed", k)
 		}
 	}
@@ -132,10 +133,10 @@ func TestMutateCopiesOnlyCNIConf(t *testing.T) {
 			t.Fatalf("changes: %+v", m.Changes)
 		}
 	}
-	if got := New().Mutate(&rules.Request{ConfigMap: m.ConfigMap, Config: hairpinConfig()}); len(got.Changes) != 0 || got.ConfigMap != nil {
+	if got := New().Mutate(&rules.Request{Object: m.Object, Config: hairpinConfig()}); len(got.Changes) != 0 || got.Object != nil {
 		t.Errorf("mutation is not idempotent: %+v", got.Changes)
 	}
-	if got := New().Mutate(&rules.Request{}); got.ConfigMap != nil {
+	if got := New().Mutate(&rules.Request{}); got.Object != nil {
 		t.Error("nil ConfigMap must not mutate")
 	}
 }
@@ -210,7 +211,7 @@ func checkMutationProperties(t *testing.T, label, doc string, m Mutations) {
 	denies := func(text string) map[string]bool {
 		out := map[string]bool{}
 		cm := cfgMap("kube-system", text, ackNet)
-		for _, f := range New().Validate(&rules.Request{Operation: rules.Create, ConfigMap: cm, Config: cfg, Cluster: &rules.ClusterContext{}}) {
+		for _, f := range New().Validate(&rules.Request{Operation: rules.Create, Object: cm, Config: cfg, Cluster: &rules.ClusterContext{}}) {
 			if f.Severity == rules.Deny {
 				out[f.Rule+" "+f.Path] = true
 			}
@@ -238,14 +239,14 @@ func subsequence(a, b string) bool {
 
 func TestEngineReportsMutationAndValidatesResult(t *testing.T) {
 	res := rulestest.Judge(New(), rulestest.Case{Object: single(communityCNI), Config: hairpinConfig()})
-	if res.MutatedConfigMap == nil || len(res.Changes) != 2 {
+	if res.Mutated == nil || len(res.Changes) != 2 {
 		t.Fatalf("want two changes, got %+v", res.Changes)
 	}
 	if rules.HasDeny(res.Findings) {
 		t.Fatalf("the mutated community manifest must pass: %s", rulestest.Describe(res.Findings))
 	}
 	want := `{"name":"cbr0","cniVersion":"0.3.1","type":"flannel","delegate":{"isDefaultGateway":true,"hairpinMode":true}}`
-	if got := res.MutatedConfigMap.Data[CNIConfKey]; got != want {
+	if got := res.Mutated.(*corev1.ConfigMap).Data[CNIConfKey]; got != want {
 		t.Fatalf("got %s", got)
 	}
 }

@@ -87,17 +87,17 @@ func prefixString(p interface{ IsValid() bool }) string {
 // restart tells what to restart after a change (FL090).
 func (v *validator) restart(old *cniInfo, cur cniInfo) {
 	req := v.req
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	if req.Operation != rules.Create && req.Operation != rules.Update {
 		return
 	}
 	var changed []string
-	if req.Operation == rules.Update && req.OldConfigMap != nil {
-		if maps.Equal(cm.Data, req.OldConfigMap.Data) && maps.EqualFunc(cm.BinaryData, req.OldConfigMap.BinaryData, func(a, b []byte) bool { return string(a) == string(b) }) {
+	if req.Operation == rules.Update && req.OldConfigMap() != nil {
+		if maps.Equal(cm.Data, req.OldConfigMap().Data) && maps.EqualFunc(cm.BinaryData, req.OldConfigMap().BinaryData, func(a, b []byte) bool { return string(a) == string(b) }) {
 			return
 		}
 		for _, k := range []string{CNIConfKey, NetConfKey} {
-			a, aok := dataValue(req.OldConfigMap, k)
+			a, aok := dataValue(req.OldConfigMap(), k)
 			b, bok := dataValue(cm, k)
 			if a != b || aok != bok {
 				changed = append(changed, k)

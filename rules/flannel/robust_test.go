@@ -23,13 +23,13 @@ func judgeRaw(t testing.TB, cni, net string) {
 		Nodes: []rules.Node{{Name: "n", PodCIDRs: []string{"10.244.1.0/24", "bogus", "fd00:1::/64"}}}}
 	cfg := hairpinConfig()
 	for _, op := range []rules.Operation{rules.Create, rules.Update} {
-		req := &rules.Request{Operation: op, ConfigMap: cm, Cluster: cl, Config: cfg}
+		req := &rules.Request{Operation: op, Object: cm, Cluster: cl, Config: cfg}
 		if op == rules.Update {
-			req.OldConfigMap = &corev1.ConfigMap{Data: map[string]string{CNIConfKey: net, NetConfKey: cni}}
+			req.OldObject = &corev1.ConfigMap{Data: map[string]string{CNIConfKey: net, NetConfKey: cni}}
 		}
 		m := New().Mutate(req)
-		if m.ConfigMap != nil {
-			req.ConfigMap = m.ConfigMap
+		if m.Object != nil {
+			req.Object = m.Object
 		}
 		New().Validate(req)
 	}
@@ -56,8 +56,8 @@ func TestNoPanicOnMangledInput(t *testing.T) {
 	}
 	// nil-ish requests
 	New().Validate(&rules.Request{})
-	New().Validate(&rules.Request{ConfigMap: &corev1.ConfigMap{}})
-	New().Mutate(&rules.Request{ConfigMap: &corev1.ConfigMap{Data: map[string]string{CNIConfKey: communityCNI}}})
+	New().Validate(&rules.Request{Object: &corev1.ConfigMap{}})
+	New().Mutate(&rules.Request{Object: &corev1.ConfigMap{Data: map[string]string{CNIConfKey: communityCNI}}})
 }
 
 func FuzzJudge(f *testing.F) {

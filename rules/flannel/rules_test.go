@@ -40,7 +40,7 @@ func hasChange(path string) func(t *testing.T, res engine.Result) {
 
 func noChanges(t *testing.T, res engine.Result) {
 	t.Helper()
-	if len(res.Changes) > 0 || res.MutatedConfigMap != nil {
+	if len(res.Changes) > 0 || res.Mutated != nil {
 		t.Errorf("unexpected changes: %+v", res.Changes)
 	}
 }

@@ -27,7 +27,7 @@ func TestSecretsNeverInMessages(t *testing.T) {
 		for _, n := range nets {
 			cm := cfgMap("kube-system", ackCNI, n)
 			old := cfgMap("kube-system", ackCNI, strings.Replace(n, "10.244.0.0/16", "10.96.0.0/12", 1))
-			req := &rules.Request{Operation: rules.Update, ConfigMap: cm, OldConfigMap: old, Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: ver}}, Config: rules.DefaultConfig()}
+			req := &rules.Request{Operation: rules.Update, Object: cm, OldObject: old, Cluster: &rules.ClusterContext{Facts: map[string]string{VersionFact: ver}}, Config: rules.DefaultConfig()}
 			fs := New().Validate(req)
 			res := rulestest.Judge(New(), rulestest.Case{Object: cm, Old: old, Cluster: req.Cluster})
 			fs = append(fs, res.Findings...)

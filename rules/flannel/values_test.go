@@ -53,7 +53,7 @@ func TestParseHelpers(t *testing.T) {
 
 func TestFindingsCarryPositions(t *testing.T) {
 	cm := cfgMap("kube-system", "{\n  \"name\": \"cb0\",\n  \"cniVersion\": \"0.3.1\",\n  \"type\": \"flannel\",\n  \"delegate\": {\n    \"hairpinMode\": \"true\"\n  }\n}\n", ackNet)
-	fs := New().Validate(&rules.Request{Operation: rules.Create, ConfigMap: cm, Config: rules.DefaultConfig()})
+	fs := New().Validate(&rules.Request{Operation: rules.Create, Object: cm, Config: rules.DefaultConfig()})
 	for _, f := range fs {
 		if f.Rule == RuleDelegateType {
 			if f.Key != CNIConfKey || f.Path != "delegate.hairpinMode" || f.Line != 6 || f.Column != 20 {

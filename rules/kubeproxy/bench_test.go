@@ -11,7 +11,7 @@ import (
 
 func benchReq(text string) *rules.Request {
 	c := rulestest.ConfigMap("kube-system", "kube-proxy-worker", map[string]string{ConfigKey: text})
-	return &rules.Request{Operation: rules.Create, ConfigMap: c, Cluster: &rules.ClusterContext{KubernetesVersion: "1.37"}}
+	return &rules.Request{Operation: rules.Create, Object: c, Cluster: &rules.ClusterContext{KubernetesVersion: "1.37"}}
 }
 
 func BenchmarkValidateTypical(b *testing.B) {

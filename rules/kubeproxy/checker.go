@@ -56,10 +56,10 @@ func (j *judge) generic() map[string]any {
 
 // Validate judges the config.conf key.
 func (checker) Validate(req *rules.Request) []rules.Finding {
-	if req == nil || req.ConfigMap == nil {
+	if req == nil || req.ConfigMap() == nil {
 		return nil
 	}
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	j := &judge{req: req, t: targetFor(req.Cluster), rep: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
 	j.restartAdvice()
 
@@ -133,9 +133,9 @@ func otherKeys(cm *corev1.ConfigMap) string {
 
 // restartAdvice reports KP090 on CREATE and on UPDATEs that change data.
 func (j *judge) restartAdvice() {
-	cm := j.req.ConfigMap
-	if j.req.Operation == rules.Update && j.req.OldConfigMap != nil &&
-		maps.Equal(cm.Data, j.req.OldConfigMap.Data) && equalBinary(cm.BinaryData, j.req.OldConfigMap.BinaryData) {
+	cm := j.req.ConfigMap()
+	if j.req.Operation == rules.Update && j.req.OldConfigMap() != nil &&
+		maps.Equal(cm.Data, j.req.OldConfigMap().Data) && equalBinary(cm.BinaryData, j.req.OldConfigMap().BinaryData) {
 		return
 	}
 	var cmd, who string

@@ -57,7 +57,7 @@ func FuzzConfigConf(f *testing.F) {
 		versions := []string{"", "1.20", "1.26", "1.29", "1.31", "1.33", "1.34", "1.37", "1.99"}
 		cl := &rules.ClusterContext{KubernetesVersion: versions[int(minor)%len(versions)], ServiceCIDRs: []string{"10.96.0.0/12"}}
 		cl.AddConfigMap(rulestest.ConfigMap("kube-system", "kube-proxy-master", map[string]string{ConfigKey: text + "\n"}))
-		req := &rules.Request{Operation: rules.Update, Target: rules.Target{Component: Component}, ConfigMap: cm, OldConfigMap: rulestest.ConfigMap("kube-system", "kube-proxy-worker", nil), Cluster: cl}
+		req := &rules.Request{Operation: rules.Update, Target: rules.Target{Component: Component}, Object: cm, OldObject: rulestest.ConfigMap("kube-system", "kube-proxy-worker", nil), Cluster: cl}
 		start := time.Now()
 		a := New().Validate(req)
 		if d := time.Since(start); d > 3*time.Second {

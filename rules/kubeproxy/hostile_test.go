@@ -16,7 +16,7 @@ const hostileHead = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubePro
 // the test).
 func validateText(text string) []rules.Finding {
 	cm := rulestest.ConfigMap("kube-system", "kube-proxy-worker", map[string]string{ConfigKey: text})
-	req := &rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component}, ConfigMap: cm, Cluster: &rules.ClusterContext{KubernetesVersion: "1.34"}}
+	req := &rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component}, Object: cm, Cluster: &rules.ClusterContext{KubernetesVersion: "1.34"}}
 	return New().Validate(req)
 }
 

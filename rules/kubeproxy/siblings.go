@@ -48,7 +48,7 @@ func effectiveMode(m string) string {
 // clusterCIDR. Nothing is said when the sibling is unknown or broken: its own
 // judgement reports that.
 func (j *judge) compareSibling() {
-	cm := j.req.ConfigMap
+	cm := j.req.ConfigMap()
 	other, ok := siblingNames[cm.Name]
 	if !ok || j.req.Cluster == nil || j.d == nil || j.d.cfg == nil {
 		return

@@ -21,7 +21,7 @@ func benchValidate(b *testing.B, req *rules.Request) {
 
 // BenchmarkValidateTypical judges a CLB Service with ~20 annotations.
 func BenchmarkValidateTypical(b *testing.B) {
-	benchValidate(b, &rules.Request{Operation: rules.Create, Service: goodCLB(), Cluster: dual, Config: preferDualConfig()})
+	benchValidate(b, &rules.Request{Operation: rules.Create, Object: goodCLB(), Cluster: dual, Config: preferDualConfig()})
 }
 
 // BenchmarkValidate1MiB judges a Service carrying ~1 MiB of annotations:
@@ -54,5 +54,5 @@ func BenchmarkValidate1MiB(b *testing.B) {
 		total += len(k) + len(v)
 	}
 	b.ReportMetric(float64(total), "annotation-bytes")
-	benchValidate(b, &rules.Request{Operation: rules.Create, Service: s, Cluster: dual, Config: preferDualConfig()})
+	benchValidate(b, &rules.Request{Operation: rules.Create, Object: s, Cluster: dual, Config: preferDualConfig()})
 }

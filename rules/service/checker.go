@@ -30,7 +30,7 @@ func (checker) Mutate(req *rules.Request) rules.Mutation { return mutate(req) }
 
 // Validate implements rules.Checker.
 func (checker) Validate(req *rules.Request) []rules.Finding {
-	if req == nil || req.Service == nil {
+	if req == nil || req.Service() == nil {
 		return nil
 	}
 	c := newCtx(req)
@@ -53,10 +53,10 @@ type svcCtx struct {
 }
 
 func newCtx(req *rules.Request) *svcCtx {
-	svc := req.Service
+	svc := req.Service()
 	c := &svcCtx{req: req, svc: svc, kind: lbKindOf(svc), r: rules.NewReport("Service", svc.Namespace, svc.Name)}
-	if req.Operation == rules.Update && req.OldService != nil {
-		c.old = req.OldService
+	if req.Operation == rules.Update && req.OldService() != nil {
+		c.old = req.OldService()
 		c.oldKind = lbKindOf(c.old)
 	}
 	c.keys = make([]string, 0, len(svc.Annotations))

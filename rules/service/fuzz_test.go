@@ -81,9 +81,9 @@ func FuzzService(f *testing.F) {
 		if dual {
 			cl.ServiceCIDRs = append(cl.ServiceCIDRs, "fd00::/112")
 		}
-		req := &rules.Request{Operation: rules.Create, Target: rules.Target{Component: service.Component}, Service: s, Cluster: cl, Config: cfg}
+		req := &rules.Request{Operation: rules.Create, Target: rules.Target{Component: service.Component}, Object: s, Cluster: cl, Config: cfg}
 		if p := (&corev1.Service{}); len(old) > 0 && json.Unmarshal(old, p) == nil {
-			req.Operation, req.OldService = rules.Update, p
+			req.Operation, req.OldObject = rules.Update, p
 		}
 		orig := s.DeepCopy()
 		start := time.Now()
@@ -99,11 +99,11 @@ func FuzzService(f *testing.F) {
 		if b := c.Validate(req); !reflect.DeepEqual(a, b) {
 			t.Fatalf("not deterministic")
 		}
-		if m.Service == nil {
+		if m.Object == nil {
 			return
 		}
 		r2 := *req
-		r2.Service = m.Service
+		r2.Object = m.Object
 		if again := c.Mutate(&r2); len(again.Changes) > 0 {
 			t.Fatalf("mutation not idempotent: %+v after %+v", again.Changes, m.Changes)
 		}

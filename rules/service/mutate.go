@@ -12,13 +12,13 @@ import (
 // Services alone that pin ipFamilies (adding the policy there would create
 // the GitOps drift SV002 warns about).
 func mutate(req *rules.Request) rules.Mutation {
-	if req == nil || req.Service == nil || req.Config == nil || !MutationsOf(req.Config).PreferDualStack {
+	if req == nil || req.Service() == nil || req.Config == nil || !MutationsOf(req.Config).PreferDualStack {
 		return rules.Mutation{}
 	}
 	if req.Operation != rules.Create {
 		return rules.Mutation{}
 	}
-	svc := req.Service
+	svc := req.Service()
 	if svc.Spec.IPFamilyPolicy != nil || len(svc.Spec.IPFamilies) > 0 ||
 		svc.Spec.Type == corev1.ServiceTypeExternalName || isHeadlessSelectorless(svc) || isKubernetesService(svc) {
 		return rules.Mutation{}
@@ -29,7 +29,7 @@ func mutate(req *rules.Request) rules.Mutation {
 	out := svc.DeepCopy()
 	p := corev1.IPFamilyPolicyPreferDualStack
 	out.Spec.IPFamilyPolicy = &p
-	return rules.Mutation{Service: out, Changes: []rules.Change{{
+	return rules.Mutation{Object: out, Changes: []rules.Change{{
 		Rule:        RulePreferDualStack,
 		Path:        specPath.Child("ipFamilyPolicy").String(),
 		Old:         "(unset)",

@@ -309,7 +309,7 @@ func TestRules(t *testing.T) {
 
 		// ---- SV101 mutation ----
 		{Name: "PreferDualStack is defaulted on CREATE in a dual-stack cluster", Rule: "SV101", Fire: true, Object: svc(), Cluster: dual, Config: preferDualConfig(), Check: func(t *testing.T, res engine.Result) {
-			m := res.MutatedService
+			m, _ := res.Mutated.(*corev1.Service)
 			if m == nil || m.Spec.IPFamilyPolicy == nil || *m.Spec.IPFamilyPolicy != corev1.IPFamilyPolicyPreferDualStack {
 				t.Fatalf("mutated Service lacks PreferDualStack: %+v", m)
 			}
@@ -400,17 +400,17 @@ func TestRatchet(t *testing.T) {
 }
 
 func TestMutateIdempotent(t *testing.T) {
-	req := &rules.Request{Operation: rules.Create, Service: svc(), Cluster: dual, Config: preferDualConfig()}
-	orig := req.Service.DeepCopy()
+	req := &rules.Request{Operation: rules.Create, Object: svc(), Cluster: dual, Config: preferDualConfig()}
+	orig := req.Service().DeepCopy()
 	m := service.New().Mutate(req)
-	if m.Service == nil || len(m.Changes) != 1 {
+	if m.Object == nil || len(m.Changes) != 1 {
 		t.Fatalf("first pass: %+v", m)
 	}
-	if req.Service.Spec.IPFamilyPolicy != nil || !equalSvc(req.Service, orig) {
+	if req.Service().Spec.IPFamilyPolicy != nil || !equalSvc(req.Service(), orig) {
 		t.Fatalf("Mutate modified the request object")
 	}
-	req.Service = m.Service
-	if m2 := service.New().Mutate(req); m2.Service != nil || len(m2.Changes) != 0 {
+	req.Object = m.Object
+	if m2 := service.New().Mutate(req); m2.Object != nil || len(m2.Changes) != 0 {
 		t.Fatalf("second pass changed something: %+v", m2.Changes)
 	}
 }
@@ -423,10 +423,10 @@ func TestNoPanic(t *testing.T) {
 	for _, req := range []*rules.Request{
 		nil,
 		{},
-		{Service: &corev1.Service{}},
-		{Operation: rules.Update, Service: &corev1.Service{}, OldService: &corev1.Service{}},
-		{Service: clb(ann(lb+"protocol-port", ",,,::", lb+"zone-maps", ":", lb+"backend-label", "=,==", lb+"listener-port-range", "-:80,a-b:443"), class(service.NLBClass))},
-		{Service: clb(ann(lb+"forward-port", ":,80:x", lb+"protocol-port", "http:80", "", "", lb, ""))},
+		{Object: &corev1.Service{}},
+		{Operation: rules.Update, Object: &corev1.Service{}, OldObject: &corev1.Service{}},
+		{Object: clb(ann(lb+"protocol-port", ",,,::", lb+"zone-maps", ":", lb+"backend-label", "=,==", lb+"listener-port-range", "-:80,a-b:443"), class(service.NLBClass))},
+		{Object: clb(ann(lb+"forward-port", ":,80:x", lb+"protocol-port", "http:80", "", "", lb, ""))},
 	} {
 		c.Validate(req)
 		c.Mutate(req)

@@ -9,12 +9,12 @@ import (
 )
 
 func benchRequest() *rules.Request {
-	return &rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: eni(goodENIConf), Cluster: &rules.ClusterContext{}}
+	return &rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, Object: eni(goodENIConf), Cluster: &rules.ClusterContext{}}
 }
 
 func BenchmarkValidateTypical(b *testing.B) {
 	req := benchRequest()
-	req.ConfigMap = parseCM(b, validExamples["ACK centralized IPAM, dual stack, trunking, datapathv2"])
+	req.Object = parseCM(b, validExamples["ACK centralized IPAM, dual stack, trunking, datapathv2"])
 	c := New()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -42,7 +42,7 @@ func BenchmarkValidate1MiB(b *testing.B) {
 	}
 	sb.WriteString("}}")
 	req := benchRequest()
-	req.ConfigMap = eni(sb.String())
+	req.Object = eni(sb.String())
 	c := New()
 	fs := c.Validate(req)
 	if rules.HasDeny(fs) || len(fs) > 50 {

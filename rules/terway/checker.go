@@ -27,10 +27,10 @@ func (checker) Mutate(*rules.Request) rules.Mutation { return rules.Mutation{} }
 
 // Validate judges the ConfigMap of req.
 func (checker) Validate(req *rules.Request) []rules.Finding {
-	if req == nil || req.ConfigMap == nil {
+	if req == nil || req.ConfigMap() == nil {
 		return nil
 	}
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	r := rules.NewReport("ConfigMap", cm.Namespace, cm.Name)
 	if req.Target.Role == RoleOverride {
 		validateOverride(req, r)
@@ -43,7 +43,7 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 
 // validateBase judges kube-system/eni-config.
 func validateBase(req *rules.Request, r *rules.Report) {
-	data := req.ConfigMap.Data
+	data := req.ConfigMap().Data
 	var doc *schema.Doc
 	text, ok := data["eni_conf"]
 	switch {

@@ -25,7 +25,7 @@ type scope struct {
 }
 
 func newScope(r *rules.Report, req *rules.Request) *scope {
-	s := &scope{r: r, override: req.Target.Role == RoleOverride, name: req.ConfigMap.Name, cluster: req.Cluster}
+	s := &scope{r: r, override: req.Target.Role == RoleOverride, name: req.ConfigMap().Name, cluster: req.Cluster}
 	if s.override {
 		s.impact = fmt.Sprintf("terwayd on every node labelled terway-config=%s exits (\"failed parse config\") and its Terway pod crash-loops", s.name)
 	} else {

@@ -41,7 +41,7 @@ func FuzzENIConfSecrets(f *testing.F) {
 			cm = override("eni-config-pool-a", conf)
 			target.Role = RoleOverride
 		}
-		req := &rules.Request{Operation: rules.Create, Target: target, ConfigMap: cm, Cluster: withBase(goodENIConf)}
+		req := &rules.Request{Operation: rules.Create, Target: target, Object: cm, Cluster: withBase(goodENIConf)}
 		start := time.Now()
 		a := New().Validate(req)
 		if d := time.Since(start); d > 3*time.Second {

@@ -20,7 +20,7 @@ var labelValueRe = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])
 // validateOverride judges a per-node-pool override such as eni-config-fixed:
 // only its eni_conf is read, as an RFC 7396 merge patch over the base.
 func validateOverride(req *rules.Request, r *rules.Report) {
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	keys := make([]string, 0, len(cm.Data))
 	for k := range cm.Data {
 		keys = append(keys, k)
@@ -102,8 +102,8 @@ func validateOverride(req *rules.Request, r *rules.Report) {
 
 // baseNamespace is where Terway looks for the base eni-config.
 func baseNamespace(req *rules.Request) string {
-	if req.ConfigMap != nil && req.ConfigMap.Namespace != "" {
-		return req.ConfigMap.Namespace
+	if req.ConfigMap() != nil && req.ConfigMap().Namespace != "" {
+		return req.ConfigMap().Namespace
 	}
 	return "kube-system"
 }
@@ -154,7 +154,7 @@ func checkDroppedSGs(s *scope, doc *schema.Doc, baseRoot gjson.Result) {
 
 // checkOverrideName says when no node can use the override.
 func checkOverrideName(req *rules.Request, r *rules.Report) {
-	name := req.ConfigMap.Name
+	name := req.ConfigMap().Name
 	if len(name) > 63 || !labelValueRe.MatchString(name) {
 		r.Add(RuleOverrideName, rules.Loc{}, fmt.Sprintf("the name %q is not a valid label value (at most 63 characters): no node can carry %s=%s, so this override can never apply", name, nodeLabel, name),
 			"use a name of at most 63 characters")

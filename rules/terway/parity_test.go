@@ -99,7 +99,7 @@ func TestTypeParityWithTerwayDecoder(t *testing.T) {
 			conf := fmt.Sprintf(`{"version": "1", %q: %s}`, key, val)
 			var cfg terwayConfig
 			decodeErr := sigsjson.UnmarshalCaseSensitivePreserveInts([]byte(conf), &cfg)
-			fs := New().Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: eni(conf)})
+			fs := New().Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, Object: eni(conf)})
 			fired := hasRule(fs, "TW005")
 			if fired != (decodeErr != nil) {
 				t.Errorf("%s: terway decode error %v, TW005 fired %v: %s", conf, decodeErr, fired, rulestest.Describe(fs))
@@ -123,7 +123,7 @@ func TestUnknownKeyParity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs := New().Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: eni(conf)})
+		fs := New().Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, Object: eni(conf)})
 		fired := hasRule(fs, "TW006") || hasRule(fs, "TW007") || hasRule(fs, "TW008")
 		if fired != (len(strict) > 0) {
 			t.Errorf("%s: strict errors %v, unknown-key finding %v: %s", conf, strict, fired, rulestest.Describe(fs))
@@ -145,7 +145,7 @@ func TestServiceCIDRParity(t *testing.T) {
 				dropped = true
 			}
 		}
-		fs := New().Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: eni(fmt.Sprintf(`{"service_cidr": %q}`, v))})
+		fs := New().Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, Object: eni(fmt.Sprintf(`{"service_cidr": %q}`, v))})
 		if hasRule(fs, "TW026") != dropped {
 			t.Errorf("service_cidr %q: terway drops an entry: %v; TW026: %s", v, dropped, rulestest.Describe(fs))
 		}

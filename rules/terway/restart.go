@@ -15,8 +15,8 @@ const restartBase = "kubectl -n kube-system delete pod -l app=terway-eniip"
 // checkRestart says what must be restarted for a change to take effect and
 // warns about changes Terway refuses to apply to existing nodes.
 func checkRestart(req *rules.Request, r *rules.Report) {
-	cm := req.ConfigMap
-	old := req.OldConfigMap
+	cm := req.ConfigMap()
+	old := req.OldConfigMap()
 	if req.Operation == rules.Update && old != nil && maps.Equal(cm.Data, old.Data) {
 		return
 	}

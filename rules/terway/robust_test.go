@@ -30,7 +30,7 @@ func FuzzValidate(f *testing.F) {
 		cm := rulestest.ConfigMap("kube-system", name, map[string]string{"eni_conf": eniConf, "10-terway.conf": cniConf, "10-terway.conflist": cniConf, "disable_network_policy": policy})
 		cluster := &rules.ClusterContext{Facts: map[string]string{VersionFact: "v1.13.2"}, Nodes: []rules.Node{{Name: "n1"}}}
 		cluster.AddConfigMap(rulestest.ConfigMap("kube-system", "eni-config", map[string]string{"eni_conf": cniConf}))
-		req := &rules.Request{Operation: rules.Update, Target: rules.Target{Component: Component, Role: role}, ConfigMap: cm, OldConfigMap: eni(cniConf), Cluster: cluster}
+		req := &rules.Request{Operation: rules.Update, Target: rules.Target{Component: Component, Role: role}, Object: cm, OldObject: eni(cniConf), Cluster: cluster}
 		New().Validate(req)
 	})
 }
@@ -40,14 +40,14 @@ func TestDegenerateRequests(t *testing.T) {
 	reqs := []*rules.Request{
 		nil,
 		{},
-		{ConfigMap: &corev1.ConfigMap{}},
-		{Target: rules.Target{Role: RoleOverride}, ConfigMap: &corev1.ConfigMap{}},
-		{Operation: rules.Update, ConfigMap: &corev1.ConfigMap{}, OldConfigMap: &corev1.ConfigMap{}},
-		{Operation: rules.Create, Target: rules.Target{Role: RoleOverride}, ConfigMap: override("eni-config-x", `{"max_pool_size": 1}`), Cluster: &rules.ClusterContext{}},
+		{Object: &corev1.ConfigMap{}},
+		{Target: rules.Target{Role: RoleOverride}, Object: &corev1.ConfigMap{}},
+		{Operation: rules.Update, Object: &corev1.ConfigMap{}, OldObject: &corev1.ConfigMap{}},
+		{Operation: rules.Create, Target: rules.Target{Role: RoleOverride}, Object: override("eni-config-x", `{"max_pool_size": 1}`), Cluster: &rules.ClusterContext{}},
 	}
 	for i, r := range reqs {
 		_ = c.Validate(r)
-		if m := c.Mutate(r); m.ConfigMap != nil || len(m.Changes) != 0 {
+		if m := c.Mutate(r); m.Object != nil || len(m.Changes) != 0 {
 			t.Errorf("request %d: Terway has no mutations, got %+v", i, m)
 		}
 	}
@@ -55,7 +55,7 @@ func TestDegenerateRequests(t *testing.T) {
 		t.Errorf("component %q", c.Component())
 	}
 	// A base eni-config without any data is judged, not skipped.
-	fs := c.Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: &corev1.ConfigMap{}})
+	fs := c.Validate(&rules.Request{Operation: rules.Create, Target: rules.Target{Component: Component, Role: RoleBase}, Object: &corev1.ConfigMap{}})
 	if !hasRule(fs, "TW001") || !hasRule(fs, "TW040") {
 		t.Errorf("empty ConfigMap: %s", rulestest.Describe(fs))
 	}

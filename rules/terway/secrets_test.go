@@ -37,7 +37,7 @@ func TestSecretsNeverAppear(t *testing.T) {
 				}
 				// Validate directly too: the engine scrubs string secrets, the
 				// rules themselves must not emit them (numbers, arrays).
-				raw := New().Validate(&rules.Request{Operation: op, Target: rules.Target{Component: Component, Role: RoleBase}, ConfigMap: cm, OldConfigMap: eni(`{}`)})
+				raw := New().Validate(&rules.Request{Operation: op, Target: rules.Target{Component: Component, Role: RoleBase}, Object: cm, OldObject: eni(`{}`)})
 				for _, f := range append(res.Findings, raw...) {
 					all := f.String()
 					for _, s := range []string{key, secret, "98765432123456789", "Sup3r"} {

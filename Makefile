@@ -73,10 +73,11 @@ lint-examples:
 	code=$$?; if [ $$code -gt 1 ]; then exit $$code; fi; \
 	echo "(exit status $$code: the examples include broken objects on purpose; see examples/README.md)"
 
-## docs: regenerate docs/rules.md and the chart schema's rule IDs from the rule registry
+## docs: regenerate docs/rules.md, the chart schema's rule IDs and the chart's component list from the registry
 docs:
 	$(GO) run ./cmd/netguard rules -o markdown > docs/rules.md
 	$(GO) run ./internal/tools/chartschema charts/netguard/values.schema.json
+	$(GO) run ./internal/tools/chartcomponents charts/netguard/templates/_components.tpl
 
 ## bench: the rule benchmarks, then the webhook benchmark (bench/: netguard serve vs a no-op webhook at
 ## concurrency 1/8/64, 1 MiB objects, cost growth, Kyverno, the real API server); writes docs/benchmarks.md

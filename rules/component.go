@@ -136,9 +136,12 @@ type Scope struct {
 	Names []RoleNames
 }
 
-// RoleNames are the name patterns selecting objects of one role.
+// RoleNames are the name patterns selecting objects of one role, and the
+// field of the target section that holds them (the chart's generated
+// matchConditions read that field of its values).
 type RoleNames struct {
 	Role  Role
+	Field string // e.g. "names", "overrides"
 	Names []string
 }
 

@@ -45,7 +45,7 @@ func (t *zzTargets) Match(namespace, name string) (Role, bool) {
 }
 
 func (t *zzTargets) Scope() Scope {
-	return Scope{Namespaces: t.Namespaces, Names: []RoleNames{{"base", t.Names}, {"override", t.Overrides}}}
+	return Scope{Namespaces: t.Namespaces, Names: []RoleNames{{"base", "names", t.Names}, {"override", "overrides", t.Overrides}}}
 }
 
 type zzMutations struct {

@@ -47,7 +47,7 @@ func (t *NameTargets) Match(namespace, name string) (Role, bool) {
 
 // Scope implements TargetSection.
 func (t *NameTargets) Scope() Scope {
-	return Scope{Namespaces: t.Namespaces, Names: []RoleNames{{RoleNone, t.Names}}}
+	return Scope{Namespaces: t.Namespaces, Names: []RoleNames{{RoleNone, "names", t.Names}}}
 }
 
 // ValidatePatterns reports the name patterns path.Match refuses.

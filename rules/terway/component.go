@@ -90,5 +90,5 @@ func (t *Targets) Match(namespace, name string) (rules.Role, bool) {
 
 // Scope implements rules.TargetSection.
 func (t *Targets) Scope() rules.Scope {
-	return rules.Scope{Namespaces: t.Namespaces, Names: []rules.RoleNames{{Role: RoleBase, Names: t.Names}, {Role: RoleOverride, Names: t.Overrides}}}
+	return rules.Scope{Namespaces: t.Namespaces, Names: []rules.RoleNames{{Role: RoleBase, Field: "names", Names: t.Names}, {Role: RoleOverride, Field: "overrides", Names: t.Overrides}}}
 }

@@ -131,10 +131,13 @@ without a regular expression), and fails on others.
 {{- define "netguard.configMapMatchExpression" -}}
 {{- $t := .Values.config.targets -}}
 {{- $byNS := dict -}}
-{{- $sets := list
-  (dict "ns" $t.terway.namespaces "names" (concat $t.terway.names ($t.terway.overrides | default list)))
-  (dict "ns" $t.flannel.namespaces "names" $t.flannel.names)
-  (dict "ns" $t.kubeProxy.namespaces "names" $t.kubeProxy.names) -}}
+{{- $sets := list -}}
+{{- range $s := include "netguard.configMapTargetSections" . | fromJsonArray -}}
+{{- $sec := get $t $s.key | default dict -}}
+{{- $names := list -}}
+{{- range $f := $s.fields -}}{{- $names = concat $names (get $sec $f | default list) -}}{{- end -}}
+{{- $sets = append $sets (dict "ns" ($sec.namespaces | default list) "names" $names) -}}
+{{- end -}}
 {{- range $set := $sets -}}
 {{- range $ns := $set.ns -}}
 {{- $cur := get $byNS $ns | default list -}}
@@ -166,7 +169,11 @@ without a regular expression), and fails on others.
 {{/* Namespaces holding targeted ConfigMaps (netguard reads them for context). */}}
 {{- define "netguard.targetNamespaces" -}}
 {{- $t := .Values.config.targets -}}
-{{- concat $t.terway.namespaces $t.flannel.namespaces $t.kubeProxy.namespaces | uniq | sortAlpha | toJson -}}
+{{- $ns := list -}}
+{{- range $s := include "netguard.configMapTargetSections" . | fromJsonArray -}}
+{{- $ns = concat $ns ((get $t $s.key | default dict).namespaces | default list) -}}
+{{- end -}}
+{{- $ns | uniq | sortAlpha | toJson -}}
 {{- end -}}
 
 {{/* matchConditions of the ConfigMap hooks. */}}
@@ -188,7 +195,7 @@ without a regular expression), and fails on others.
 {{- define "netguard.serviceMatchConditions" -}}
 - name: not-netguard-namespace
   expression: {{ printf "request.namespace != %s" (include "netguard.celString" .Release.Namespace) | quote }}
-{{- with .Values.config.targets.services.excludeNamespaces }}
+{{- with include "netguard.kindExcludedNamespaces" (list . "services") | fromJsonArray }}
 - name: excluded-namespaces
   expression: {{ printf "!(request.namespace in %s)" (include "netguard.celList" .) | quote }}
 {{- end }}
@@ -250,4 +257,29 @@ ServiceMonitor's job (the Service name) in the release namespace, unless
 prometheusRule.selector says otherwise. */}}
 {{- define "netguard.metricsSelector" -}}
 {{- default (printf "job=%q,namespace=%q" (include "netguard.fullname" .) .Release.Namespace) .Values.prometheusRule.selector -}}
+{{- end -}}
+
+{{/*
+"true" when a component judging every object of the resource (argument:
+(list $ "services")) is enabled in config.targets, else "".
+*/}}
+{{- define "netguard.kindTargeted" -}}
+{{- $ := index . 0 -}}
+{{- $res := index . 1 -}}
+{{- range $s := include "netguard.kindTargetSections" $ | fromJsonArray -}}
+{{- if and (eq $s.resource $res) (get $.Values.config.targets $s.key | default dict).enabled -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The namespaces config.targets excludes for the resource, as JSON (argument: (list $ "services")). */}}
+{{- define "netguard.kindExcludedNamespaces" -}}
+{{- $ := index . 0 -}}
+{{- $res := index . 1 -}}
+{{- $ex := list -}}
+{{- range $s := include "netguard.kindTargetSections" $ | fromJsonArray -}}
+{{- if eq $s.resource $res -}}
+{{- $ex = concat $ex ((get $.Values.config.targets $s.key | default dict).excludeNamespaces | default list) -}}
+{{- end -}}
+{{- end -}}
+{{- $ex | toJson -}}
 {{- end -}}

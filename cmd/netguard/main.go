@@ -74,8 +74,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "netguard",
-		Short: "Judge Terway, Flannel and kube-proxy ConfigMaps and Services the way the components parse them",
-		Long: `netguard judges Terway, Flannel and kube-proxy ConfigMaps and Services exactly
+		Short: "Judge " + judgedObjects() + " the way the components parse them",
+		Long: "netguard judges " + judgedObjects() + ` exactly
 the way the components parse them: offline (lint), in a running cluster (scan)
 and at admission (serve). Every command uses the same rule engine, so they can
 never disagree.`,

@@ -170,6 +170,40 @@ func componentTitle(c rules.Component) string {
 	return d.Title + " (" + strings.Join(names, ", ") + ")"
 }
 
+// judgedObjects names what netguard judges, from the registered components
+// in registry order: "Terway, Flannel and kube-proxy ConfigMaps and
+// Services" (components selecting objects by name are listed before the
+// kind; those judging every object of a kind are named by their title).
+func judgedObjects() string {
+	var kinds, whole []string
+	byKind := map[string][]string{}
+	for _, d := range rules.Components() {
+		t := d.Targets()
+		t.ApplyDefaults()
+		if t.Scope().AllNamespaces {
+			whole = append(whole, d.Title)
+			continue
+		}
+		if _, seen := byKind[d.Kind]; !seen {
+			kinds = append(kinds, d.Kind)
+		}
+		byKind[d.Kind] = append(byKind[d.Kind], d.Title)
+	}
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, englishList(byKind[k])+" "+k+"s")
+	}
+	return englishList(append(parts, whole...))
+}
+
+// englishList joins "a", "b", "c" as "a, b and c".
+func englishList(ss []string) string {
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
+}
+
 // duplicateKeyPolicy is the one policy every component's duplicate-key
 // rules follow, derived from what each decoder does.
 const duplicateKeyPolicy = "**Duplicate keys, one policy for every component.** Every decoder involved keeps the *last* copy of a\n" +

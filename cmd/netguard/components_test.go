@@ -1,0 +1,38 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/netguard/netguard/rules"
+)
+
+func TestEnglishListJoinsWithCommasAndAnd(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b"}, "a and b"},
+		{[]string{"a", "b", "c"}, "a, b and c"},
+	} {
+		if got := englishList(tc.in); got != tc.want {
+			t.Errorf("englishList(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// The root command's help names every registered component, so a new
+// component shows up there without editing the command.
+func TestHelpNamesEveryRegisteredComponent(t *testing.T) {
+	got := judgedObjects()
+	for _, d := range rules.Components() {
+		if !strings.Contains(got, d.Title) {
+			t.Errorf("judgedObjects() = %q lacks %q", got, d.Title)
+		}
+	}
+	if !strings.Contains(got, "ConfigMaps") {
+		t.Errorf("judgedObjects() = %q names no ConfigMaps", got)
+	}
+}

@@ -12,26 +12,29 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netguard/netguard/rules"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
-// DefaultAuditPolicy records every write to ConfigMaps in kube-system and
-// kube-flannel (where netguard's targets live) and to Services at
-// RequestResponse level, so the log shows who changed what, the object as
-// stored, and netguard's audit annotations (which the API server adds to the
-// event of every request a webhook judged). Everything else is not logged.
-//
-// Note: RequestResponse stores the ConfigMaps' contents, including Terway's
-// access keys if eni-config carries them; keep such a log as secret as the
-// objects.
-const DefaultAuditPolicy = `apiVersion: audit.k8s.io/v1
+// DefaultAuditPolicy records every write to ConfigMaps in the namespaces
+// netguard's default targets live in (the registered components' defaults:
+// kube-system, kube-flannel) and to Services at RequestResponse level, so the
+// log shows who changed what, the object as stored, and netguard's audit
+// annotations (which the API server adds to the event of every request a
+// webhook judged). Everything else is not logged.
+var DefaultAuditPolicy = auditPolicy(rules.DefaultConfig())
+
+// auditPolicy is DefaultAuditPolicy for the ConfigMap namespaces cfg targets.
+func auditPolicy(cfg *rules.Config) string {
+	ns, _ := cfg.TargetNamespaces("ConfigMap")
+	return `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: ["RequestReceived"]
 rules:
 - level: RequestResponse
-  namespaces: ["kube-system", "kube-flannel"]
+  namespaces: ` + celList(ns) + `
   verbs: ["create", "update", "patch", "delete"]
   resources:
   - group: ""
@@ -43,6 +46,7 @@ rules:
     resources: ["services"]
 - level: None
 `
+}
 
 // ControlPlaneOptions configure StartControlPlane.
 type ControlPlaneOptions struct {

@@ -231,3 +231,11 @@ func TestNodesFromConfig(t *testing.T) {
 		t.Errorf("a node without facts got some: %+v", b)
 	}
 }
+
+func TestDefaultAuditPolicyCoversTheDefaultTargetNamespaces(t *testing.T) {
+	for _, want := range []string{`namespaces: ['kube-flannel', 'kube-system']`, `resources: ["configmaps"]`, `resources: ["services"]`} {
+		if !strings.Contains(DefaultAuditPolicy, want) {
+			t.Errorf("DefaultAuditPolicy lacks %s:\n%s", want, DefaultAuditPolicy)
+		}
+	}
+}

@@ -1,12 +1,13 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
+	"sync"
 
 	admissionv1 "k8s.io/api/admission/v1"
 )
@@ -43,7 +44,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if limit <= 0 {
 		limit = DefaultMaxRequestBytes
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if r.ContentLength > 0 && r.ContentLength <= limit {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -53,21 +59,39 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "netguard: reading request body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	review, err := DecodeReview(body)
+	// The request's Object/OldObject point into buf: they must not be
+	// used after this function returns (Handle keeps neither).
+	review, err := readReview(buf.Bytes())
 	if err != nil {
 		h.Admission.Log.Info("malformed admission review", "webhook", string(h.Hook), "error", err.Error())
 		http.Error(w, "netguard: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	out := h.Admission.Handle(h.Hook, review.Request)
-	resp := admissionv1.AdmissionReview{TypeMeta: review.TypeMeta, Response: out.Response}
-	data, err := json.Marshal(resp)
-	if err != nil {
-		http.Error(w, "netguard: encoding response: "+err.Error(), http.StatusInternalServerError)
+	resp := getBuffer()
+	defer putBuffer(resp)
+	resp.Write(appendReview(resp.AvailableBuffer(), review.APIVersion, review.Kind, out.Response))
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(resp.Bytes())
+}
+
+// buffers holds request bodies and encoded responses between requests,
+// so that a busy webhook does not allocate (and collect) a body-sized
+// buffer per review.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer keeps a rare near-limit body (7 MiB) from being held by
+// the pool; a 1 MiB ConfigMap's UPDATE review fits.
+const maxPooledBuffer = 4 << 20
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(data)
+	b.Reset()
+	buffers.Put(b)
 }
 
 // DecodeReview parses an AdmissionReview of admission.k8s.io/v1 (or v1beta1,

@@ -716,6 +716,16 @@ func (a *Admission) Handle(hook Hook, req *admissionv1.AdmissionRequest) Outcome
 	for _, f := range out.Findings {
 		rep.Finding(f.Rule, f.Severity, out.Component)
 	}
+	skipped := out.Decision == DecisionSkipped
+	log := a.Log
+	if skipped {
+		log = log.V(1)
+	}
+	// Most reviews are skipped (untargeted) and logged only at -v=1: do
+	// not build the line when it would be dropped.
+	if !log.Enabled() {
+		return out
+	}
 	dryRun := req.DryRun != nil && *req.DryRun
 	kv := []any{
 		"webhook", string(hook),
@@ -728,13 +738,13 @@ func (a *Admission) Handle(hook Hook, req *admissionv1.AdmissionRequest) Outcome
 		"decision", out.Decision,
 		"rules", out.Rules,
 	}
-	if out.Decision == DecisionSkipped {
-		a.Log.V(1).Info("admission decision", append(kv, "reason", out.Response.AuditAnnotations[AnnotationSkip])...)
+	if skipped {
+		log.Info("admission decision", append(kv, "reason", out.Response.AuditAnnotations[AnnotationSkip])...)
 		return out
 	}
 	if r := out.Response.AuditAnnotations[AnnotationRatcheted]; r != "" {
 		kv = append(kv, "ratcheted", r)
 	}
-	a.Log.Info("admission decision", kv...)
+	log.Info("admission decision", kv...)
 	return out
 }

@@ -46,9 +46,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if r.ContentLength > 0 && r.ContentLength <= limit {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
-	}
+	// No Grow to the declared Content-Length: a client could then make
+	// the webhook allocate the limit without sending it. A pooled buffer
+	// has usually grown to the size of the reviews already.
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -7,6 +7,7 @@ package all
 
 import (
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/coredns"
 	"github.com/netguard/netguard/rules/engine"
 
 	// Every component, registered by its init functions.

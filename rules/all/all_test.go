@@ -56,7 +56,9 @@ func TestEngineHasACheckerForEveryTarget(t *testing.T) {
 		{cm("kube-flannel", "kube-flannel-cfg"), true},
 		{cm("kube-system", "kube-proxy-worker"), true},
 		{&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web"}}, true},
-		{cm("kube-system", "coredns"), false},
+		{cm("kube-system", "coredns"), true},
+		{cm("kube-system", "node-local-dns"), true},
+		{cm("kube-system", "kube-dns"), false},
 		{cm("default", "kube-proxy"), false},
 	} {
 		res := e.Judge(engine.Input{Operation: rules.Create, Object: tc.obj})
@@ -78,7 +80,7 @@ func TestRestartAdviceRulesAreTheRestartInfoRules(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"FL090", "KP090", "TW090"}
+	want := []string{"CD090", "FL090", "KP090", "TW090"}
 	if !slices.Equal(got, want) {
 		t.Errorf("restart-advice rules = %v, want %v", got, want)
 	}

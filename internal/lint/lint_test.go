@@ -221,7 +221,7 @@ func TestYAML11BooleansInAnnotationsAreDenied(t *testing.T) {
 }
 
 func TestNonTargetedObjectsPass(t *testing.T) {
-	p := write(t, t.TempDir(), "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nginx}\nspec: {replicas: 2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata: {Corefile: x}\n")
+	p := write(t, t.TempDir(), "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: nginx}\nspec: {replicas: 2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-dns, namespace: kube-system}\ndata: {stubDomains: x}\n")
 	res := Run([]string{p}, Options{Engine: fakeEngine()})
 	if len(res.Findings) != 0 || res.ExitCode() != 0 || res.Objects != 2 || res.Judged != 0 {
 		t.Errorf("findings %+v exit %d objects %d judged %d", res.Findings, res.ExitCode(), res.Objects, res.Judged)

@@ -43,7 +43,7 @@ func fixture(t *testing.T, objs ...runtime.Object) *fake.Clientset {
 		cm("kube-system", "kube-proxy-worker", map[string]string{"config.conf": faqMaxPerCore}),
 		cm("kube-system", "eni-config", map[string]string{"eni_conf": baseENI}),
 		cm("kube-system", "eni-config-fixed", map[string]string{"eni_conf": `{"security_groups": ["sg-bp1b39sjf3v49c33m8tn"]}`}),
-		cm("kube-system", "coredns", map[string]string{"Corefile": ".:53 {}"}),
+		cm("kube-system", "kube-dns", map[string]string{"stubDomains": "{}"}),
 		cm("default", "kube-proxy", map[string]string{"config.conf": "not: [targeted"}),
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "api"}, Spec: corev1.ServiceSpec{IPFamilyPolicy: &single, ClusterIP: "10.0.0.7", Ports: []corev1.ServicePort{{Port: 80}}}},
 		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1", Labels: map[string]string{"terway-config": "eni-config-fixed"}},
@@ -73,7 +73,7 @@ func TestScanJudgesTheClusterObjectsInTheClusterContext(t *testing.T) {
 	}
 	// kube-proxy-worker, eni-config, eni-config-fixed, Service shop/api
 	if res.Objects != 4 || res.Judged != 4 {
-		t.Errorf("objects %d judged %d, want 4 and 4 (coredns and default/kube-proxy are not targets)", res.Objects, res.Judged)
+		t.Errorf("objects %d judged %d, want 4 and 4 (kube-dns and default/kube-proxy are not targets)", res.Objects, res.Judged)
 	}
 	byRule := map[string]string{}
 	for _, f := range res.Findings {

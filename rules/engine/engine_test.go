@@ -69,7 +69,7 @@ func TestJudgeDeniesAndScrubsSecrets(t *testing.T) {
 func TestJudgeSkipsWhatIsNotOurs(t *testing.T) {
 	e := New(nil, fakeChecker{})
 	other := cm(map[string]string{"k": "bad"})
-	other.Name = "coredns"
+	other.Name = "kube-dns"
 	now := metav1.Now()
 	deleting := cm(map[string]string{"k": "bad"})
 	deleting.DeletionTimestamp = &now

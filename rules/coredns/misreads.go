@@ -357,6 +357,9 @@ func (v *validator) answer(b *serverBlock, d directive, opt arg, x arg) {
 	}
 	// Judge only what does not depend on the query: the rendered record
 	// with the owner name (first field) set aside.
+	if strings.Contains(outs[0], "<no value>") {
+		return // a regex group or variable this sample query does not have
+	}
 	f0, f1 := strings.Fields(outs[0]), strings.Fields(outs[1])
 	if len(f0) < 2 || len(f1) < 2 || strings.Join(f0[1:], " ") != strings.Join(f1[1:], " ") {
 		return

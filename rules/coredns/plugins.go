@@ -87,6 +87,16 @@ func rcodeArg(s string) string {
 	return ""
 }
 
+func failoverArg(s string) string {
+	if msg := rcodeArg(s); msg != "" {
+		return msg
+	}
+	if dns.StringToRcode[strings.ToUpper(s)] == dns.RcodeSuccess {
+		return "NoError cannot be used in failover"
+	}
+	return ""
+}
+
 func regexpArg(s string) string {
 	if _, err := regexp.Compile(s); err != nil {
 		return fmt.Sprintf("%s is not a valid regular expression", rules.Quote(s))
@@ -171,7 +181,7 @@ var specs = map[string]spec{
 			"max_age": a(1, 1, nonNegDuration), "max_idle_conns": a(1, 1, nonNegInt), "read_timeout": a(1, 1, durationArg),
 			"doh_method": a(1, 1, oneOf("GET", "POST")), "policy": a(1, 1, oneOf("random", "round_robin", "sequential")),
 			"max_concurrent": a(1, 1, nonNegInt), "next": a(1, -1, rcodeArg), "next_on_nodata": a(0, 0),
-			"failfast_all_unhealthy_upstreams": a(0, 0), "failover": a(1, -1, rcodeArg), "resolver": a(1, -1, anyArg),
+			"failfast_all_unhealthy_upstreams": a(0, 0), "failover": a(1, -1, failoverArg), "resolver": a(1, -1, anyArg),
 			"source_address": a(1, 1, ipArg),
 		}},
 	"cache": {custom: (*validator).cache, ref: "plugin/cache/setup.go cacheParse",

@@ -34,6 +34,17 @@ func nonNegDuration(s string) string {
 	return ""
 }
 
+func positiveDuration(s string) string {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return durationArg(s)
+	}
+	if d <= 0 {
+		return fmt.Sprintf("%s must be positive", rules.Quote(s))
+	}
+	return ""
+}
+
 func intArg(s string) string {
 	if _, err := strconv.Atoi(s); err != nil {
 		return fmt.Sprintf("%s is not an integer (strconv.Atoi)", rules.Quote(s))
@@ -178,7 +189,7 @@ var specs = map[string]spec{
 			"except": a(1, -1, anyArg), "max_fails": a(1, 1, uint32Arg), "max_connect_attempts": a(1, 1, uint32Arg),
 			"health_check": a(1, -1, nonNegDuration, anyArg), "force_tcp": a(0, 0), "prefer_udp": a(0, 0),
 			"tls": a(0, 3, anyArg), "tls_servername": a(1, 1, anyArg), "expire": a(1, 1, nonNegDuration),
-			"max_age": a(1, 1, nonNegDuration), "max_idle_conns": a(1, 1, nonNegInt), "read_timeout": a(1, 1, durationArg),
+			"max_age": a(1, 1, nonNegDuration), "max_idle_conns": a(1, 1, nonNegInt), "read_timeout": a(1, 1, positiveDuration),
 			"doh_method": a(1, 1, oneOf("GET", "POST")), "policy": a(1, 1, oneOf("random", "round_robin", "sequential")),
 			"max_concurrent": a(1, 1, nonNegInt), "next": a(1, -1, rcodeArg), "next_on_nodata": a(0, 0),
 			"failfast_all_unhealthy_upstreams": a(0, 0), "failover": a(1, -1, failoverArg), "resolver": a(1, -1, anyArg),

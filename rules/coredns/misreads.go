@@ -209,7 +209,8 @@ func (v *validator) forward(b *serverBlock, d directive) {
 		}
 		v.upstream(b, d, t)
 	}
-	var expire, maxAge time.Duration
+	// forward.New's default expire is 10s (plugin/forward/forward.go defaultExpire).
+	expire, maxAge := 10*time.Second, time.Duration(0)
 	for _, o := range d.Options {
 		if len(o.Args) == 1 && !o.Args[0].Dynamic {
 			dur, _ := time.ParseDuration(o.Args[0].Text)

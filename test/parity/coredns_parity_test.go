@@ -112,6 +112,11 @@ var corednsLines = []string{
 	"autopath", "autopath @kubernetes",
 	"whoami", "whoami x",
 	"chache 30", "// a comment", "promethues :9153", "kubeapi",
+	"hosts {\n  10.0.0.1\n}", "log a.example b.example {combined}", "forward . 127.0.0.1 {\n  tls_servername\n}",
+	"forward . 127.0.0.1 127.0.0.1:53", "kubernetes {\n  endpoint http://127.0.0.1:1\n}", "cache 30 {\n  prefetch 10 1m 10%\n}",
+	"cache {\n  success 9984 30 5\n}", "forward . 127.0.0.1 {\n  except example.org\n}", "template ANY ANY {\n  rcode NXDOMAIN\n}",
+	"reload 2s 1s", "ready {\n  monitor\n}", "health :8080 {\n  lameduck 5s\n}\nhealth :8081", "errors {\n  consolidate 5m \".*\" show_first\n}",
+	"forward . 127.0.0.1 {\n  max_age 1s\n}", "forward . [::1]:53", "forward . 127.0.0.1%eth0", "loadbalance weighted /nonexistent/weights",
 }
 
 // corednsKeys are server block addresses around the zone/port rules.

@@ -252,9 +252,11 @@ func TerwayConfigMap(eniConf string) *corev1.ConfigMap {
 	})
 }
 
-// CoreDNS is a ConfigMap netguard does not target (kube-system/coredns).
+// CoreDNS is a ConfigMap netguard does not target: a Corefile in
+// kube-system/coredns-custom (the ConfigMap k3s and AKS import extra server
+// blocks from), not the kube-system/coredns the CoreDNS rules judge.
 func CoreDNS() *corev1.ConfigMap {
-	return ConfigMap("kube-system", "coredns", map[string]string{"Corefile": `.:53 {
+	return ConfigMap("kube-system", "coredns-custom", map[string]string{"Corefile": `.:53 {
     errors
     health {
        lameduck 15s

@@ -331,20 +331,3 @@ func (c *Config) Match(kind, namespace, name string) (Target, bool) {
 	}
 	return Target{}, false
 }
-
-// TEMPORARY (issue 14): extraConfigMapTargets lets a component outside this
-// file (CoreDNS) select ConfigMaps until the component descriptor replaces
-// hard-coded targets; it is removed when the descriptor lands.
-var extraConfigMapTargets []struct {
-	component Component
-	names     NameSet
-}
-
-// RegisterConfigMapTarget selects ConfigMaps for a component (init time
-// only). TEMPORARY, see extraConfigMapTargets.
-func RegisterConfigMapTarget(c Component, names NameSet) {
-	extraConfigMapTargets = append(extraConfigMapTargets, struct {
-		component Component
-		names     NameSet
-	}{c, names})
-}

@@ -290,7 +290,7 @@ func TestTargetedNamesOutsideTheJudgedNamespacesAreNoticed(t *testing.T) {
 			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/eni-config-pool-a", Component: terway.Component, Namespaces: []string{"kube-system"}}},
 		{name: "kube-proxy without namespace, -n apps", manifest: cm("kube-proxy", ""), defaultNS: "apps",
 			want: &Notice{Line: 1, Column: 1, Kind: "ConfigMap", Object: "apps/kube-proxy", Component: kubeproxy.Component, Namespaces: []string{"kube-system"}, NoNamespace: true}},
-		{name: "an untargeted name", manifest: cm("coredns", "")},
+		{name: "an untargeted name", manifest: cm("kube-dns", "")},
 		{name: "a Service named like a target (Services are judged in every namespace)", manifest: "apiVersion: v1\nkind: Service\nmetadata: {name: kube-proxy}\nspec: {ports: [{port: 80}]}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

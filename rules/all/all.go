@@ -7,10 +7,10 @@ package all
 
 import (
 	"github.com/netguard/netguard/rules"
-	"github.com/netguard/netguard/rules/coredns"
 	"github.com/netguard/netguard/rules/engine"
 
 	// Every component, registered by its init functions.
+	_ "github.com/netguard/netguard/rules/coredns"
 	_ "github.com/netguard/netguard/rules/flannel"
 	_ "github.com/netguard/netguard/rules/kubeproxy"
 	_ "github.com/netguard/netguard/rules/service"

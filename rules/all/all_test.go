@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/netguard/netguard/rules"
+	"github.com/netguard/netguard/rules/coredns"
 	"github.com/netguard/netguard/rules/engine"
 	"github.com/netguard/netguard/rules/flannel"
 	"github.com/netguard/netguard/rules/kubeproxy"
@@ -15,7 +16,7 @@ import (
 )
 
 func TestCheckersCoverEveryComponent(t *testing.T) {
-	want := map[rules.Component]bool{terway.Component: false, flannel.Component: false, kubeproxy.Component: false, service.Component: false}
+	want := map[rules.Component]bool{terway.Component: false, flannel.Component: false, kubeproxy.Component: false, service.Component: false, coredns.Component: false}
 	for _, c := range Checkers() {
 		if _, ok := want[c.Component()]; !ok {
 			t.Errorf("unexpected component %q", c.Component())

@@ -123,7 +123,7 @@ func TestComponentFactsKeepTheirClusterKeys(t *testing.T) {
 			flags[f.Key] = f.Flag
 		}
 	}
-	if want := map[string]string{"flannelVersion": "flannel-version", "terwayVersion": "terway-version"}; !maps.Equal(flags, want) {
+	if want := map[string]string{"corednsBuild": "coredns-build", "flannelVersion": "flannel-version", "terwayVersion": "terway-version"}; !maps.Equal(flags, want) {
 		t.Errorf("fact flags %v, want %v", flags, want)
 	}
 }

@@ -60,10 +60,10 @@ func dataValue(cm *corev1.ConfigMap) (string, bool) {
 
 // Validate judges a coredns or node-local-dns ConfigMap.
 func (c checker) Validate(req *rules.Request) []rules.Finding {
-	if req == nil || req.ConfigMap == nil {
+	if req == nil || req.ConfigMap() == nil {
 		return nil
 	}
-	cm := req.ConfigMap
+	cm := req.ConfigMap()
 	v := &validator{r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
 	fact := c.build
 	if fact == "" {
@@ -76,8 +76,8 @@ func (c checker) Validate(req *rules.Request) []rules.Finding {
 	}
 	text, ok := dataValue(cm)
 	cf := v.judge(cm.Name, text, ok)
-	if req.Operation == rules.Update && req.OldConfigMap != nil {
-		old, _ := dataValue(req.OldConfigMap)
+	if req.Operation == rules.Update && req.OldConfigMap() != nil {
+		old, _ := dataValue(req.OldConfigMap())
 		if old != text && !rules.HasDeny(v.r.Findings) {
 			v.restart(cm.Name, cf)
 		}

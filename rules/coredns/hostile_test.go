@@ -39,7 +39,7 @@ func TestHostileCorefilesCostGrowsLinearly(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := New().Validate(&rules.Request{Operation: rules.Create, ConfigMap: cd(tc.build(2000))})
+			fs := New().Validate(&rules.Request{Operation: rules.Create, Object: cd(tc.build(2000))})
 			per := map[string]int{}
 			for _, f := range fs {
 				per[f.Rule]++
@@ -50,14 +50,14 @@ func TestHostileCorefilesCostGrowsLinearly(t *testing.T) {
 				}
 			}
 			growth.Linear(t, 250, 24, tc.build, func(text string) {
-				New().Validate(&rules.Request{Operation: rules.Create, ConfigMap: cd(text)})
+				New().Validate(&rules.Request{Operation: rules.Create, Object: cd(text)})
 			})
 		})
 	}
 }
 
 func BenchmarkValidateStockCorefile(b *testing.B) {
-	req := &rules.Request{Operation: rules.Update, ConfigMap: cd(stock), OldConfigMap: cd(block("forward . /etc/resolv.conf"))}
+	req := &rules.Request{Operation: rules.Update, Object: cd(stock), OldObject: cd(block("forward . /etc/resolv.conf"))}
 	for b.Loop() {
 		New().Validate(req)
 	}

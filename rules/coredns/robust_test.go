@@ -24,9 +24,9 @@ func judgeRaw(t testing.TB, text, old string) []rules.Finding {
 	for _, name := range []string{"coredns", NodeLocalName} {
 		cm := corefileCM(name, text)
 		for _, op := range []rules.Operation{rules.Create, rules.Update} {
-			req := &rules.Request{Operation: op, ConfigMap: cm}
+			req := &rules.Request{Operation: op, Object: cm}
 			if op == rules.Update {
-				req.OldConfigMap = corefileCM(name, old)
+				req.OldObject = corefileCM(name, old)
 			}
 			out = append(out, New().Validate(req)...)
 			out = append(out, checker{build: "ack"}.Validate(req)...)
@@ -40,9 +40,9 @@ func judgeRaw(t testing.TB, text, old string) []rules.Finding {
 // times.
 func judgeOne(n int, text, old string) {
 	name := []string{"coredns", NodeLocalName}[n%2]
-	req := &rules.Request{Operation: rules.Create, ConfigMap: corefileCM(name, text)}
+	req := &rules.Request{Operation: rules.Create, Object: corefileCM(name, text)}
 	if n/2%2 == 1 {
-		req.Operation, req.OldConfigMap = rules.Update, corefileCM(name, old)
+		req.Operation, req.OldObject = rules.Update, corefileCM(name, old)
 	}
 	if n/4%2 == 1 {
 		checker{build: "ack"}.Validate(req)
@@ -165,7 +165,7 @@ func TestFindingsCarryTheCorefileKey(t *testing.T) {
 			}
 		}
 	}
-	fs := New().Validate(&rules.Request{Operation: rules.Create, ConfigMap: &corev1.ConfigMap{}})
+	fs := New().Validate(&rules.Request{Operation: rules.Create, Object: &corev1.ConfigMap{}})
 	if len(fs) != 1 || fs[0].Rule != RuleNoCorefile {
 		t.Errorf("missing key: %v", fs)
 	}

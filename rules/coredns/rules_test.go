@@ -169,14 +169,39 @@ func (m multiChecker) Component() rules.Component             { return Component
 func (m multiChecker) Mutate(r *rules.Request) rules.Mutation { return m.plain.Mutate(r) }
 func (m multiChecker) Validate(r *rules.Request) []rules.Finding {
 	for _, c := range m.ackCases {
-		if c.Object == any(r.ConfigMap) {
+		if c.Object == any(r.ConfigMap()) {
 			return m.ack.Validate(r)
 		}
 	}
 	for _, c := range m.stockCases {
-		if c.Object == any(r.ConfigMap) {
+		if c.Object == any(r.ConfigMap()) {
 			return m.stock.Validate(r)
 		}
 	}
 	return m.plain.Validate(r)
+}
+
+// TestBuildFactComesFromTheClusterContext: the CoreDNS build is the
+// corednsBuild fact of the cluster context (cluster.corednsBuild,
+// --coredns-build), as the webhook and lint pass it.
+func TestBuildFactComesFromTheClusterContext(t *testing.T) {
+	for _, tc := range []struct {
+		build string
+		want  string // the rule kubeapi gets, "" for none
+	}{{"", RuleOtherBuild}, {"ack", ""}, {"v1.11.3-aliyun", ""}, {"v1.11.3", RuleNotInBuild}, {"v9", RuleOtherBuild}} {
+		cl := &rules.ClusterContext{}
+		if tc.build != "" {
+			cl.SetFact(BuildFact, tc.build)
+		}
+		res := rulestest.Judge(New(), rulestest.Case{Object: cd(block("kubeapi")), Cluster: cl})
+		got := ""
+		for _, f := range res.Findings {
+			if f.Rule == RuleNotInBuild || f.Rule == RuleOtherBuild {
+				got = f.Rule
+			}
+		}
+		if got != tc.want {
+			t.Errorf("build %q: kubeapi got %q, want %q: %s", tc.build, got, tc.want, rulestest.Describe(res.Findings))
+		}
+	}
 }

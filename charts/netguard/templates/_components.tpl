@@ -6,7 +6,7 @@ the key of each one's section under config.targets and the fields of that
 section holding name patterns.
 */}}
 {{- define "netguard.configMapTargetSections" -}}
-[{"key":"terway","fields":["names","overrides"]},{"key":"flannel","fields":["names"]},{"key":"kubeProxy","fields":["names"]}]
+[{"key":"terway","fields":["names","overrides"]},{"key":"flannel","fields":["names"]},{"key":"kubeProxy","fields":["names"]},{"key":"coredns","fields":["names"]}]
 {{- end -}}
 
 {{/*

@@ -6,22 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/netguard/netguard/e2e/framework"
-	"github.com/netguard/netguard/rules"
 )
-
-// requireCoreDNSTargeted skips when the webhook configuration the framework
-// builds does not send kube-system/coredns to netguard.
-func requireCoreDNSTargeted(t *testing.T) {
-	t.Helper()
-	expr, err := framework.ConfigMapMatchExpression(rules.DefaultConfig().Targets)
-	if err != nil || !strings.Contains(expr, "'coredns'") {
-		t.Skip("the webhook configurations' ConfigMap matchConditions are built from the hard-coded Terway/Flannel/kube-proxy " +
-			"targets (e2e/framework ConfigMapMatchExpression), so kube-system/coredns never reaches netguard; it does once " +
-			"the component descriptor of issue 14 drives them")
-	}
-}
 
 // A `kubectl edit` of the CoreDNS Corefile that writes the cache TTL with a
 // unit (`cache 30s`: CoreDNS would serve the cache only for a zone named
@@ -29,7 +14,6 @@ func requireCoreDNSTargeted(t *testing.T) {
 // nothing is stored; the valid edit is stored with the reload advice.
 func TestKubectlEditOfTheCorefileIsRejectedWithTheLine(t *testing.T) {
 	requireNetguard(t)
-	requireCoreDNSTargeted(t)
 	valid := readConfigMap(t, "examples/coredns/coredns-kubeadm.yaml")
 	t.Cleanup(func() { remove(t, "kube-system", "coredns") })
 	corefile := valid.Data["Corefile"]

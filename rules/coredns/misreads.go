@@ -20,13 +20,19 @@ import (
 
 // zoneMisread reports why a token given where zones go is a misread: a
 // directive name (`cache 30 loop`) or a `//` comment.
+// specialUseZones are single-label names reserved as real DNS zones (RFC
+// 6761, RFC 6762 for local.): `cache 30 local` plausibly means the zone
+// local., so a directive of the same name (the `local` plugin) is no
+// evidence of a misread and the argument is not judged.
+var specialUseZones = map[string]bool{"local": true, "localhost": true, "test": true, "invalid": true, "example": true, "onion": true, "arpa": true, "internal": true}
+
 func zoneMisread(x arg) string {
 	switch {
 	case x.Dynamic:
 		return ""
 	case strings.HasPrefix(x.Text, "//"):
 		return "`//` is not a comment in a Corefile (only `#` is)"
-	case isKnownDirective(x.Text) && !strings.Contains(x.Text, "."):
+	case isKnownDirective(x.Text) && !strings.Contains(x.Text, ".") && !specialUseZones[strings.ToLower(x.Text)]:
 		return fmt.Sprintf("%s is a directive name: it belongs on its own line", rules.Quote(x.Text))
 	}
 	return ""

@@ -121,6 +121,7 @@ func TestRules(t *testing.T) {
 		{Name: "cache 30s makes 30s a zone", Rule: RuleCacheTTLUnit, Fire: true, Object: cd(block("cache 30s")), Contains: []string{`"30s."`}, Check: atLine(RuleCacheTTLUnit, 2)},
 
 		{Name: "cache with a real zone argument", Rule: RuleArgAsZone, Object: cd(block("cache 30 example.org"))},
+		{Name: "cache with the special-use zone local (also a directive name) is a real zone", Rule: RuleArgAsZone, Object: cd(block("cache 30 local"))},
 		{Name: "cache 30 loop turns loop into a zone", Rule: RuleArgAsZone, Fire: true, Object: cd(block("cache 30 loop")), Contains: []string{`"loop."`}},
 		{Name: "a trailing // comment on cache adds zones", Rule: RuleArgAsZone, Fire: true, Object: cd(block("cache 30 // keep answers")), Contains: []string{"`//`"}},
 		{Name: "a trailing // comment on forward is read as an upstream", Rule: RuleArgAsZone, Fire: true, Object: cd(block("forward . 10.0.0.1 // corp resolver"))},

@@ -15,6 +15,7 @@ import (
 	"github.com/netguard/netguard/rules"
 	kjson "sigs.k8s.io/json"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/kube-proxy/config/v1alpha1"
 )
 
@@ -187,19 +188,27 @@ func checkTypeMeta(av, kind, text string) (msg, path string) {
 }
 
 // pruneUnknown deletes members of obj that the version's v1alpha1 type does
-// not have and returns their paths (sorted).
+// not have and returns their paths (sorted). typePrefix is the key of the
+// generated version table ("a.b", "list[]"), not a field path.
 func pruneUnknown(obj any, prefix string, v *versionTable) []string {
 	var out []string
-	var walk func(o any, prefix, typePrefix string)
-	walk = func(o any, prefix, typePrefix string) {
+	var root *field.Path
+	if prefix != "" {
+		root = field.NewPath(prefix)
+	}
+	var walk func(o any, path *field.Path, typePrefix string)
+	walk = func(o any, path *field.Path, typePrefix string) {
 		switch x := o.(type) {
 		case map[string]any:
 			for k, val := range x {
-				tp := joinPath(typePrefix, k)
-				p := joinPath(prefix, k)
+				tp := k
+				if typePrefix != "" {
+					tp = typePrefix + "." + k
+				}
+				p := childPath(path, k)
 				typ, ok := v.Fields[tp]
 				if !ok {
-					out = append(out, p)
+					out = append(out, p.String())
 					delete(x, k)
 					continue
 				}
@@ -209,14 +218,14 @@ func pruneUnknown(obj any, prefix string, v *versionTable) []string {
 				case typ == "[]object":
 					if list, ok := val.([]any); ok {
 						for i, e := range list {
-							walk(e, p+"["+strconv.Itoa(i)+"]", tp+"[]")
+							walk(e, p.Index(i), tp+"[]")
 						}
 					}
 				}
 			}
 		}
 	}
-	walk(obj, prefix, "")
+	walk(obj, root, "")
 	sort.Strings(out)
 	return out
 }

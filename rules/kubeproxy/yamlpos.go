@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 type yamlNode = yaml.Node
@@ -131,30 +132,49 @@ func (p *yamlPos) walkScalars(fn func(path string, n *yaml.Node)) {
 	if p == nil || p.root == nil {
 		return
 	}
-	var walk func(n *yaml.Node, path string, depth int)
-	walk = func(n *yaml.Node, path string, depth int) {
+	var walk func(n *yaml.Node, path *field.Path, depth int)
+	walk = func(n *yaml.Node, path *field.Path, depth int) {
 		if n == nil || depth > 64 {
 			return
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				walk(n.Content[i+1], joinPath(path, n.Content[i].Value), depth+1)
+				walk(n.Content[i+1], childPath(path, n.Content[i].Value), depth+1)
 			}
 		case yaml.SequenceNode:
 			for i, c := range n.Content {
-				walk(c, path+"["+strconv.Itoa(i)+"]", depth+1)
+				walk(c, indexPath(path, i), depth+1)
 			}
 		case yaml.ScalarNode:
-			fn(path, n)
+			fn(pathString(path), n)
 		}
 	}
-	walk(p.root, "", 0)
+	walk(p.root, nil, 0)
 }
 
-func joinPath(prefix, name string) string {
-	if prefix == "" {
-		return name
+// childPath, indexPath and pathString build kube-proxy's JSON field paths
+// ("ipvs.scheduler", "a[0].b") with apimachinery's field.Path. Keys are
+// joined unquoted, as encoding/json names a field in UnmarshalTypeError
+// and as the generated version tables key their fields; a nil path is the
+// document root.
+func childPath(p *field.Path, name string) *field.Path {
+	if p == nil {
+		return field.NewPath(name)
 	}
-	return prefix + "." + name
+	return p.Child(name)
+}
+
+func indexPath(p *field.Path, i int) *field.Path {
+	if p == nil {
+		return field.NewPath("").Index(i)
+	}
+	return p.Index(i)
+}
+
+func pathString(p *field.Path) string {
+	if p == nil {
+		return ""
+	}
+	return p.String()
 }

@@ -36,3 +36,25 @@ func TestHelpNamesEveryRegisteredComponent(t *testing.T) {
 		t.Errorf("judgedObjects() = %q names no ConfigMaps", got)
 	}
 }
+
+// scan's help lists the default ConfigMap names and the declared facts of
+// every registered component (coredns was missing while the list was
+// written by hand).
+func TestScanHelpListsEveryComponentsTargetsAndFacts(t *testing.T) {
+	help := scanTargets()
+	for _, want := range []string{"eni-config-*", "kube-flannel-cfg", "kube-proxy-worker", "coredns", "node-local-dns"} {
+		if !strings.Contains(help.names, want) {
+			t.Errorf("scan help names %q, lacks %q", help.names, want)
+		}
+	}
+	for _, d := range rules.Components() {
+		for _, f := range d.Facts {
+			if !strings.Contains(help.facts, "cluster."+f.Key) {
+				t.Errorf("scan help facts %q lack cluster.%s (%s)", help.facts, f.Key, d.Name)
+			}
+		}
+	}
+	if !strings.Contains(scanLong, help.names) {
+		t.Error("scanLong does not include the generated target names")
+	}
+}

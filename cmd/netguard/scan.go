@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/netguard/netguard/internal/lint"
@@ -15,17 +16,21 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-const scanLong = `Lists the objects netguard targets that already exist in a cluster — the
-ConfigMaps of the configured names and namespaces (eni-config and its
-eni-config-* overrides, kube-flannel-cfg, kube-proxy[-worker|-master]) and,
-when targets.services is enabled, Services in every namespace — and judges
-them with the same rules as lint and the webhook. The cluster context comes
-from the API server: the version (discovery), the nodes (labels, pod CIDRs,
-CPUs), the base eni-config and sibling ConfigMaps, and the Service CIDRs (the
-"kubernetes" ServiceCIDR); --config fills in what the API cannot say (pod
-CIDRs, Flannel and Terway versions). Objects are judged as stored (without
-the configured mutations), and the "restart the pods" advice (xx090) is
-left out: a scan changes nothing.
+// scanLong is the help text; the targeted ConfigMaps and the facts only
+// --config can give come from the registered components (scanTargets),
+// so a new component shows up here without an edit.
+var scanLong = `Lists the objects netguard targets that already exist in a cluster and judges
+them with the same rules as lint and the webhook:
+  ConfigMaps of the configured names and namespaces, by default
+    ` + scanTargets().names + `
+  and, when targets.services is enabled, Services in every namespace.
+The cluster context comes from the API server: the version (discovery), the
+nodes (labels, pod CIDRs, CPUs), the related ConfigMaps (the base of an
+override, siblings) and the Service CIDRs (the "kubernetes" ServiceCIDR);
+--config fills in what the API cannot say: pod CIDRs and
+    ` + scanTargets().facts + `.
+Objects are judged as stored (without the configured mutations), and the
+"restart the pods" advice (xx090) is left out: a scan changes nothing.
 
 Run it before turning enforcement on: every deny is an object the webhook
 would reject on its next edit (ratcheting lets unrelated edits through with a
@@ -234,4 +239,24 @@ func writeScanSummary(w io.Writer, prefix, host string, res *scan.Result) {
 	fmt.Fprintf(w, "%sscanned %s (Kubernetes %s, %d node(s)): %d object(s), %d judged: %d deny, %d warn, %d info: %s\n",
 		prefix, host, res.Cluster.KubernetesVersion, len(res.Cluster.Nodes), res.Objects, res.Judged,
 		res.Count(rules.Deny), res.Count(rules.Warn), res.Count(rules.Info), verdict)
+}
+
+// scanHelp is what the help text lists from the registry.
+type scanHelp struct{ names, facts string }
+
+// scanTargets lists the default ConfigMap name patterns of every registered
+// component, in registry order, and the cluster facts components declare.
+func scanTargets() scanHelp {
+	var names, facts []string
+	for _, s := range rules.DefaultConfig().Scopes("ConfigMap") {
+		for _, rn := range s.Names {
+			names = append(names, rn.Names...)
+		}
+	}
+	for _, d := range rules.Components() {
+		for _, f := range d.Facts {
+			facts = append(facts, "cluster."+f.Key)
+		}
+	}
+	return scanHelp{names: strings.Join(names, ", "), facts: strings.Join(facts, ", ")}
 }

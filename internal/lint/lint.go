@@ -47,8 +47,8 @@ func init() {
 			Severity:  rules.Warn,
 			Component: "netguard",
 			Rationale: "kubectl (1.27+) asks the API server for strict field validation and fails on a field the type does not have, such as `metadata.lables` or a `data:` key indented one level too deep; clients without strict validation (older kubectl, `--validate=false`, many controllers) silently drop the field instead.",
-			Good:      "metadata:\n  labels: {app: flannel}",
-			Bad:       "metadata:\n  lables: {app: flannel}",
+			Good:      "metadata:\n  labels: {app: web}",
+			Bad:       "metadata:\n  lables: {app: web}",
 		},
 	)
 }

@@ -60,7 +60,7 @@ func TestConfigMapMatchExpressionCoversDefaultTargets(t *testing.T) {
 	}
 	for _, want := range []string{
 		`(request.namespace == 'kube-flannel' && (request.name in ['kube-flannel-cfg']))`,
-		`(request.namespace == 'kube-system' && (request.name in ['eni-config', 'kube-flannel-cfg', 'kube-proxy', 'kube-proxy-worker', 'kube-proxy-master'] || request.name.startsWith('eni-config-')))`,
+		`(request.namespace == 'kube-system' && (request.name in ['eni-config', 'kube-flannel-cfg', 'kube-proxy', 'kube-proxy-worker', 'kube-proxy-master', 'coredns', 'node-local-dns'] || request.name.startsWith('eni-config-')))`,
 	} {
 		if !strings.Contains(expr, want) {
 			t.Errorf("expression lacks %s:\n%s", want, expr)

@@ -47,6 +47,9 @@ func main() {
 	fs.String("config", "", "ignored")
 	fs.Bool("offline", true, "ignored")
 	fs.String("zap-log-level", "", "ignored")
+	// netguard serve's metrics are secured by default; the bench passes
+	// --metrics-secure=false to both servers it starts.
+	fs.Bool("metrics-secure", false, "ignored")
 	_ = fs.Parse(args)
 	if err := run(*host, *port, *certDir, *probes); err != nil {
 		fmt.Fprintln(os.Stderr, "noop-webhook:", err)

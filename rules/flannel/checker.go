@@ -7,7 +7,6 @@ package flannel
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/schema"
@@ -142,19 +141,8 @@ func (v *validator) exactDuplicates(doc *schema.Doc, root gjson.Result) {
 // foldDuplicates warns about keys that flanneld decodes into the same struct
 // field (case-insensitive match, the last in document order wins).
 func (v *validator) foldDuplicates(doc *schema.Doc, obj gjson.Result, path *field.Path) {
-	dups := doc.FoldDuplicates(obj)
-	if len(dups) == 0 {
-		return
-	}
-	// The winner of each case-folded group, found in one pass: looking it
-	// up per duplicate (doc.Fold scans every member) made thousands of
-	// duplicate keys cost quadratic time.
-	winner := map[string]rules.Member{}
-	for _, m := range doc.Members(obj) {
-		winner[strings.ToLower(m.Name)] = m
-	}
-	for _, m := range dups {
-		last := winner[strings.ToLower(m.Name)]
+	for _, dup := range doc.FoldDuplicates(obj) {
+		m, last := dup.Member, dup.Winner
 		v.r.Add(RuleDuplicateKey, doc.KeyLoc(rules.Child(path, m.Name), m), fmt.Sprintf("%q is set again later as %q: flanneld matches keys case-insensitively and keeps the last one, so this value (%s) is ignored", m.Name, last.Name, describe(m.Name, m.Value)), "remove the duplicate, keeping the value you mean")
 	}
 }

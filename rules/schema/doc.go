@@ -125,9 +125,18 @@ func (d *Doc) ExactMap(obj gjson.Result) map[string]rules.Member {
 	return out
 }
 
+// FoldDuplicate is a member a struct decoder overwrites, with the member
+// whose value it keeps (the last key equal under case folding).
+type FoldDuplicate struct {
+	rules.Member
+	Winner rules.Member
+}
+
 // FoldDuplicates returns the members a struct decoder overwrites: all but
-// the last of each group of keys equal under case folding.
-func (d *Doc) FoldDuplicates(obj gjson.Result) []rules.Member {
+// the last of each group of keys equal under case folding, each with that
+// last one. One pass over the members: looking the winner up per duplicate
+// (Fold scans every member) made thousands of duplicate keys quadratic.
+func (d *Doc) FoldDuplicates(obj gjson.Result) []FoldDuplicate {
 	groups := map[string][]rules.Member{}
 	var order []string
 	for _, m := range d.Members(obj) {
@@ -137,10 +146,12 @@ func (d *Doc) FoldDuplicates(obj gjson.Result) []rules.Member {
 		}
 		groups[k] = append(groups[k], m)
 	}
-	var out []rules.Member
+	var out []FoldDuplicate
 	for _, k := range order {
 		if g := groups[k]; len(g) > 1 {
-			out = append(out, g[:len(g)-1]...)
+			for _, m := range g[:len(g)-1] {
+				out = append(out, FoldDuplicate{Member: m, Winner: g[len(g)-1]})
+			}
 		}
 	}
 	return out

@@ -93,7 +93,8 @@ func TestGetKeepsLastExactMatch(t *testing.T) {
 	if got := len(d.AllFold(d.Root, "a")); got != 3 {
 		t.Errorf("AllFold(a) = %d members, want 3", got)
 	}
-	if dups := d.FoldDuplicates(d.Root); len(dups) != 2 || dups[0].Value.Int() != 1 || dups[1].Value.Int() != 2 {
+	if dups := d.FoldDuplicates(d.Root); len(dups) != 2 || dups[0].Value.Int() != 1 || dups[1].Value.Int() != 2 ||
+		dups[0].Winner.Value.Int() != 3 || dups[1].Winner.Value.Int() != 3 {
 		t.Errorf("FoldDuplicates = %+v", dups)
 	}
 	if m := d.ExactMap(d.Root); len(m) != 2 || m["a"].Value.Int() != 3 || m["A"].Value.Int() != 2 {

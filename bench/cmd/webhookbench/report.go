@@ -198,9 +198,9 @@ func markdown(r *Results, png string) string {
 			w("- **Kyverno engine**: `hack/tools/kyverno/enginebench`, Kyverno's engine driven in-process as its admission controller drives it (one engine, a policy context per resource and policy, `Validate`); the resource is decoded before the clock starts, which favours Kyverno.\n")
 			w("- **Kyverno CLI** / **netguard lint**: marginal cost per resource of one `kubectl-kyverno apply` / `netguard lint` invocation over %d copies vs 1 copy (median of %d), so start-up cancels out.\n", k.Copies, k.Reps)
 			w("- **netguard in-process**: `webhook.Admission.Review` (decode, judge, response).\n\n")
+			w("Kyverno 1.19 marks `kyverno.io/v1` ClusterPolicy deprecated in favour of CEL `ValidatingPolicy` (with Kyverno's own JSON/YAML CEL libraries); the issue asks for `parse_json`/`parse_yaml`, so the ClusterPolicy form is what is measured.\n\n")
 			writeKyvernoMix(w, k)
 			w("Per object family (%d copies of one object vs 1, the Kyverno engine in-process, and netguard's in-process review):\n\n", k.Copies)
-			w("Kyverno 1.19 marks `kyverno.io/v1` ClusterPolicy deprecated in favour of CEL `ValidatingPolicy` (with Kyverno's own JSON/YAML CEL libraries); the issue asks for `parse_json`/`parse_yaml`, so the ClusterPolicy form is what is measured.\n\n")
 			w("| Object | Kyverno engine | Kyverno CLI | netguard lint | netguard in-process | Kyverno engine / netguard | Kyverno CLI / netguard lint |\n|---|---:|---:|---:|---:|---:|---:|\n")
 			for _, f := range k.Families {
 				w("| %s | %s | %s | %s | %s | %.0f× | %.1f× |\n", f.Object, dur(f.KyvernoEngineCPU), dur(f.KyvernoCPU), dur(f.LintCPU), dur(f.InProcessCPU),

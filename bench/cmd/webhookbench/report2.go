@@ -28,7 +28,7 @@ func writeTargets(w func(string, ...any), r *Results) {
 		}
 		var links []string
 		for _, p := range t.Profiles {
-			links = append(links, fmt.Sprintf("[profile](#profile-%s)", p.Key))
+			links = append(links, fmt.Sprintf("[%s](#profile-%s)", p.Key, p.Key))
 		}
 		if len(links) > 0 {
 			v += " (" + strings.Join(links, ", ") + ")"
@@ -68,6 +68,11 @@ func writeProfiles(w func(string, ...any), r *Results) {
 			flat = append(flat, fmt.Sprintf("`%s` %.1f%%", l.Func, l.FlatPc))
 		}
 		w("\nMost %s in the function itself (flat): %s.\n\n", kind, strings.Join(flat, ", "))
+		var pk []string
+		for _, l := range p.ByPackage {
+			pk = append(pk, fmt.Sprintf("%s %.0f%%", l.Func, l.FlatPc))
+		}
+		w("By package (flat, ≥ 0.5%%): %s.\n\n", strings.Join(pk, ", "))
 	}
 }
 

@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/netguard/netguard/bench/corpus"
+	"github.com/netguard/netguard/bench/loadgen"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
@@ -28,7 +30,13 @@ type StreamResult struct {
 	CPU, Wall   time.Duration
 	ExitCode    int
 	OutputBytes int64
+	// Stopped: the child passed streamKill and was killed (the machine is
+	// shared; MaxRSSBytes is then what it had reached).
+	Stopped bool
 }
+
+// streamKill stops a lint whose memory grows far past the bound.
+const streamKill = 2 << 30
 
 // streamLimit is the bound for a 100 MB stream.
 const streamLimit = 256 << 20
@@ -113,25 +121,57 @@ func (b *bench) lintStream(ctx context.Context, size int64) (*StreamResult, erro
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	t0 := time.Now()
-	err = cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	stopped := watchRSS(cmd.Process, streamKill)
+	err = cmd.Wait()
 	wall := time.Since(t0)
 	if err != nil {
 		if _, ok := err.(*exec.ExitError); !ok {
 			return nil, err
 		}
 	}
-	res := &StreamResult{Bytes: written, Objects: n, Wall: wall, ExitCode: cmd.ProcessState.ExitCode(), OutputBytes: out.n,
+	res := &StreamResult{Bytes: written, Objects: n, Wall: wall, ExitCode: cmd.ProcessState.ExitCode(), OutputBytes: out.n, Stopped: stopped(),
 		CPU: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		res.MaxRSSBytes = ru.Maxrss * 1024 // kilobytes on Linux
 	}
 	// Every object is valid: anything but exit 0 means the run did not
 	// lint what it was given.
+	if res.Stopped {
+		logf("  stopped: its resident set passed %s", mib(streamKill))
+		return res, nil
+	}
 	if res.ExitCode != 0 || !bytes.HasPrefix(out.head, []byte("[")) {
 		return nil, fmt.Errorf("netguard lint on the stream: exit %d, output %q…, stderr %s", res.ExitCode, out.head, tailStr(stderr.String(), 800))
 	}
 	logf("  max RSS %.1f MiB, CPU %v, wall %v", float64(res.MaxRSSBytes)/(1<<20), res.CPU, res.Wall)
 	return res, nil
+}
+
+// watchRSS kills p when its resident set passes limit; the returned
+// function, called after p has exited, reports whether it did.
+func watchRSS(p *os.Process, limit int64) func() bool {
+	var killed atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			if loadgen.RSS(p.Pid) > limit {
+				killed.Store(true)
+				_ = p.Kill()
+				return
+			}
+		}
+	}()
+	return func() bool { close(done); return killed.Load() }
 }
 
 // countingWriter counts bytes and keeps the first few.

@@ -65,7 +65,6 @@ func markdown(r *Results, png string) string {
 	w("- Mode: %s; %s measured per server and concurrency level after a warm-up, levels and servers alternating\n\n", mode, r.RunFor)
 
 	writeTargets(w, r)
-	writeProfiles(w, r)
 
 	if len(r.Costs) > 0 {
 		writeCosts(w, r)
@@ -238,6 +237,7 @@ func markdown(r *Results, png string) string {
 				ratio(float64(a.With.P50), float64(a.Noop.P50)), ratio(float64(a.With.P99), float64(a.Noop.P99)))
 		}
 	}
+	writeProfiles(w, r)
 	for _, n := range r.Notes {
 		w("%s\n\n", n)
 	}

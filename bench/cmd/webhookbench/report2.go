@@ -19,7 +19,7 @@ func largeFor(r *Results) time.Duration {
 // measured, with a link to the profiles that explain a miss.
 func writeTargets(w func(string, ...any), r *Results) {
 	w("### Targets (issue 15)\n\n")
-	w("Ratios are netguard / the baseline named in the target, from the same run. A target missed links to the profile of its workload below.\n\n")
+	w("Ratios are netguard / the baseline named in the target, from the same run. A target missed links to the profile of its workload (section \"Where the time goes\", after the measurements).\n\n")
 	w("| Target | Measured | |\n|---|---|---|\n")
 	for _, t := range evalTargets(r) {
 		v := "not measured"

@@ -130,7 +130,7 @@ func targetJudge(r *Results) *TargetRow {
 	if !*t.Met && len(t.Profiles) == 0 {
 		t.Profiles = []ProfileSpec{{Key: "judge-all", Title: "judging the typical corpus (netguard's handler, in-process)", Kind: "review", Size: "typical"}}
 	}
-	t.Measured = "judging vs decoding: " + strings.Join(parts, ", ")
+	t.Measured = "judging vs decoding, mean CPU over CREATE/UPDATE × both hooks of the targeted objects: " + strings.Join(parts, ", ")
 	return t
 }
 

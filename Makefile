@@ -80,9 +80,11 @@ docs:
 	$(GO) run ./internal/tools/chartcomponents charts/netguard/templates/_components.tpl
 
 ## bench: the rule benchmarks, then the webhook benchmark (bench/: netguard serve vs a no-op webhook at
-## concurrency 1/8/64, 1 MiB objects, cost growth, Kyverno, the real API server); writes docs/benchmarks.md
-## and docs/benchmarks-latency.png. About 4 minutes (bench-quick: 2), plus once the cold builds of
-## kubectl-kyverno and kube-apiserver (5-15 minutes each on 2 busy cores). BENCH_FLAGS passes flags to webhookbench.
+## concurrency 1/8/64, 1 MiB objects, kube-proxy config.conf UPDATEs vs a no-op controller-runtime webhook,
+## cost growth, Kyverno on 3,000 ConfigMaps, a 100 MB lint stream, the real API server, and a profile of
+## every issue-15 target missed); writes docs/benchmarks.md and docs/benchmarks-latency.png. About 10
+## minutes (bench-quick: 4), plus once the cold builds of kubectl-kyverno and kube-apiserver (5-15 minutes
+## each on 2 busy cores). BENCH_FLAGS passes flags to webhookbench.
 BENCH_FLAGS ?=
 bench: bench-tools
 	@mkdir -p bin

@@ -141,6 +141,15 @@ func Select(items []Item, size string) []Item {
 // sends it. For UPDATE the old object differs from the new one in one data
 // value or one annotation (an edit), so it is not a no-op update.
 func Review(obj runtime.Object, op admissionv1.Operation, uid string) ([]byte, error) {
+	var old runtime.Object
+	if op == admissionv1.Update {
+		old = edited(obj)
+	}
+	return review(obj, old, op, uid)
+}
+
+// review encodes an AdmissionReview of obj (and old, on UPDATE).
+func review(obj, old runtime.Object, op admissionv1.Operation, uid string) ([]byte, error) {
 	raw, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
@@ -170,11 +179,11 @@ func Review(obj runtime.Object, op admissionv1.Operation, uid string) ([]byte, e
 		Options:         runtime.RawExtension{Raw: []byte(`{"kind":"CreateOptions","apiVersion":"meta.k8s.io/v1","fieldManager":"kubectl-client-side-apply"}`)},
 	}
 	if op == admissionv1.Update {
-		old, err := json.Marshal(edited(obj))
+		oldRaw, err := json.Marshal(old)
 		if err != nil {
 			return nil, err
 		}
-		req.OldObject = runtime.RawExtension{Raw: old}
+		req.OldObject = runtime.RawExtension{Raw: oldRaw}
 		req.Options = runtime.RawExtension{Raw: []byte(`{"kind":"UpdateOptions","apiVersion":"meta.k8s.io/v1","fieldManager":"kubectl-edit"}`)}
 	}
 	return json.Marshal(&admissionv1.AdmissionReview{

@@ -106,18 +106,50 @@ func Run(ctx context.Context, t Target, items []corpus.Item, concurrency int, wa
 	if len(items) == 0 {
 		return Result{}, errors.New("no items")
 	}
+	return RunStream(ctx, t, roundRobin(items), concurrency, warmup, duration)
+}
+
+// Stream hands out the requests of a run. Next is called concurrently by
+// the workers (worker is the caller's index, k how many requests that
+// worker has sent): it returns the request's statistics bucket (an index
+// into Buckets), its path and its body.
+type Stream interface {
+	Buckets() []string
+	Next(worker, k int) (bucket int, path string, body []byte)
+}
+
+// roundRobin is the corpus as a stream: worker w sends items w, w+1, ...
+type roundRobin []corpus.Item
+
+func (r roundRobin) Buckets() []string {
+	names := make([]string, len(r))
+	for i, it := range r {
+		names[i] = it.Name
+	}
+	return names
+}
+
+func (r roundRobin) Next(worker, k int) (int, string, []byte) {
+	i := (worker + k) % len(r)
+	return i, r[i].Path, r[i].Body
+}
+
+// RunStream is Run with requests from s: the warm-up and the measured run
+// draw from the same stream, so a stream that never repeats a body (one
+// generated per request) stays unrepeated across both.
+func RunStream(ctx context.Context, t Target, s Stream, concurrency int, warmup, duration time.Duration) (Result, error) {
 	client, err := t.Client(concurrency)
 	if err != nil {
 		return Result{}, err
 	}
 	defer client.CloseIdleConnections()
 	if warmup > 0 {
-		if _, err := run(ctx, client, t, items, concurrency, warmup, nil); err != nil {
+		if _, err := run(ctx, client, t, s, concurrency, warmup, nil); err != nil {
 			return Result{}, fmt.Errorf("warm-up: %w", err)
 		}
 	}
 	sampler := startSampler(t.PID)
-	res, err := run(ctx, client, t, items, concurrency, duration, sampler)
+	res, err := run(ctx, client, t, s, concurrency, duration, sampler)
 	return res, err
 }
 
@@ -128,8 +160,9 @@ type workerOut struct {
 	first   string
 }
 
-func run(ctx context.Context, client *http.Client, t Target, items []corpus.Item, concurrency int, duration time.Duration, s *sampler) (Result, error) {
+func run(ctx context.Context, client *http.Client, t Target, s Stream, concurrency int, duration time.Duration, smp *sampler) (Result, error) {
 	outs := make([]workerOut, concurrency)
+	buckets := s.Buckets()
 	ctx, cancel := context.WithTimeout(ctx, duration)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -139,11 +172,11 @@ func run(ctx context.Context, client *http.Client, t Target, items []corpus.Item
 		go func() {
 			defer wg.Done()
 			o := &outs[w]
-			o.perItem = make([][]time.Duration, len(items))
-			for i := w % len(items); ctx.Err() == nil; i = (i + 1) % len(items) {
-				it := &items[i]
+			o.perItem = make([][]time.Duration, len(buckets))
+			for k := 0; ctx.Err() == nil; k++ {
+				i, path, body := s.Next(w, k)
 				t0 := time.Now()
-				err := post(ctx, client, t.URL+it.Path, it.Body)
+				err := post(ctx, client, t.URL+path, body)
 				d := time.Since(t0)
 				if err != nil {
 					if ctx.Err() != nil {
@@ -151,7 +184,7 @@ func run(ctx context.Context, client *http.Client, t Target, items []corpus.Item
 					}
 					o.errs++
 					if o.first == "" {
-						o.first = it.Name + ": " + err.Error()
+						o.first = buckets[i] + ": " + err.Error()
 					}
 					continue
 				}
@@ -164,25 +197,25 @@ func run(ctx context.Context, client *http.Client, t Target, items []corpus.Item
 	elapsed := time.Since(start)
 	res := Result{Concurrency: concurrency, Duration: elapsed, PerItem: map[string]Percentiles{}}
 	var all []time.Duration
-	per := make([][]time.Duration, len(items))
+	per := make([][]time.Duration, len(buckets))
 	for _, o := range outs {
 		all = append(all, o.lat...)
 		res.Errors += o.errs
 		if res.FirstError == "" {
 			res.FirstError = o.first
 		}
-		for i := range items {
+		for i := range buckets {
 			per[i] = append(per[i], o.perItem[i]...)
 		}
 	}
 	res.Requests = len(all)
 	res.Latency = Summarize(all)
-	for i, it := range items {
-		res.PerItem[it.Name] = Summarize(per[i])
+	for i, name := range buckets {
+		res.PerItem[name] = Summarize(per[i])
 	}
 	res.Throughput = float64(res.Requests) / elapsed.Seconds()
-	if s != nil {
-		rss, cpu := s.stop()
+	if smp != nil {
+		rss, cpu := smp.stop()
 		res.PeakRSSBytes = rss
 		res.CPUSeconds = cpu
 		if res.Requests > 0 {

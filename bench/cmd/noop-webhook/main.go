@@ -6,6 +6,11 @@
 // judging costs; the baseline itself is the cost of the HTTPS +
 // AdmissionReview round trip.
 //
+// With --handler controller-runtime it is instead the plainest webhook a
+// controller-runtime user writes: admission.Webhook (controller-runtime's own
+// decoding and response encoding) with a Handler that returns Allowed. The
+// benchmark's kube-proxy UPDATE phase compares netguard with that.
+//
 // It accepts `netguard serve`'s flags so that the benchmark starts both the
 // same way: noop-webhook serve --host H --port P --cert-dir D
 // --health-probe-bind-address A (other flags are accepted and ignored).
@@ -27,10 +32,13 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/go-logr/logr"
 	"github.com/netguard/netguard/webhook"
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
 
 func main() {
@@ -50,14 +58,31 @@ func main() {
 	// netguard serve's metrics are secured by default; the bench passes
 	// --metrics-secure=false to both servers it starts.
 	fs.Bool("metrics-secure", false, "ignored")
+	handler := fs.String("handler", "strict", "strict (netguard's decoding, answers allowed) or controller-runtime (admission.Webhook with a Handler returning Allowed)")
 	_ = fs.Parse(args)
-	if err := run(*host, *port, *certDir, *probes); err != nil {
+	var h http.Handler
+	switch *handler {
+	case "strict":
+		h = allowAll{}
+	case "controller-runtime":
+		// Its logger (V(5) lines per request) goes nowhere, as in a
+		// controller that never configures logging, without the
+		// "SetLogger was never called" warning.
+		ctrllog.SetLogger(logr.Discard())
+		h = counted{&admission.Webhook{Handler: admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
+			return admission.Allowed("")
+		})}}
+	default:
+		fmt.Fprintf(os.Stderr, "noop-webhook: --handler %q: want strict or controller-runtime\n", *handler)
+		os.Exit(2)
+	}
+	if err := run(*host, *port, *certDir, *probes, h); err != nil {
 		fmt.Fprintln(os.Stderr, "noop-webhook:", err)
 		os.Exit(1)
 	}
 }
 
-func run(host string, port int, certDir, probes string) error {
+func run(host string, port int, certDir, probes string, h http.Handler) error {
 	certs, err := certwatcher.New(filepath.Join(certDir, "tls.crt"), filepath.Join(certDir, "tls.key"))
 	if err != nil {
 		return err
@@ -78,8 +103,8 @@ func run(host string, port int, certDir, probes string) error {
 		}
 		c.GetCertificate = certs.GetCertificate
 	}}})
-	srv.Register(webhook.ValidatePath, allowAll{})
-	srv.Register(webhook.MutatePath, allowAll{})
+	srv.Register(webhook.ValidatePath, h)
+	srv.Register(webhook.MutatePath, h)
 	if probes != "0" {
 		ln, err := net.Listen("tcp", probes)
 		if err != nil {
@@ -106,6 +131,14 @@ func run(host string, port int, certDir, probes string) error {
 type allowAll struct{}
 
 var calls atomic.Int64
+
+// counted counts the reviews another handler answers (/calls).
+type counted struct{ http.Handler }
+
+func (c counted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	calls.Add(1)
+	c.Handler.ServeHTTP(w, r)
+}
 
 func (allowAll) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	calls.Add(1)

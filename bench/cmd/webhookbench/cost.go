@@ -21,6 +21,8 @@ import (
 // work).
 type CostRow struct {
 	Item                 string
+	Family               string // corpus family ("none": untargeted)
+	Size                 string // corpus size (typical, 1MiB)
 	Netguard, DecodeOnly time.Duration
 }
 
@@ -61,7 +63,7 @@ func (b *bench) costs() ([]CostRow, error) {
 			data, _ := json.Marshal(resp)
 			_, _ = httptest.NewRecorder().Write(data)
 		})
-		out = append(out, CostRow{Item: it.Name, Netguard: ng.CPU, DecodeOnly: dec.CPU})
+		out = append(out, CostRow{Item: it.Name, Family: it.Family, Size: it.Size, Netguard: ng.CPU, DecodeOnly: dec.CPU})
 	}
 	return out, nil
 }

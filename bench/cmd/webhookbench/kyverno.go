@@ -34,7 +34,10 @@ type KyvernoResult struct {
 	Copies   int
 	Reps     int
 	Families []KyvernoRow
-	Skipped  string
+	// Mix is the target's measurement: both tools on the same mixed
+	// ConfigMaps.
+	Mix     *KyvernoMix
+	Skipped string
 	// EngineNote explains why the in-process engine was not measured.
 	EngineNote string
 }
@@ -89,6 +92,14 @@ func (b *bench) kyverno(ctx context.Context, bin string) (*KyvernoResult, error)
 	eng := engine.New(cfg, all.Checkers()...)
 	snap := webhook.Snapshot{Engine: eng, Cluster: &cfg.Cluster}
 	adm := &webhook.Admission{Snapshot: func() webhook.Snapshot { return snap }, Ratcheting: true, InfoWarnings: true}
+
+	mixN, mixReps := 3000, 3
+	if b.res.Quick {
+		mixN, mixReps = 300, 1
+	}
+	if res.Mix, err = b.kyvernoMix(ctx, bin, dir, policies, ngConfig, mixN, mixReps); err != nil {
+		return nil, err
+	}
 
 	engineBin := filepath.Join(filepath.Dir(bin), "kyverno-enginebench")
 	if _, err := os.Stat(engineBin); err != nil {

@@ -8,11 +8,17 @@
 //	load      the corpus over HTTPS keep-alive at concurrency 1, 8, 64:
 //	          latency percentiles, throughput, server RSS and CPU, both servers
 //	large     the ~1 MiB ConfigMaps at concurrency 1, both servers
+//	updates   kube-proxy UPDATEs, each with a different config.conf (1 in 4
+//	          denied), vs a no-op controller-runtime webhook, c=1, 8, 64
 //	cost      in-process CPU per review: netguard's handler vs decode only
 //	growth    in-process time per review vs object size and vs cluster nodes
-//	kyverno   kubectl-kyverno apply vs netguard lint on the same objects
+//	kyverno   kubectl-kyverno apply vs netguard lint on the same 3,000
+//	          ConfigMaps (and per family)
+//	stream    netguard lint -o json on a ~100 MB stream: max RSS
 //	apiserver ConfigMap UPDATE through a real kube-apiserver, with and
 //	          without netguard registered
+//	profile   for every issue-15 target missed, a CPU (or allocation)
+//	          profile of its workload in-process, summarised
 package main
 
 import (
@@ -45,6 +51,7 @@ type Results struct {
 	LoadAfter  string
 	Quick      bool
 	RunFor     time.Duration // per measured run
+	LargeFor   time.Duration // per server in the 1 MiB phase
 	Config     string        // netguard --config used
 
 	Checks    []CheckRow
@@ -54,6 +61,9 @@ type Results struct {
 	Costs     []CostRow
 	Kyverno   *KyvernoResult
 	APIServer *APIServerResult
+	Updates   *UpdatesResult
+	Stream    *StreamResult
+	Profiles  []ProfileSummary
 	Notes     []string
 }
 
@@ -80,7 +90,12 @@ func main() {
 		runFor     = flag.Duration("duration", 10*time.Second, "measured time per concurrency level and server")
 		warmup     = flag.Duration("warmup", time.Second, "unmeasured warm-up before each run")
 		concs      = flag.String("concurrency", "1,8,64", "concurrency levels")
-		phases     = flag.String("phases", "load,large,cost,growth,kyverno,apiserver", "phases to run")
+		phases     = flag.String("phases", "load,large,updates,cost,growth,kyverno,stream,apiserver,profile", "phases to run")
+		largeFor   = flag.Duration("large-duration", 30*time.Second, "measured time per server of the 1 MiB phase (enough requests for a per-review p99)")
+		streamMB   = flag.Int("stream-mb", 100, "size of the lint stream in MB (quick: 10)")
+		profileFor = flag.Duration("profile-for", 5*time.Second, "profiled time per missed target (quick: 1s)")
+		profWorker = flag.String("profile-worker", "", "internal: profile this workload (JSON ProfileSpec) and exit")
+		profOut    = flag.String("profile-out", "", "internal: where -profile-worker writes the profile")
 		kyvernoBin = flag.String("kyverno", "bin/kyverno", "kubectl-kyverno binary (relative to root); the kyverno phase is skipped with a note when missing")
 		config     = flag.String("config", "examples/netguard-config.yaml", "netguard configuration served (relative to root)")
 		render     = flag.String("render", "", "only re-render webhook.md and the plot from this results.json (no measurement)")
@@ -92,6 +107,9 @@ func main() {
 	if *quick {
 		*runFor = 2 * time.Second
 		*warmup = 500 * time.Millisecond
+		*largeFor = 4 * time.Second
+		*streamMB = 10
+		*profileFor = time.Second
 	}
 	r := *root
 	if r == "" {
@@ -106,13 +124,20 @@ func main() {
 		}
 		return filepath.Join(r, p)
 	}
+	if *profWorker != "" {
+		b := &bench{root: r, out: abs(*out), res: &Results{}, config: abs(*config)}
+		if err := profileWorker(b, *profWorker, *profOut, *runFor); err != nil {
+			fatal(err)
+		}
+		return
+	}
 	outDir := abs(*out)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		fatal(err)
 	}
 	res := &Results{
 		Date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), GoVersion: goVersion(), CPU: cpuModel(), CPUs: runtime.NumCPU(),
-		LoadBefore: loadAvg(), Quick: *quick, RunFor: *runFor, Config: *config,
+		LoadBefore: loadAvg(), Quick: *quick, RunFor: *runFor, LargeFor: *largeFor, Config: *config,
 	}
 	if *render != "" {
 		b, err := os.ReadFile(*render)
@@ -140,7 +165,7 @@ func main() {
 		want[strings.TrimSpace(p)] = true
 	}
 	ctx := context.Background()
-	b := &bench{root: r, out: outDir, res: res, runFor: *runFor, warmup: *warmup, config: abs(*config)}
+	b := &bench{root: r, out: outDir, res: res, runFor: *runFor, warmup: *warmup, largeFor: *largeFor, config: abs(*config)}
 	for _, c := range strings.Split(*concs, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(c))
 		if err != nil || n < 1 {
@@ -149,7 +174,7 @@ func main() {
 		b.concs = append(b.concs, n)
 	}
 
-	if want["load"] || want["large"] || want["kyverno"] {
+	if want["load"] || want["large"] || want["kyverno"] || want["updates"] || want["stream"] {
 		logf("building netguard and the no-op baseline")
 		if err := b.build(ctx); err != nil {
 			fatal(err)
@@ -159,6 +184,13 @@ func main() {
 		if err := b.loadPhases(ctx, want["load"], want["large"]); err != nil {
 			fatal(err)
 		}
+	}
+	if want["updates"] {
+		u, err := b.updates(ctx)
+		if err != nil {
+			fatal(err)
+		}
+		res.Updates = u
 	}
 	if want["cost"] {
 		logf("cost: CPU per review in-process, netguard's handler vs a decode-only handler")
@@ -183,6 +215,13 @@ func main() {
 		}
 		res.Kyverno = k
 	}
+	if want["stream"] {
+		s, err := b.lintStream(ctx, int64(*streamMB)*1e6)
+		if err != nil {
+			fatal(err)
+		}
+		res.Stream = s
+	}
 	if want["apiserver"] {
 		a, err := b.apiserver(ctx)
 		if err != nil {
@@ -191,6 +230,9 @@ func main() {
 		res.APIServer = a
 	}
 	res.LoadAfter = loadAvg()
+	if want["profile"] {
+		res.Profiles = b.profiles(ctx, evalTargets(res), *profileFor)
+	}
 
 	js, _ := json.MarshalIndent(res, "", "  ")
 	if err := os.WriteFile(filepath.Join(outDir, "results.json"), js, 0o644); err != nil {
@@ -212,6 +254,7 @@ type bench struct {
 	root, out      string
 	res            *Results
 	runFor, warmup time.Duration
+	largeFor       time.Duration
 	concs          []int
 	config         string
 	netguardBin    string
@@ -296,11 +339,11 @@ func (b *bench) loadPhases(ctx context.Context, load, large bool) error {
 	if large {
 		items := corpus.Select(b.items, corpus.Large)
 		p := LoadPair{Concurrency: 1, LoadAvg: loadAvg()}
-		logf("large: %d items of ~1 MiB at concurrency 1, %s per server", len(items), b.runFor)
-		if p.Baseline, err = loadgen.Run(ctx, base.target, items, 1, b.warmup, b.runFor); err != nil {
+		logf("large: %d items of ~1 MiB at concurrency 1, %s per server", len(items), b.largeFor)
+		if p.Baseline, err = loadgen.Run(ctx, base.target, items, 1, b.warmup, b.largeFor); err != nil {
 			return fmt.Errorf("baseline: %w", err)
 		}
-		if p.Netguard, err = loadgen.Run(ctx, ng.target, items, 1, b.warmup, b.runFor); err != nil {
+		if p.Netguard, err = loadgen.Run(ctx, ng.target, items, 1, b.warmup, b.largeFor); err != nil {
 			return fmt.Errorf("netguard: %w", err)
 		}
 		b.res.Large = &p

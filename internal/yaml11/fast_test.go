@@ -164,3 +164,27 @@ func TestFastPathTakesTypicalConfigs(t *testing.T) {
 		t.Errorf("fast path taken on %d documents of %d kube-proxy example files", taken, len(files))
 	}
 }
+
+func TestGenericIsOfferedOnlyWhenItIsTheDecodedJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		offered  bool
+	}{
+		{"plain mapping", "a: 1\nb: [x, 2.5, yes, ~]\nc: {d: 010}\n", true},
+		{"64-bit and float formats", "a: 18446744073709551615\nb: 1e-7\nc: 1e21\n", true},
+		{"non-string keys", "1: a\ntrue: b\n", true},
+		{"keys colliding as strings", "1: a\n\"1\": b\n", false},
+		{"text yaml.v3 refuses past the document", "\"\",\"", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Parse([]byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := r.Generic(); ok != tc.offered {
+				t.Errorf("Generic offered = %v, want %v", ok, tc.offered)
+			}
+			checkGeneric(t, []byte(tc.in), r)
+		})
+	}
+}

@@ -72,6 +72,10 @@ type Result struct {
 	NodeErr error
 	// ambiguous: distinct keys of one mapping collide as strings.
 	ambiguous bool
+	// value is the decoded document (hasValue: from the one pass), for
+	// Generic.
+	value    value
+	hasValue bool
 }
 
 // Duplicate is one `line N: key %#v already set in map` of go-yaml v2's
@@ -179,6 +183,7 @@ func parse(data []byte) (r *Result, err error) {
 		return nil, err
 	}
 	r.JSON, r.ambiguous = e.buf, e.ambiguous
+	r.value, r.hasValue = v, true
 	return r, nil
 }
 

@@ -18,7 +18,7 @@ import (
 // yaml.v3 then parses the text exactly as before: anchors, aliases, tags,
 // directives, `?` keys, flow collections with content, folded and
 // keep-chomped block scalars, multi-line plain or quoted scalars, escapes
-// other than \\ \" \/ \n \t \r, tabs, CR, any byte outside printable ASCII,
+// other than \\ \" \n \t \r, tabs, CR, any byte outside printable ASCII,
 // a second document, and every indentation it is not sure of. Refusing is
 // always safe; accepting is proven by FuzzFastPathNodes (field by field
 // against yaml.v3 whenever the fast path accepts) and FuzzYAMLToJSON.
@@ -415,7 +415,7 @@ func (p *fastParser) quoted(o int) (string, int) {
 			}
 			var e byte
 			switch s[i+1] {
-			case '\\', '"', '/':
+			case '\\', '"':
 				e = s[i+1]
 			case 'n':
 				e = '\n'

@@ -116,6 +116,7 @@ var fastCases = []struct {
 	{"block scalar with leading empty line", "a: |\n\n  b\n", false},
 	{"block scalar without final line break", "a: |\n  b", false},
 	{"unhandled escape", "a: \"\\u00e9\"\n", false},
+	{"escaped slash, which yaml.v3 refuses", "a: \"\\/\"\n", false},
 	{"tab", "a:\tb\n", false},
 	{"carriage return", "a: 1\r\n", false},
 	{"non-ASCII", "a: é\n", false},

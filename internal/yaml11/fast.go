@@ -16,7 +16,8 @@ import (
 //
 // The fast path refuses (ok == false) anything outside that subset, and
 // yaml.v3 then parses the text exactly as before: anchors, aliases, tags,
-// directives, `?` keys, flow collections with content, folded and
+// directives, `?` keys, flow mappings with content, flow sequences of
+// anything but one line of simple scalars (flow.go), folded and
 // keep-chomped block scalars, multi-line plain or quoted scalars, escapes
 // other than \\ \" \n \t \r, tabs, CR, any byte outside printable ASCII,
 // a second document, and every indentation it is not sure of. Refusing is
@@ -291,6 +292,8 @@ func (p *fastParser) inline(o, parent int) *yaml.Node {
 		n = p.node(yaml.SequenceNode, yaml.FlowStyle, "!!seq", "", line, col)
 	case strings.HasPrefix(s[o:], "{}"):
 		n = p.node(yaml.MappingNode, yaml.FlowStyle, "!!map", "", line, col)
+	case s[o] == '[':
+		n, end = p.flowSequence(o)
 	case s[o] == '|':
 		return p.literal(o, parent)
 	case s[o] == '\'' || s[o] == '"':

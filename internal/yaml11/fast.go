@@ -68,11 +68,12 @@ func fastParse(data []byte) (root *yaml.Node, ok bool) {
 			return nil, false // tab, CR, control, non-ASCII: yaml.v3
 		}
 	}
-	p := &fastParser{s: string(data)}
-	// A `key: value` line makes two nodes, comments and block scalar
-	// lines none: one per line is the first slab, later ones grow.
-	p.nodes = make([]yaml.Node, 0, lines+1)
-	p.arena = make([]*yaml.Node, 0, lines+1)
+	p := &fastParser{s: string(data), kids: make([]*yaml.Node, 0, 32)}
+	// A `key: value` line makes two nodes, comments and the lines of a
+	// block scalar none (a ConfigMap's config.conf can be most of the
+	// text): the first slab is a guess, later ones double.
+	p.nodes = make([]yaml.Node, 0, lines/2+8)
+	p.arena = make([]*yaml.Node, 0, lines/2+8)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, is := r.(notSimple); !is {
@@ -146,7 +147,7 @@ func (p *fastParser) dash(i int) bool {
 
 func (p *fastParser) node(k yaml.Kind, style yaml.Style, tag, value string, line, col int) *yaml.Node {
 	if len(p.nodes) == cap(p.nodes) {
-		p.nodes = make([]yaml.Node, 0, max(16, cap(p.nodes)/2))
+		p.nodes = make([]yaml.Node, 0, 2*cap(p.nodes))
 	}
 	p.nodes = append(p.nodes, yaml.Node{Kind: k, Style: style, Tag: tag, Value: value, Line: line, Column: col})
 	return &p.nodes[len(p.nodes)-1]
@@ -159,7 +160,7 @@ func (p *fastParser) content(base int) []*yaml.Node {
 		return nil
 	}
 	if cap(p.arena)-len(p.arena) < n {
-		p.arena = make([]*yaml.Node, 0, max(n, 16, cap(p.arena)/2))
+		p.arena = make([]*yaml.Node, 0, max(n, 2*cap(p.arena)))
 	}
 	start := len(p.arena)
 	p.arena = append(p.arena, p.kids[base:]...)
@@ -461,8 +462,25 @@ func (p *fastParser) plainTag(v string) string {
 	if v != "" && !resolveHinted(v[0]) {
 		return "!!str"
 	}
+	if v[0] >= '0' && v[0] <= '9' && !numberLike(v) {
+		return "!!str" // `10s`, `172.20.0.0/16`: resolve would fail to parse them
+	}
 	p.tmp = yaml.Node{Kind: yaml.ScalarNode, Value: v}
 	return p.tmp.ShortTag()
+}
+
+// numberLike reports whether every byte of v can occur in what yaml.v3's
+// resolve accepts for text starting with a digit (no key of its map does):
+// strconv's base-prefixed and hexadecimal integers, YAML floats and the
+// timestamp layouts. Anything else is a string, found without the parse
+// attempts (and their error allocations).
+func numberLike(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if strings.IndexByte("0123456789+-._: xXoObBaAcCdDeEfFtTzZ", v[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // resolveHinted mirrors yaml.v3's resolveTable: the first bytes for which

@@ -97,6 +97,7 @@ var fastCases = []struct {
 	{"sequences, indented and indentless", "a:\n  - 1\n  - x: 2\n    y: 3\nb:\n- c\n-\n- d: [] \n", true},
 	{"literal block scalars", "a: |\n  x: 1\n\n    y\nb: |-\n  z\n  # not a comment\nc: 1\n", true},
 	{"scalar document", "hello\n", true},
+	{"tags of text starting with a digit", "a: 10s\nb: 0x1F\nc: 2001-12-14t21:59:43.10-05:00\nd: 1e3\ne: 08\nf: 0o17\ng: 1_000\nh: 0b101\ni: 172.20.0.0/16\nj: 1.5\nk: 2001-12-14\n", true},
 	{"negative numbers and colons inside values", "a: -1\nb: http://x:80/y\nc: a:b\n", true},
 	{"merge key spelled plainly", "a:\n  <<: {}\n", true},
 	{"no trailing newline", "a: b", true},

@@ -69,3 +69,58 @@ func BenchmarkSigsYAMLToJSON(b *testing.B) {
 		}
 	}
 }
+
+// configConfs are the config.conf values of the examples that are valid
+// YAML.
+func configConfs(b *testing.B) [][]byte {
+	var out [][]byte
+	for _, d := range benchDocs(b) {
+		var cm struct {
+			Data map[string]string `json:"data"`
+		}
+		if sigsyaml.Unmarshal(d, &cm) != nil || cm.Data["config.conf"] == "" {
+			continue
+		}
+		// Valid YAML only: the invalid examples measure error paths.
+		if c := []byte(cm.Data["config.conf"]); yaml.Unmarshal(c, new(yaml.Node)) == nil {
+			out = append(out, c)
+		}
+	}
+	if len(out) < 5 {
+		b.Fatalf("only %d config.conf values", len(out))
+	}
+	return out
+}
+
+// BenchmarkNodeTree is the node tree alone: the fast path against
+// yaml.v3's parser, on kube-proxy config.conf values and on the example
+// manifests (documents the fast path refuses cost it the refusal plus
+// yaml.v3).
+func BenchmarkNodeTree(b *testing.B) {
+	for _, set := range []struct {
+		name string
+		docs func(*testing.B) [][]byte
+	}{{"config.conf", configConfs}, {"manifests", benchDocs}} {
+		docs := set.docs(b)
+		b.Run(set.name+"/fast-path", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, d := range docs {
+					if _, ok := fastParse(d); !ok {
+						var n yaml.Node
+						_ = yaml.Unmarshal(d, &n)
+					}
+				}
+			}
+		})
+		b.Run(set.name+"/yaml.v3", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, d := range docs {
+					var n yaml.Node
+					_ = yaml.Unmarshal(d, &n)
+				}
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -51,6 +52,26 @@ func compare(t *testing.T, data []byte) {
 	}
 	if !bytes.Equal(got.JSON, want) {
 		t.Fatalf("JSON differs on %q:\n yaml11:           %s\n sigs.k8s.io/yaml: %s", data, got.JSON, want)
+	}
+	checkGeneric(t, data, got)
+}
+
+// checkGeneric fails t when Result.Generic offers a value that is not what
+// encoding/json's Decoder with UseNumber reads from the JSON.
+func checkGeneric(t *testing.T, data []byte, r *Result) {
+	t.Helper()
+	g, ok := r.Generic()
+	if !ok {
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(r.JSON))
+	dec.UseNumber()
+	var want any
+	if err := dec.Decode(&want); err != nil {
+		t.Fatalf("Generic offered a value for JSON encoding/json refuses (%v) on %q", err, data)
+	}
+	if !reflect.DeepEqual(g, want) {
+		t.Fatalf("Generic differs on %q:\n Generic:       %#v\n encoding/json: %#v", data, g, want)
 	}
 }
 

@@ -37,6 +37,10 @@
 // sigs.k8s.io/yaml's own value without positions (Result.NodeErr), which is
 // what the callers did before when yaml.v3 failed.
 //
+// Most real documents never reach yaml.v3's parser: fast.go builds the
+// same node tree for the block-YAML subset config files use and hands
+// everything else to yaml.v3.
+//
 // An error's text is the one sigs.k8s.io/yaml gives (the input is parsed a
 // second time on that path only), as callers show it to users.
 package yaml11
@@ -68,6 +72,10 @@ type Result struct {
 	NodeErr error
 	// ambiguous: distinct keys of one mapping collide as strings.
 	ambiguous bool
+	// value is the decoded document (hasValue: from the one pass), for
+	// Generic.
+	value    value
+	hasValue bool
 }
 
 // Duplicate is one `line N: key %#v already set in map` of go-yaml v2's
@@ -145,21 +153,25 @@ func parse(data []byte) (r *Result, err error) {
 			r, err = nil, fmt.Errorf("yaml: %v", p)
 		}
 	}()
-	var doc yaml.Node
-	if err := parseNodes(data, &doc); err != nil {
-		return nil, &nodeError{err}
-	}
 	r = &Result{}
-	d := &decoder{src: newSource(data)}
-	var v value
-	if doc.Kind != 0 {
+	hasDoc := true
+	if r.Root, hasDoc = fastParse(data); !hasDoc {
+		var doc yaml.Node
+		if err := parseNodes(data, &doc); err != nil {
+			return nil, &nodeError{err}
+		}
+		hasDoc = doc.Kind != 0
 		if doc.Kind == yaml.DocumentNode {
 			if len(doc.Content) == 1 {
 				r.Root = doc.Content[0]
 			}
-		} else {
+		} else if hasDoc {
 			r.Root = &doc
 		}
+	}
+	d := &decoder{src: newSource(data)}
+	var v value
+	if hasDoc {
 		d.count() // v2's unmarshal of the document node
 		if r.Root != nil {
 			v = d.unmarshal(r.Root)
@@ -171,6 +183,7 @@ func parse(data []byte) (r *Result, err error) {
 		return nil, err
 	}
 	r.JSON, r.ambiguous = e.buf, e.ambiguous
+	r.value, r.hasValue = v, true
 	return r, nil
 }
 

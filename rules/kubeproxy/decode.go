@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/netguard/netguard/internal/yaml11"
 	"github.com/netguard/netguard/rules"
@@ -113,36 +114,44 @@ func decode(text string, v *versionTable) *decoded {
 	d.pos = &yamlPos{root: parsed.Root}
 	js := parsed.JSON
 
+	// The JSON as generic values (encoding/json with UseNumber), taken from
+	// yaml11's decoded values when it can vouch for them (most documents)
+	// rather than decoding its JSON output again.
+	generic, fromParse := parsed.Generic()
+
 	// 2. apiVersion / kind (encoding/json, as the serializer's meta factory).
-	var meta struct {
-		APIVersion string `json:"apiVersion,omitempty"`
-		Kind       string `json:"kind,omitempty"`
-	}
-	if err := json.Unmarshal(js, &meta); err != nil {
+	av, kind, err := typeMeta(js, generic, fromParse)
+	if err != nil {
 		d.fatal = &decodeError{Kind: fatalTypeMeta, Msg: "couldn't get version/kind; json parse error: " + err.Error()}
 		return d
 	}
-	if msg, path := checkTypeMeta(meta.APIVersion, meta.Kind, text); msg != "" {
+	if msg, path := checkTypeMeta(av, kind, text); msg != "" {
 		d.fatal = &decodeError{Kind: fatalTypeMeta, Msg: msg, Path: path}
 		d.fatal.Line, d.fatal.Col = d.pos.at(path)
 		return d
 	}
 
-	var generic any
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.UseNumber()
-	if err := dec.Decode(&generic); err != nil {
-		d.fatal = &decodeError{Kind: fatalType, Msg: err.Error()}
-		return d
+	if !fromParse {
+		dec := json.NewDecoder(bytes.NewReader(js))
+		dec.UseNumber()
+		if err := dec.Decode(&generic); err != nil {
+			d.fatal = &decodeError{Kind: fatalType, Msg: err.Error()}
+			return d
+		}
 	}
 
 	// 3. Fields the target kube-proxy does not know are dropped before the
-	// typed decode, as that kube-proxy would never look at them.
+	// typed decode, as that kube-proxy would never look at them. When none
+	// is, re-encoding the values would give back yaml11's JSON byte for
+	// byte (sorted unique keys, the same number text, encoding/json's
+	// string escapes; Generic declines the cases where it would not).
 	d.unknown = pruneUnknown(generic, "", v)
-	pruned, err := json.Marshal(generic)
-	if err != nil {
-		d.fatal = &decodeError{Kind: fatalType, Msg: err.Error()}
-		return d
+	pruned := js
+	if !fromParse || len(d.unknown) > 0 {
+		if pruned, err = json.Marshal(generic); err != nil {
+			d.fatal = &decodeError{Kind: fatalType, Msg: err.Error()}
+			return d
+		}
 	}
 
 	// 4. Typed decode, case-sensitive, strict (sigs.k8s.io/json).
@@ -163,6 +172,55 @@ func decode(text string, v *versionTable) *decoded {
 		}
 	}
 	return d
+}
+
+// typeMeta reads apiVersion and kind as encoding/json.Unmarshal into the
+// serializer's TypeMeta struct does. From the generic values only when the
+// answer is certain: an object whose keys are ASCII (encoding/json matches
+// field names case-insensitively, with Unicode folding) and none of which
+// is another spelling of apiVersion or kind, holding strings or null;
+// anything else is decoded from the JSON as before.
+func typeMeta(js []byte, generic any, fromParse bool) (av, kind string, err error) {
+	if m, ok := generic.(map[string]any); ok && fromParse {
+		if av, kind, ok := plainTypeMeta(m); ok {
+			return av, kind, nil
+		}
+	}
+	var meta struct {
+		APIVersion string `json:"apiVersion,omitempty"`
+		Kind       string `json:"kind,omitempty"`
+	}
+	err = json.Unmarshal(js, &meta)
+	return meta.APIVersion, meta.Kind, err
+}
+
+func plainTypeMeta(m map[string]any) (av, kind string, ok bool) {
+	for k, val := range m {
+		for i := 0; i < len(k); i++ {
+			if k[i] >= utf8.RuneSelf {
+				return "", "", false
+			}
+		}
+		var dst *string
+		switch {
+		case k == "apiVersion":
+			dst = &av
+		case k == "kind":
+			dst = &kind
+		case strings.EqualFold(k, "apiVersion"), strings.EqualFold(k, "kind"):
+			return "", "", false
+		default:
+			continue
+		}
+		switch x := val.(type) {
+		case string:
+			*dst = x
+		case nil:
+		default:
+			return "", "", false // a type error: encoding/json words it
+		}
+	}
+	return av, kind, true
 }
 
 // checkTypeMeta mirrors the serializer: missing kind, missing apiVersion,

@@ -78,12 +78,7 @@ func setFromMap(v *versionTable, m map[string]bool) (*gateState, []gateError) {
 	if len(errs) > 0 {
 		return g, errs
 	}
-	deps := make([]string, 0, len(v.Deps))
-	for k := range v.Deps {
-		deps = append(deps, k)
-	}
-	sort.Strings(deps)
-	for _, feature := range deps {
+	for _, feature := range v.sortedDeps() {
 		if !g.Enabled(feature) {
 			continue
 		}
@@ -103,6 +98,27 @@ func setFromMap(v *versionTable, m map[string]bool) (*gateState, []gateError) {
 		}
 	}
 	return g, errs
+}
+
+// Sorting the dependent gates on every review cost more than the rest of
+// setFromMap: the generated tables are sorted once.
+func init() {
+	for _, v := range generatedVersions {
+		v.depOrder = v.sortedDeps()
+	}
+}
+
+// sortedDeps returns the keys of v.Deps in sorted order.
+func (v *versionTable) sortedDeps() []string {
+	if v.depOrder != nil || len(v.Deps) == 0 {
+		return v.depOrder
+	}
+	deps := make([]string, 0, len(v.Deps))
+	for k := range v.Deps {
+		deps = append(deps, k)
+	}
+	sort.Strings(deps)
+	return deps
 }
 
 func blameGate(m map[string]bool, feature string, off []string) string {

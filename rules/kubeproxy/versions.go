@@ -58,6 +58,8 @@ type versionTable struct {
 	// Fields maps every v1alpha1 JSON path ("ipvs.scheduler",
 	// "logging.vmodule[].filePattern") to its Go type.
 	Fields map[string]string
+	// depOrder is the keys of Deps, sorted (see gates.go).
+	depOrder []string
 }
 
 const (

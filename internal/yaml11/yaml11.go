@@ -106,6 +106,13 @@ func Parse(data []byte) (*Result, error) {
 		// The value is then sigs.k8s.io/yaml's own, without positions.
 		return &Result{JSON: js, Duplicates: strictDuplicates(data), NodeErr: ne.err}, nil
 	}
+	var ke *keyError
+	if errors.As(err, &ke) {
+		// yaml.v3 built a collection key where v2 reads something else
+		// (`{}:` is the document `{}` to v2, which stops there; found by
+		// FuzzYAMLToJSON): v2's value, without positions, as above.
+		return &Result{JSON: js, Duplicates: strictDuplicates(data), NodeErr: ke.err}, nil
+	}
 	// sigs.k8s.io/yaml accepts what the one pass refused (a difference
 	// FuzzYAMLToJSON has not found): report it rather than hide it.
 	return nil, err

@@ -19,8 +19,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netguard/netguard/rules"
-
 	"go.yaml.in/yaml/v3"
 )
 
@@ -38,7 +36,7 @@ type File struct {
 	// Skipped lists documents that are not Kubernetes objects (no kind).
 	Skipped []Skip
 
-	lines *rules.LineIndex
+	lines *lineView
 	crlf  bool
 }
 
@@ -96,7 +94,7 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	f.Text = data
 	f.crlf = bytes.Contains(data, []byte("\r\n"))
-	f.lines = rules.NewYAMLLineIndex(string(data))
+	f.lines = &lineView{text: data}
 	chunks := splitDocuments(data)
 	parsed := parseChunks(chunks)
 	for i, ch := range chunks {

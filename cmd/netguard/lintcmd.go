@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -118,7 +119,27 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 		return out.Fail(fmt.Errorf("flags: %w", err))
 	}
 
-	res := lint.Run(paths, lint.Options{Config: cfg, NoMutate: f.noMutate, Fix: f.fix, DefaultNamespace: f.namespace, Stdin: stdin})
+	opts := lint.Options{Config: cfg, NoMutate: f.noMutate, Fix: f.fix, DefaultNamespace: f.namespace, Stdin: stdin}
+	if f.output.String() == "text" {
+		// Text is printed as the run goes (a file's findings once it has
+		// been read to the end): a long stream is never held in memory.
+		// The summary line follows through out.Write.
+		w := bufio.NewWriterSize(stdout, 64<<10)
+		opts.Emit = func(fd lint.Finding) {
+			if out.Kept(fd.Severity) {
+				output.FindingLine(w, fmt.Sprintf("%s:%d:%d", fd.File, fd.Line, fd.Column), fd, out.Color)
+			}
+		}
+		res := lint.Run(paths, opts)
+		w.Flush()
+		return reportLint(res, out, stderr)
+	}
+	return reportLint(lint.Run(paths, opts), out, stderr)
+}
+
+// reportLint prints the errors and notices of a run on stderr, then the
+// report (the findings not printed yet, and the summary line).
+func reportLint(res *lint.Result, out *output.Findings, stderr io.Writer) int {
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "netguard lint: error: %v\n", e)
 	}

@@ -71,6 +71,10 @@ type Options struct {
 	// Engine judges the objects (nil: all.NewEngine(Config)); tests use it
 	// to plug in fake checkers.
 	Engine *engine.Engine
+	// Emit, when set, receives every finding in report order as soon as
+	// its file has been read to the end, instead of Result.Findings (which
+	// stays empty; Result.Count still counts them). Not with Fix.
+	Emit func(Finding)
 }
 
 // Finding is one finding with its position in the file.
@@ -110,6 +114,10 @@ type Result struct {
 	// Notices are objects with a targeted name in a namespace that is not
 	// judged (nothing about them was checked), in input order.
 	Notices []Notice
+
+	// tally counts the findings by severity when they are handed to
+	// Options.Emit instead of kept in Findings (nil: count Findings).
+	tally map[rules.Severity]int
 }
 
 // Fixed is a file rewritten by --fix.
@@ -120,6 +128,9 @@ type Fixed struct {
 
 // Count returns the number of findings of a severity.
 func (r *Result) Count(s rules.Severity) int {
+	if r.tally != nil {
+		return r.tally[s]
+	}
 	n := 0
 	for _, f := range r.Findings {
 		if f.Severity == s {
@@ -186,6 +197,27 @@ func Run(paths []string, opts Options) *Result {
 		res.Errors = append(res.Errors, ErrFixStdin)
 		return res
 	}
+	eng := opts.Engine
+	if eng == nil {
+		eng = all.NewEngine(cfg)
+	}
+	if !opts.Fix {
+		srcs, cleanup := sources(names, opts.Stdin)
+		defer cleanup()
+		s := &streamer{cfg: cfg, eng: eng, opts: opts, ns: ns, rel: newRelated(srcs, ns)}
+		for i := range srcs {
+			s.clusters = append(s.clusters, s.clusterFor(i))
+		}
+		s.run(srcs, newCollector(res, opts.Emit))
+		return res
+	}
+	fixRun(res, names, cfg, eng, ns, opts)
+	return res
+}
+
+// fixRun is Run with --fix: every file is read whole (edits rewrite it),
+// and the cluster context is built from all of them (contextFor).
+func fixRun(res *Result, names []string, cfg *rules.Config, eng *engine.Engine, ns string, opts Options) {
 	var files []*parsed
 	for i, read := range manifest.ReadFiles(names, opts.Stdin) {
 		f, err := read.File, read.Err
@@ -209,10 +241,6 @@ func Run(paths []string, opts Options) *Result {
 		files = append(files, p)
 	}
 
-	eng := opts.Engine
-	if eng == nil {
-		eng = all.NewEngine(cfg)
-	}
 	for _, p := range files {
 		cluster := contextFor(cfg, p, files)
 		var edits []manifest.Edit
@@ -253,7 +281,6 @@ func Run(paths []string, opts Options) *Result {
 		}
 	}
 	SortFindings(res.Findings)
-	return res
 }
 
 // SortFindings is the order of every report (lint, scan; text, json,

@@ -346,6 +346,46 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 		return Finding{Rule: rule, Severity: rl.Severity, File: o.File.Name, Object: o.Namespace + "/" + o.Name, Kind: o.Kind,
 			Path: strings.Join(path, "."), Line: line, Column: col, Message: msg, Hint: hint}
 	}
+	// The object as the API server decodes it. When that succeeds without a
+	// single unknown field, every key matched a field exactly, so every data,
+	// annotation and label value was a string or null, and the check below
+	// (which runs first, and matches keys as encoding/json does, ignoring
+	// case) can find nothing: it is skipped. Otherwise it runs, as before,
+	// and this decoding is the one it would do next.
+	strict, err := sigsjson.UnmarshalStrict(o.JSON, target, sigsjson.DisallowUnknownFields)
+	var out []Finding
+	if err != nil || len(strict) > 0 {
+		out = nonStrings(o, d.cm != nil, finding)
+	}
+	if len(out) > 0 {
+		d.cm, d.svc = nil, nil
+		return d, out
+	}
+	if err != nil {
+		d.cm, d.svc = nil, nil
+		return d, []Finding{finding(RuleRejectedByAPIServer, nil,
+			fmt.Sprintf("the API server cannot decode this %s: %v", o.Kind, err),
+			"fix the field type named in the message; see the Kubernetes API reference for "+o.Kind)}
+	}
+	target.SetNamespace(o.Namespace)
+	d.object = target
+	for _, e := range strict {
+		msg := e.Error()
+		path := []string(nil)
+		if i := strings.Index(msg, `unknown field "`); i >= 0 {
+			field := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
+			path = strings.Split(field, ".")
+		}
+		out = append(out, finding(RuleUnknownField, path,
+			fmt.Sprintf("%s: kubectl apply fails with strict field validation (the default since 1.27); without it the field is silently dropped", msg),
+			"remove the field or fix its spelling and indentation"))
+	}
+	return d, out
+}
+
+// nonStrings reports the string map values (ConfigMap data when isCM,
+// annotations, labels) that the API server refuses.
+func nonStrings(o *manifest.Object, isCM bool, finding func(rule string, path []string, msg, hint string) Finding) []Finding {
 	var out []Finding
 	// The classic mistake, located precisely: a string map value (ConfigMap
 	// data, annotations, labels) that kubectl's YAML 1.1 decoding turns into
@@ -367,7 +407,7 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 		{[]string{"metadata", "annotations"}, "ObjectMeta.annotations", maps.Metadata.Annotations},
 		{[]string{"metadata", "labels"}, "ObjectMeta.labels", maps.Metadata.Labels},
 	} {
-		if m.path[0] == "data" && d.cm == nil {
+		if m.path[0] == "data" && !isCM {
 			continue
 		}
 		keys := make([]string, 0, len(m.vals))
@@ -405,31 +445,7 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 			out = append(out, f)
 		}
 	}
-	if len(out) > 0 {
-		d.cm, d.svc = nil, nil
-		return d, out
-	}
-	strict, err := sigsjson.UnmarshalStrict(o.JSON, target, sigsjson.DisallowUnknownFields)
-	if err != nil {
-		d.cm, d.svc = nil, nil
-		return d, []Finding{finding(RuleRejectedByAPIServer, nil,
-			fmt.Sprintf("the API server cannot decode this %s: %v", o.Kind, err),
-			"fix the field type named in the message; see the Kubernetes API reference for "+o.Kind)}
-	}
-	target.SetNamespace(o.Namespace)
-	d.object = target
-	for _, e := range strict {
-		msg := e.Error()
-		path := []string(nil)
-		if i := strings.Index(msg, `unknown field "`); i >= 0 {
-			field := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
-			path = strings.Split(field, ".")
-		}
-		out = append(out, finding(RuleUnknownField, path,
-			fmt.Sprintf("%s: kubectl apply fails with strict field validation (the default since 1.27); without it the field is silently dropped", msg),
-			"remove the field or fix its spelling and indentation"))
-	}
-	return d, out
+	return out
 }
 
 // place converts an engine finding into a file finding.

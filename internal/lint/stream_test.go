@@ -236,3 +236,22 @@ func TestMemoryDoesNotGrowWithTheStream(t *testing.T) {
 		t.Errorf("peak heap grows with the stream: %d MiB for 4 MB, %d MiB for 16 MB", peak[4]>>20, peak[16]>>20)
 	}
 }
+
+// TestNonStringsUnderKeysInAnotherCaseAreStillDenied: the check of data,
+// annotation and label values matches keys ignoring case, like
+// encoding/json; the API server's strict decoding does not, so it must not
+// stand in for the check when it reports unknown fields.
+func TestNonStringsUnderKeysInAnotherCaseAreStillDenied(t *testing.T) {
+	for _, tc := range []struct{ name, doc, path string }{
+		{"Data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nData:\n  k: true\n", "data.k"},
+		{"Labels", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, Labels: {k: 1}}\n", "metadata.labels.k"},
+		{"Annotations of a Service", "apiVersion: v1\nkind: Service\nmetadata: {name: s, ANNOTATIONS: {k: on}}\nspec: {ports: [{port: 80}]}\n", "metadata.annotations.k"},
+	} {
+		p := write(t, t.TempDir(), "m.yaml", tc.doc)
+		res := Run([]string{p}, Options{})
+		fs := find(res, RuleRejectedByAPIServer)
+		if len(fs) != 1 || !strings.Contains(fs[0].Message, " k is ") {
+			t.Errorf("%s: %+v", tc.name, res.Findings)
+		}
+	}
+}

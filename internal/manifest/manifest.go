@@ -13,7 +13,6 @@ package manifest
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -174,11 +173,7 @@ func (f *File) parseDocument(index int, ch chunk, pc parsedChunk) error {
 		f.Skipped = append(f.Skipped, Skip{Line: root.Line, Reason: "document is not a Kubernetes object (not a mapping)"})
 		return nil
 	}
-	var head struct {
-		Kind  string            `json:"kind"`
-		Items []json.RawMessage `json:"items"`
-	}
-	_ = json.Unmarshal(js, &head)
+	head := headOf(js)
 	if strings.HasSuffix(head.Kind, "List") {
 		_, items := lookup(root, "items")
 		for i, raw := range head.Items {
@@ -194,24 +189,15 @@ func (f *File) parseDocument(index int, ch chunk, pc parsedChunk) error {
 				f.Skipped = append(f.Skipped, Skip{Line: line, Reason: fmt.Sprintf("item %d of the %s is not a Kubernetes object", i, head.Kind)})
 				continue
 			}
-			f.addObject(index, i, raw, n)
+			f.addObject(index, i, raw, n, headOf(raw))
 		}
 		return nil
 	}
-	f.addObject(index, -1, js, root)
+	f.addObject(index, -1, js, root, head)
 	return nil
 }
 
-func (f *File) addObject(doc, item int, js []byte, n *yaml.Node) {
-	var head struct {
-		APIVersion string `json:"apiVersion"`
-		Kind       string `json:"kind"`
-		Metadata   struct {
-			Name      string `json:"name"`
-			Namespace string `json:"namespace"`
-		} `json:"metadata"`
-	}
-	_ = json.Unmarshal(js, &head)
+func (f *File) addObject(doc, item int, js []byte, n *yaml.Node, head head) {
 	if head.Kind == "" {
 		f.Skipped = append(f.Skipped, Skip{Line: n.Line, Reason: "document has no kind (not a Kubernetes object)"})
 		return

@@ -137,23 +137,38 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 		w.Flush()
 		return reportLint(res, out, stderr)
 	}
+	if f.output.String() == "json" && !f.fix {
+		// The same for json: one array element per finding, the errors
+		// last, byte for byte what out.Write prints.
+		js := out.JSONStream()
+		opts.Emit = js.Add
+		res := lint.Run(paths, opts)
+		printDiagnostics(res, stderr)
+		js.Finish(res.Errors)
+		return res.ExitCode()
+	}
 	return reportLint(lint.Run(paths, opts), out, stderr)
 }
 
 // reportLint prints the errors and notices of a run on stderr, then the
 // report (the findings not printed yet, and the summary line).
 func reportLint(res *lint.Result, out *output.Findings, stderr io.Writer) int {
+	printDiagnostics(res, stderr)
+	out.Write(res.Findings, res.Errors, func(w io.Writer) { writeText(w, res, out) })
+	for _, fx := range res.Fixed {
+		fmt.Fprintf(stderr, "netguard lint: fixed %s (%d value(s) rewritten)\n", fx.File, fx.Changes)
+	}
+	return res.ExitCode()
+}
+
+// printDiagnostics prints the errors and notices of a run.
+func printDiagnostics(res *lint.Result, stderr io.Writer) {
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "netguard lint: error: %v\n", e)
 	}
 	for _, n := range res.Notices {
 		fmt.Fprintf(stderr, "netguard lint: notice: %s\n", n)
 	}
-	out.Write(res.Findings, res.Errors, func(w io.Writer) { writeText(w, res, out) })
-	for _, fx := range res.Fixed {
-		fmt.Fprintf(stderr, "netguard lint: fixed %s (%d value(s) rewritten)\n", fx.File, fx.Changes)
-	}
-	return res.ExitCode()
 }
 
 // writeText prints findings like a compiler, then a summary line (whose

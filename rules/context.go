@@ -45,6 +45,11 @@ type ClusterContext struct {
 	// sibling kube-proxy ConfigMaps), keyed by "namespace/name". Filled by the
 	// webhook's cache or, in lint, by the other manifests being linted.
 	ConfigMaps map[string]*corev1.ConfigMap `json:"-"`
+	// Related, when set, is asked for a related ConfigMap before
+	// ConfigMaps: lint looks them up in the files being linted only when a
+	// rule asks, so that it need not hold every ConfigMap of a stream.
+	// ok false falls back to ConfigMaps.
+	Related func(namespace, name string) (cm *corev1.ConfigMap, ok bool) `json:"-"`
 }
 
 // Fact returns a component-specific fact (Fact.Key), or "" when unknown.
@@ -130,7 +135,15 @@ func (c ClusterContext) MarshalJSON() ([]byte, error) {
 
 // ConfigMap returns a related ConfigMap, or nil.
 func (c *ClusterContext) ConfigMap(namespace, name string) *corev1.ConfigMap {
-	if c == nil || c.ConfigMaps == nil {
+	if c == nil {
+		return nil
+	}
+	if c.Related != nil {
+		if cm, ok := c.Related(namespace, name); ok {
+			return cm
+		}
+	}
+	if c.ConfigMaps == nil {
 		return nil
 	}
 	return c.ConfigMaps[namespace+"/"+name]

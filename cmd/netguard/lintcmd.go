@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/netguard/netguard/internal/lint"
 	"github.com/netguard/netguard/internal/output"
@@ -118,18 +121,54 @@ func runLint(f *lintFlags, paths []string, stdin io.Reader, stdout, stderr io.Wr
 		return out.Fail(fmt.Errorf("flags: %w", err))
 	}
 
-	res := lint.Run(paths, lint.Options{Config: cfg, NoMutate: f.noMutate, Fix: f.fix, DefaultNamespace: f.namespace, Stdin: stdin})
+	tuneGC()
+	opts := lint.Options{Config: cfg, NoMutate: f.noMutate, Fix: f.fix, DefaultNamespace: f.namespace, Stdin: stdin}
+	if f.output.String() == "text" {
+		// Text is printed as the run goes (a file's findings once it has
+		// been read to the end): a long stream is never held in memory.
+		// The summary line follows through out.Write.
+		w := bufio.NewWriterSize(stdout, 64<<10)
+		opts.Emit = func(fd lint.Finding) {
+			if out.Kept(fd.Severity) {
+				output.FindingLine(w, fmt.Sprintf("%s:%d:%d", fd.File, fd.Line, fd.Column), fd, out.Color)
+			}
+		}
+		res := lint.Run(paths, opts)
+		w.Flush()
+		return reportLint(res, out, stderr)
+	}
+	if f.output.String() == "json" && !f.fix {
+		// The same for json: one array element per finding, the errors
+		// last, byte for byte what out.Write prints.
+		js := out.JSONStream()
+		opts.Emit = js.Add
+		res := lint.Run(paths, opts)
+		printDiagnostics(res, stderr)
+		js.Finish(res.Errors)
+		return res.ExitCode()
+	}
+	return reportLint(lint.Run(paths, opts), out, stderr)
+}
+
+// reportLint prints the errors and notices of a run on stderr, then the
+// report (the findings not printed yet, and the summary line).
+func reportLint(res *lint.Result, out *output.Findings, stderr io.Writer) int {
+	printDiagnostics(res, stderr)
+	out.Write(res.Findings, res.Errors, func(w io.Writer) { writeText(w, res, out) })
+	for _, fx := range res.Fixed {
+		fmt.Fprintf(stderr, "netguard lint: fixed %s (%d value(s) rewritten)\n", fx.File, fx.Changes)
+	}
+	return res.ExitCode()
+}
+
+// printDiagnostics prints the errors and notices of a run.
+func printDiagnostics(res *lint.Result, stderr io.Writer) {
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "netguard lint: error: %v\n", e)
 	}
 	for _, n := range res.Notices {
 		fmt.Fprintf(stderr, "netguard lint: notice: %s\n", n)
 	}
-	out.Write(res.Findings, res.Errors, func(w io.Writer) { writeText(w, res, out) })
-	for _, fx := range res.Fixed {
-		fmt.Fprintf(stderr, "netguard lint: fixed %s (%d value(s) rewritten)\n", fx.File, fx.Changes)
-	}
-	return res.ExitCode()
 }
 
 // writeText prints findings like a compiler, then a summary line (whose
@@ -167,4 +206,20 @@ func addFactFlags(cmd *cobra.Command) map[string]*string {
 		}
 	}
 	return out
+}
+
+// tuneGC lets the heap grow to five times what is live (GOGC=400) instead
+// of twice: lint streams, so what is live is a few documents in flight
+// (about 10 MiB whatever the size of the run), and with Go's default the
+// collector ran every few MiB allocated, a fifth of lint's CPU. A soft
+// limit of 192 MiB keeps a run that holds many findings (-o json on a huge
+// stream) within the 256 MiB target: the collector works harder near it.
+// GOGC and GOMEMLIMIT in the environment win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(192 << 20)
+	}
 }

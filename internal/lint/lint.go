@@ -71,6 +71,10 @@ type Options struct {
 	// Engine judges the objects (nil: all.NewEngine(Config)); tests use it
 	// to plug in fake checkers.
 	Engine *engine.Engine
+	// Emit, when set, receives every finding in report order as soon as
+	// its file has been read to the end, instead of Result.Findings (which
+	// stays empty; Result.Count still counts them). Not with Fix.
+	Emit func(Finding)
 }
 
 // Finding is one finding with its position in the file.
@@ -110,6 +114,10 @@ type Result struct {
 	// Notices are objects with a targeted name in a namespace that is not
 	// judged (nothing about them was checked), in input order.
 	Notices []Notice
+
+	// tally counts the findings by severity when they are handed to
+	// Options.Emit instead of kept in Findings (nil: count Findings).
+	tally map[rules.Severity]int
 }
 
 // Fixed is a file rewritten by --fix.
@@ -120,6 +128,9 @@ type Fixed struct {
 
 // Count returns the number of findings of a severity.
 func (r *Result) Count(s rules.Severity) int {
+	if r.tally != nil {
+		return r.tally[s]
+	}
 	n := 0
 	for _, f := range r.Findings {
 		if f.Severity == s {
@@ -186,6 +197,27 @@ func Run(paths []string, opts Options) *Result {
 		res.Errors = append(res.Errors, ErrFixStdin)
 		return res
 	}
+	eng := opts.Engine
+	if eng == nil {
+		eng = all.NewEngine(cfg)
+	}
+	if !opts.Fix {
+		srcs, cleanup := sources(names, opts.Stdin)
+		defer cleanup()
+		s := &streamer{cfg: cfg, eng: eng, opts: opts, ns: ns, rel: newRelated(srcs, ns)}
+		for i := range srcs {
+			s.clusters = append(s.clusters, s.clusterFor(i))
+		}
+		s.run(srcs, newCollector(res, opts.Emit))
+		return res
+	}
+	fixRun(res, names, cfg, eng, ns, opts)
+	return res
+}
+
+// fixRun is Run with --fix: every file is read whole (edits rewrite it),
+// and the cluster context is built from all of them (contextFor).
+func fixRun(res *Result, names []string, cfg *rules.Config, eng *engine.Engine, ns string, opts Options) {
 	var files []*parsed
 	for i, read := range manifest.ReadFiles(names, opts.Stdin) {
 		f, err := read.File, read.Err
@@ -209,10 +241,6 @@ func Run(paths []string, opts Options) *Result {
 		files = append(files, p)
 	}
 
-	eng := opts.Engine
-	if eng == nil {
-		eng = all.NewEngine(cfg)
-	}
 	for _, p := range files {
 		cluster := contextFor(cfg, p, files)
 		var edits []manifest.Edit
@@ -253,7 +281,6 @@ func Run(paths []string, opts Options) *Result {
 		}
 	}
 	SortFindings(res.Findings)
-	return res
 }
 
 // SortFindings is the order of every report (lint, scan; text, json,
@@ -319,6 +346,46 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 		return Finding{Rule: rule, Severity: rl.Severity, File: o.File.Name, Object: o.Namespace + "/" + o.Name, Kind: o.Kind,
 			Path: strings.Join(path, "."), Line: line, Column: col, Message: msg, Hint: hint}
 	}
+	// The object as the API server decodes it. When that succeeds without a
+	// single unknown field, every key matched a field exactly, so every data,
+	// annotation and label value was a string or null, and the check below
+	// (which runs first, and matches keys as encoding/json does, ignoring
+	// case) can find nothing: it is skipped. Otherwise it runs, as before,
+	// and this decoding is the one it would do next.
+	strict, err := sigsjson.UnmarshalStrict(o.JSON, target, sigsjson.DisallowUnknownFields)
+	var out []Finding
+	if err != nil || len(strict) > 0 {
+		out = nonStrings(o, d.cm != nil, finding)
+	}
+	if len(out) > 0 {
+		d.cm, d.svc = nil, nil
+		return d, out
+	}
+	if err != nil {
+		d.cm, d.svc = nil, nil
+		return d, []Finding{finding(RuleRejectedByAPIServer, nil,
+			fmt.Sprintf("the API server cannot decode this %s: %v", o.Kind, err),
+			"fix the field type named in the message; see the Kubernetes API reference for "+o.Kind)}
+	}
+	target.SetNamespace(o.Namespace)
+	d.object = target
+	for _, e := range strict {
+		msg := e.Error()
+		path := []string(nil)
+		if i := strings.Index(msg, `unknown field "`); i >= 0 {
+			field := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
+			path = strings.Split(field, ".")
+		}
+		out = append(out, finding(RuleUnknownField, path,
+			fmt.Sprintf("%s: kubectl apply fails with strict field validation (the default since 1.27); without it the field is silently dropped", msg),
+			"remove the field or fix its spelling and indentation"))
+	}
+	return d, out
+}
+
+// nonStrings reports the string map values (ConfigMap data when isCM,
+// annotations, labels) that the API server refuses.
+func nonStrings(o *manifest.Object, isCM bool, finding func(rule string, path []string, msg, hint string) Finding) []Finding {
 	var out []Finding
 	// The classic mistake, located precisely: a string map value (ConfigMap
 	// data, annotations, labels) that kubectl's YAML 1.1 decoding turns into
@@ -340,7 +407,7 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 		{[]string{"metadata", "annotations"}, "ObjectMeta.annotations", maps.Metadata.Annotations},
 		{[]string{"metadata", "labels"}, "ObjectMeta.labels", maps.Metadata.Labels},
 	} {
-		if m.path[0] == "data" && d.cm == nil {
+		if m.path[0] == "data" && !isCM {
 			continue
 		}
 		keys := make([]string, 0, len(m.vals))
@@ -378,31 +445,7 @@ func decode(o *manifest.Object) (decoded, []Finding) {
 			out = append(out, f)
 		}
 	}
-	if len(out) > 0 {
-		d.cm, d.svc = nil, nil
-		return d, out
-	}
-	strict, err := sigsjson.UnmarshalStrict(o.JSON, target, sigsjson.DisallowUnknownFields)
-	if err != nil {
-		d.cm, d.svc = nil, nil
-		return d, []Finding{finding(RuleRejectedByAPIServer, nil,
-			fmt.Sprintf("the API server cannot decode this %s: %v", o.Kind, err),
-			"fix the field type named in the message; see the Kubernetes API reference for "+o.Kind)}
-	}
-	target.SetNamespace(o.Namespace)
-	d.object = target
-	for _, e := range strict {
-		msg := e.Error()
-		path := []string(nil)
-		if i := strings.Index(msg, `unknown field "`); i >= 0 {
-			field := strings.TrimSuffix(msg[i+len(`unknown field "`):], `"`)
-			path = strings.Split(field, ".")
-		}
-		out = append(out, finding(RuleUnknownField, path,
-			fmt.Sprintf("%s: kubectl apply fails with strict field validation (the default since 1.27); without it the field is silently dropped", msg),
-			"remove the field or fix its spelling and indentation"))
-	}
-	return d, out
+	return out
 }
 
 // place converts an engine finding into a file finding.

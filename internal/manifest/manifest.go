@@ -13,13 +13,10 @@ package manifest
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/netguard/netguard/rules"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -38,7 +35,7 @@ type File struct {
 	// Skipped lists documents that are not Kubernetes objects (no kind).
 	Skipped []Skip
 
-	lines *rules.LineIndex
+	lines *lineView
 	crlf  bool
 }
 
@@ -96,7 +93,7 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	f.Text = data
 	f.crlf = bytes.Contains(data, []byte("\r\n"))
-	f.lines = rules.NewYAMLLineIndex(string(data))
+	f.lines = &lineView{text: data}
 	chunks := splitDocuments(data)
 	parsed := parseChunks(chunks)
 	for i, ch := range chunks {
@@ -176,11 +173,7 @@ func (f *File) parseDocument(index int, ch chunk, pc parsedChunk) error {
 		f.Skipped = append(f.Skipped, Skip{Line: root.Line, Reason: "document is not a Kubernetes object (not a mapping)"})
 		return nil
 	}
-	var head struct {
-		Kind  string            `json:"kind"`
-		Items []json.RawMessage `json:"items"`
-	}
-	_ = json.Unmarshal(js, &head)
+	head := headOf(js)
 	if strings.HasSuffix(head.Kind, "List") {
 		_, items := lookup(root, "items")
 		for i, raw := range head.Items {
@@ -196,24 +189,15 @@ func (f *File) parseDocument(index int, ch chunk, pc parsedChunk) error {
 				f.Skipped = append(f.Skipped, Skip{Line: line, Reason: fmt.Sprintf("item %d of the %s is not a Kubernetes object", i, head.Kind)})
 				continue
 			}
-			f.addObject(index, i, raw, n)
+			f.addObject(index, i, raw, n, headOf(raw))
 		}
 		return nil
 	}
-	f.addObject(index, -1, js, root)
+	f.addObject(index, -1, js, root, head)
 	return nil
 }
 
-func (f *File) addObject(doc, item int, js []byte, n *yaml.Node) {
-	var head struct {
-		APIVersion string `json:"apiVersion"`
-		Kind       string `json:"kind"`
-		Metadata   struct {
-			Name      string `json:"name"`
-			Namespace string `json:"namespace"`
-		} `json:"metadata"`
-	}
-	_ = json.Unmarshal(js, &head)
+func (f *File) addObject(doc, item int, js []byte, n *yaml.Node, head head) {
 	if head.Kind == "" {
 		f.Skipped = append(f.Skipped, Skip{Line: n.Line, Reason: "document has no kind (not a Kubernetes object)"})
 		return

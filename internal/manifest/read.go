@@ -83,3 +83,26 @@ func ReadFile(name string, stdin io.Reader) (*File, error) {
 	}
 	return Parse(name, data)
 }
+
+// Input is a manifest file opened for reading document by document
+// (DocReader), and again at given offsets.
+type Input interface {
+	io.Reader
+	io.ReaderAt
+	io.Closer
+}
+
+// Open opens a file for DocReader; errors read like ReadFile's.
+func Open(name string) (Input, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, PathError(name, err)
+	}
+	return f, nil
+}
+
+// PathError is an error about reading a file, as ReadFile reports it
+// ("name: reason").
+func PathError(name string, err error) error {
+	return fmt.Errorf("%s: %w", name, unwrapPathError(err))
+}

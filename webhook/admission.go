@@ -217,7 +217,9 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 	findings := res.Findings
 	var ratcheted []rules.Finding
 	if a.Ratcheting && old != nil && res.Denied() {
-		prev := snap.Engine.Judge(engine.Input{Operation: rules.Create, Object: old, Cluster: snap.Cluster, NoMutate: true})
+		// Ratchet compares signatures only: the old object's texts would
+		// be thrown away.
+		prev := snap.Engine.Judge(engine.Input{Operation: rules.Create, Object: old, Cluster: snap.Cluster, NoMutate: true, Signatures: true})
 		findings, ratcheted = Ratchet(findings, prev.Findings)
 	}
 	out.Findings = findings

@@ -93,7 +93,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 		msg := "cni-conf.json has neither a top-level \"type\" (single-plugin 10-flannel.conf form) nor \"plugins\" (10-flannel.conflist form): libcni fails with `missing 'type'` or `no 'plugins' key` and the node gets no pod network"
 		hint := `use {"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},{"type":"portmap","capabilities":{"portMappings":true}}]}`
 		for _, m := range doc.Members(root) {
-			if s := rules.Suggest(m.Name, []string{"plugins", "type"}); s != "" {
+			if s := v.suggest(m.Name, []string{"plugins", "type"}); s != "" {
 				msg += fmt.Sprintf("; %q is not %q", m.Name, s)
 				hint = fmt.Sprintf("rename %q to %q", m.Name, s)
 			}

@@ -139,7 +139,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 		}
 		if f == nil {
 			hint := "remove it; flanneld knows: " + strings.Join(names, ", ")
-			if s := didYouMean(m.Name, names); s != "" {
+			if s := v.didYouMean(m.Name, names); s != "" {
 				hint = s
 			}
 			if strings.EqualFold(m.Name, "BackendType") || strings.EqualFold(m.Name, "Type") {

@@ -217,7 +217,7 @@ func checkVirtualType(r *rules.Report, v gjson.Result, loc rules.Loc, info *cniI
 		checkIPvlan(r, v.Str, loc, info.terwayVersion)
 	default:
 		hint := `use "veth" or "datapathv2"`
-		if sug := rules.Suggest(info.virtualType, []string{"veth", "datapathv2", "ipvlan"}); sug != "" {
+		if sug := r.Suggest(info.virtualType, []string{"veth", "datapathv2", "ipvlan"}); sug != "" {
 			hint = fmt.Sprintf("did you mean %q? write \"eniip_virtual_type\": %q", sug, sug)
 		}
 		r.Add(RuleDatapath, loc, fmt.Sprintf("eniip_virtual_type %s is not a datapath Terway knows (veth, ipvlan, datapathv2; case-insensitive): terway-init fails with \"invalid datapath\" and the Terway pods never start", rules.Quote(v.Str)), hint)

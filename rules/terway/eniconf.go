@@ -111,7 +111,7 @@ func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
 	}
 	msg := fmt.Sprintf("%q is not an eni_conf field: Terway silently ignores unknown keys, so this setting has no effect", m.Name)
 	hint := fmt.Sprintf("remove %q or correct its name (see the Terway eni_conf fields)", m.Name)
-	if sug := rules.Suggest(m.Name, candidates); sug != "" {
+	if sug := s.r.Suggest(m.Name, candidates); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 		hint = fmt.Sprintf("rename %q to %q", m.Name, sug)
 	}
@@ -273,7 +273,7 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 				p := rules.Child(rules.Root("backoff_override"), b.Name)
 				msg := fmt.Sprintf("backoff_override has no entry %q: Terway stores it but never looks it up, so it has no effect", b.Name)
 				hint := "use one of " + strings.Join(backoffKeys[1:], ", ") + " (or \"\" for the default)"
-				if sug := rules.Suggest(b.Name, backoffKeys[1:]); sug != "" {
+				if sug := s.r.Suggest(b.Name, backoffKeys[1:]); sug != "" {
 					msg += fmt.Sprintf("; did you mean %q?", sug)
 					hint = fmt.Sprintf("rename %q to %q", b.Name, sug)
 				}
@@ -326,7 +326,7 @@ func checkIPStack(s *scope, v string, loc rules.Loc) {
 		return
 	}
 	hint := `use "ip_stack": "ipv4" or "ip_stack": "dual"`
-	if sug := rules.Suggest(v, []string{"ipv4", "dual"}); sug != "" {
+	if sug := s.r.Suggest(v, []string{"ipv4", "dual"}); sug != "" {
 		hint = fmt.Sprintf(`use "ip_stack": %q (the value is case-sensitive)`, sug)
 	}
 	s.r.Add(RuleIPStack, loc, fmt.Sprintf("ip_stack %s is not supported: terwayd fails at start with \"unsupported ipStack %s in configMap\" and the Terway pods crash-loop", rules.Quote(v), v), hint)

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -93,6 +94,10 @@ type Admission struct {
 	// Ratcheting turns deny findings that the old object of an UPDATE
 	// already had into warnings.
 	Ratcheting bool
+	// RatchetCache is how many judgements (deny signatures) to remember
+	// for ratcheting (see ratchetcache.go); 0 remembers none, and every
+	// denied UPDATE judges its old object again.
+	RatchetCache int
 	// InfoWarnings also returns info findings (restart advice) as warnings,
 	// after the warn findings.
 	InfoWarnings bool
@@ -100,6 +105,19 @@ type Admission struct {
 	Reporter Reporter
 	// Log receives one line per decision.
 	Log logr.Logger
+
+	cacheOnce sync.Once
+	cache     *judgementCache // nil when RatchetCache is 0
+}
+
+// ratchetCache returns the cache of judgements for ratcheting, or nil.
+func (a *Admission) ratchetCache() *judgementCache {
+	a.cacheOnce.Do(func() {
+		if a.Ratcheting && a.RatchetCache > 0 {
+			a.cache = newJudgementCache(a.RatchetCache)
+		}
+	})
+	return a.cache
 }
 
 // Outcome is a review's response plus what the logs and metrics need.
@@ -216,11 +234,16 @@ func fromEditor(req *admissionv1.AdmissionRequest) bool {
 func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input, old any, res engine.Result, editor bool) Outcome {
 	findings := res.Findings
 	var ratcheted []rules.Finding
+	cache := a.ratchetCache()
+	if cache != nil && in.Operation == rules.Create {
+		// This judgement is the one ratcheting would make of this object
+		// as the old object of a later UPDATE.
+		if key, ok := digestObject(out.Kind, in.Object); ok {
+			cache.put(snap, key, res.Findings)
+		}
+	}
 	if a.Ratcheting && old != nil && res.Denied() {
-		// Ratchet compares signatures only: the old object's texts would
-		// be thrown away.
-		prev := snap.Engine.Judge(engine.Input{Operation: rules.Create, Object: old, Cluster: snap.Cluster, NoMutate: true, Signatures: true})
-		findings, ratcheted = Ratchet(findings, prev.Findings)
+		findings, ratcheted = Ratchet(findings, a.oldDenies(cache, snap, out.Kind, old))
 	}
 	out.Findings = findings
 
@@ -257,6 +280,28 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 	ann[AnnotationDecision] = out.Decision
 	out.Response.AuditAnnotations = limitAnnotations(ann)
 	return out
+}
+
+// oldDenies returns the deny findings of the old object of an UPDATE (only
+// their signatures, which is all Ratchet compares), from the cache when it
+// has them.
+func (a *Admission) oldDenies(cache *judgementCache, snap Snapshot, kind string, old any) []rules.Finding {
+	judge := func() []rules.Finding {
+		return snap.Engine.Judge(engine.Input{Operation: rules.Create, Object: old, Cluster: snap.Cluster, NoMutate: true, Signatures: true}).Findings
+	}
+	if cache == nil {
+		return judge()
+	}
+	key, ok := digestObject(kind, old)
+	if !ok {
+		return judge()
+	}
+	if sigs, hit := cache.get(snap, key); hit {
+		return sigs.findings()
+	}
+	prev := judge()
+	cache.put(snap, key, prev)
+	return prev
 }
 
 func (a *Admission) mutateResponse(out Outcome, obj any, res engine.Result) Outcome {

@@ -245,6 +245,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.admission = &Admission{
 		Snapshot:     func() Snapshot { return *s.snapshot.Load() },
 		Ratcheting:   opts.Ratcheting,
+		RatchetCache: DefaultRatchetCache,
 		InfoWarnings: opts.InfoWarnings,
 		Reporter:     s.reporter,
 		Log:          opts.Log.WithName("admission"),

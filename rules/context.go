@@ -45,6 +45,9 @@ type ClusterContext struct {
 	// sibling kube-proxy ConfigMaps), keyed by "namespace/name". Filled by the
 	// webhook's cache or, in lint, by the other manifests being linted.
 	ConfigMaps map[string]*corev1.ConfigMap `json:"-"`
+
+	// nodeIndex is built by IndexNodes (see NodeIndex).
+	nodeIndex *NodeIndex
 }
 
 // Fact returns a component-specific fact (Fact.Key), or "" when unknown.

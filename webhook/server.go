@@ -290,6 +290,9 @@ func (s *Server) refresh() {
 	if facts != nil {
 		snap.Warnings = facts.Degraded
 	}
+	// Rules that compare an object with every node use the index, built
+	// here once per snapshot instead of on each review.
+	snap.Cluster.IndexNodes()
 	s.snapshot.Store(snap)
 }
 

@@ -455,27 +455,12 @@ func (v *validator) clusterChecks(doc *schema.Doc, root gjson.Result, get func(s
 		}
 		nm, _ := get(f.name)
 		loc := doc.Loc(top(nm.Name), nm.Value)
-		// Node podCIDRs.
-		var outside []string
-		for _, n := range c.Nodes {
-			for _, s := range n.PodCIDRs {
-				p, err := netip.ParsePrefix(strings.TrimSpace(s))
-				if err != nil || p.Addr().Is4() == f.v6 {
-					continue
-				}
-				p = p.Masked()
-				if !(p.Bits() >= f.network.Bits() && f.network.Contains(p.Addr())) {
-					outside = append(outside, fmt.Sprintf("%s (%s)", n.Name, p))
-				}
-			}
-		}
-		if len(outside) > 0 {
-			sort.Strings(outside)
-			list := outside
+		// Node podCIDRs, from the context's node index: the cost does not
+		// grow with the number of nodes.
+		if n, list := c.NodeIndex().PodCIDRsOutside(f.network, f.v6); n > 0 {
 			more := ""
-			if len(list) > 5 {
-				more = fmt.Sprintf(" and %d more", len(list)-5)
-				list = list[:5]
+			if n > len(list) {
+				more = fmt.Sprintf(" and %d more", n-len(list))
 			}
 			family := ""
 			if f.v6 {

@@ -110,16 +110,6 @@ type Admission struct {
 	cache     *judgementCache // nil when RatchetCache is 0
 }
 
-// ratchetCache returns the cache of judgements for ratcheting, or nil.
-func (a *Admission) ratchetCache() *judgementCache {
-	a.cacheOnce.Do(func() {
-		if a.Ratcheting && a.RatchetCache > 0 {
-			a.cache = newJudgementCache(a.RatchetCache)
-		}
-	})
-	return a.cache
-}
-
 // Outcome is a review's response plus what the logs and metrics need.
 type Outcome struct {
 	Response *admissionv1.AdmissionResponse
@@ -210,7 +200,8 @@ func (a *Admission) Review(hook Hook, req *admissionv1.AdmissionRequest) (out Ou
 	if hook == Mutating {
 		return a.mutateResponse(out, obj, res)
 	}
-	return a.validateResponse(out, snap, in, old, res, fromEditor(req))
+	// Who edits matters only for a denial: the options are read then.
+	return a.validateResponse(out, snap, in, old, res, func() bool { return fromEditor(req) })
 }
 
 // EditorFieldManager is the field manager `kubectl edit` writes with (its
@@ -231,7 +222,7 @@ func fromEditor(req *admissionv1.AdmissionRequest) bool {
 	return json.Unmarshal(req.Options.Raw, &opts) == nil && opts.FieldManager == EditorFieldManager
 }
 
-func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input, old any, res engine.Result, editor bool) Outcome {
+func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input, old any, res engine.Result, editor func() bool) Outcome {
 	findings := res.Findings
 	var ratcheted []rules.Finding
 	cache := a.ratchetCache()
@@ -260,7 +251,7 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 	}
 	// Stale or unavailable cluster context first: it tells how far the
 	// findings below can be trusted.
-	out.Response.Warnings = LimitWarnings(append(slices.Clone(snap.Warnings), warningTexts(denies, ratcheted, warns, infos, a.InfoWarnings, editor)...))
+	out.Response.Warnings = LimitWarnings(append(slices.Clone(snap.Warnings), warningTexts(denies, ratcheted, warns, infos, a.InfoWarnings, len(denies) > 0 && editor())...))
 	out.Rules = ruleIDs(findings)
 	ann := map[string]string{AnnotationRules: joinIDs(out.Rules)}
 	if len(ratcheted) > 0 {
@@ -280,28 +271,6 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 	ann[AnnotationDecision] = out.Decision
 	out.Response.AuditAnnotations = limitAnnotations(ann)
 	return out
-}
-
-// oldDenies returns the deny findings of the old object of an UPDATE (only
-// their signatures, which is all Ratchet compares), from the cache when it
-// has them.
-func (a *Admission) oldDenies(cache *judgementCache, snap Snapshot, kind string, old any) []rules.Finding {
-	judge := func() []rules.Finding {
-		return snap.Engine.Judge(engine.Input{Operation: rules.Create, Object: old, Cluster: snap.Cluster, NoMutate: true, Signatures: true}).Findings
-	}
-	if cache == nil {
-		return judge()
-	}
-	key, ok := digestObject(kind, old)
-	if !ok {
-		return judge()
-	}
-	if sigs, hit := cache.get(snap, key); hit {
-		return sigs.findings()
-	}
-	prev := judge()
-	cache.put(snap, key, prev)
-	return prev
 }
 
 func (a *Admission) mutateResponse(out Outcome, obj any, res engine.Result) Outcome {
@@ -483,42 +452,6 @@ func causeMessage(f rules.Finding) string {
 		b.WriteString(" Fix: " + f.Hint)
 	}
 	return b.String()
-}
-
-// WarningText renders a finding as one short warning (kubectl prefixes
-// "Warning: " itself): rule, object (when set), location, message and hint, without
-// control characters, at most MaxWarningRunes runes.
-func WarningText(f rules.Finding, marker string) string {
-	var b strings.Builder
-	b.WriteString(f.Rule)
-	if marker != "" {
-		b.WriteString(" " + marker)
-	}
-	if obj := strings.TrimSpace(f.Kind + " " + f.Object); obj != "" {
-		b.WriteString(" " + obj)
-	}
-	if w := f.Where(); w != "" {
-		b.WriteString(" " + w)
-	}
-	b.WriteString(": ")
-	head := sanitize(b.String()) + " "
-	msg := sanitize(f.Message)
-	if f.Hint == "" {
-		return limitRunes(head+msg, MaxWarningRunes)
-	}
-	fix := " Fix: " + sanitize(f.Hint)
-	full := head + msg + fix
-	if utf8.RuneCountInString(full) <= MaxWarningRunes {
-		return full
-	}
-	// Too long: shorten the message first so that the fix (what the
-	// operator must do) survives, keeping at least half for the message.
-	fix = limitRunes(fix, MaxWarningRunes/2)
-	room := MaxWarningRunes - utf8.RuneCountInString(head) - utf8.RuneCountInString(fix)
-	if room < 1 {
-		return limitRunes(full, MaxWarningRunes)
-	}
-	return head + limitRunes(msg, room) + fix
 }
 
 // ChangeText renders a mutation as one warning so that the user learns that

@@ -37,6 +37,38 @@ import (
 // with them: a new snapshot (configuration reload, cluster facts) empties
 // the cache.
 
+// ratchetCache returns the cache of judgements for ratcheting, or nil.
+func (a *Admission) ratchetCache() *judgementCache {
+	a.cacheOnce.Do(func() {
+		if a.Ratcheting && a.RatchetCache > 0 {
+			a.cache = newJudgementCache(a.RatchetCache)
+		}
+	})
+	return a.cache
+}
+
+// oldDenies returns the deny findings of the old object of an UPDATE (only
+// their signatures, which is all Ratchet compares), from the cache when it
+// has them.
+func (a *Admission) oldDenies(cache *judgementCache, snap Snapshot, kind string, old any) []rules.Finding {
+	judge := func() []rules.Finding {
+		return snap.Engine.Judge(engine.Input{Operation: rules.Create, Object: old, Cluster: snap.Cluster, NoMutate: true, Signatures: true}).Findings
+	}
+	if cache == nil {
+		return judge()
+	}
+	key, ok := digestObject(kind, old)
+	if !ok {
+		return judge()
+	}
+	if sigs, hit := cache.get(snap, key); hit {
+		return sigs.findings()
+	}
+	prev := judge()
+	cache.put(snap, key, prev)
+	return prev
+}
+
 // cacheKey identifies an object's content.
 type cacheKey struct {
 	kind, namespace, name string

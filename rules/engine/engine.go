@@ -213,17 +213,29 @@ func semanticChange(kind string, obj, old rules.Object) bool {
 // ConfigMaps involved, so that no message can echo them even by accident.
 func secretValues(objs ...any) []string {
 	var out []string
+	// An UPDATE's old object (and a mutated copy) mostly repeats the
+	// object's values: each distinct value is searched once, and its
+	// secrets are listed for every occurrence as before.
+	var done map[string][]string
 	for _, obj := range objs {
 		cm, ok := obj.(*corev1.ConfigMap)
 		if !ok || cm == nil {
 			continue
 		}
 		for _, v := range cm.Data {
-			if gjson.Valid(v) {
-				out = append(out, rules.SecretValues(gjson.Parse(v))...)
-			} else {
-				out = append(out, rules.SecretValuesInText(v)...)
+			found, seen := done[v]
+			if !seen {
+				if gjson.Valid(v) {
+					found = rules.SecretValues(gjson.Parse(v))
+				} else {
+					found = rules.SecretValuesInText(v)
+				}
+				if done == nil {
+					done = map[string][]string{}
+				}
+				done[v] = found
 			}
+			out = append(out, found...)
 		}
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // scope is the document being judged and what a failure in it means.
@@ -260,11 +261,11 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 	case "vswitches":
 		checkVSwitches(s, v)
 	case "security_group":
-		checkID(s, "security group", sgRe, v, rules.Root("security_group"))
+		checkID(s, "security group", sgRe, v, func() *field.Path { return rules.Root("security_group") })
 	case "security_groups":
 		for i, e := range v.Array() {
 			if e.Type == gjson.String {
-				checkID(s, "security group", sgRe, e, rules.Root("security_groups").Index(i))
+				checkID(s, "security group", sgRe, e, func() *field.Path { return rules.Root("security_groups").Index(i) })
 			}
 		}
 	case "backoff_override":

@@ -297,9 +297,10 @@ func parseFlannelCIDR(v gjson.Result, ipv4 bool) (netip.Prefix, bool) {
 // netFieldType reports what encoding/json and flannel's ip types would fail on.
 func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 	val := m.Value
-	loc := doc.Loc(top(m.Name), val)
+	// The location is worked out for a finding only.
+	loc := func() rules.Loc { return doc.Loc(top(m.Name), val) }
 	fatal := func(detail, hint string) {
-		v.r.Add(RuleNetConfType, loc, fmt.Sprintf("%s is %s: flanneld exits with `error parsing subnet config: %s` and crash-loops", m.Name, describe(m.Name, val), detail), hint)
+		v.r.Add(RuleNetConfType, loc(), fmt.Sprintf("%s is %s: flanneld exits with `error parsing subnet config: %s` and crash-loops", m.Name, describe(m.Name, val), detail), hint)
 	}
 	typeErr := func(goT string) string {
 		return fmt.Sprintf("json: cannot unmarshal %s into Go struct field Config.%s of type %s", rules.JSONType(val), f.name, goT)
@@ -324,7 +325,7 @@ func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 			}
 			fatal("invalid CIDR address: "+raw, hint)
 		case f.t == tIP4Net && n.IP.To4() == nil:
-			v.r.Add(RuleNetConfType, loc, fmt.Sprintf("Network %s is an IPv6 CIDR: flanneld exits with `error parsing subnet config: invalid IPv4 CIDR format`", rules.Quote(raw)), `put IPv6 pod CIDRs in "IPv6Network" with "EnableIPv6": true; "Network" takes the IPv4 CIDR`)
+			v.r.Add(RuleNetConfType, loc(), fmt.Sprintf("Network %s is an IPv6 CIDR: flanneld exits with `error parsing subnet config: invalid IPv4 CIDR format`", rules.Quote(raw)), `put IPv6 pod CIDRs in "IPv6Network" with "EnableIPv6": true; "Network" takes the IPv4 CIDR`)
 		}
 	case tIP4:
 		raw := flannelRaw(val)

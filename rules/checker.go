@@ -21,6 +21,18 @@ type Request struct {
 	OldObject Object
 	Cluster   *ClusterContext
 	Config    *Config
+	// NoTexts says the caller needs only the findings' signatures (rule,
+	// severity, key, path, position), not their messages and hints: see
+	// Report.NoTexts. Reports made with NewReport honour it.
+	NoTexts bool
+}
+
+// NewReport starts the report about the request's object (kind
+// namespace/name), honouring NoTexts.
+func (r *Request) NewReport(kind, namespace, name string) *Report {
+	rep := NewReport(kind, namespace, name)
+	rep.NoTexts = r.NoTexts
+	return rep
 }
 
 // ConfigMap returns the object when it is a ConfigMap, else nil.

@@ -50,6 +50,9 @@ type ClusterContext struct {
 	// rule asks, so that it need not hold every ConfigMap of a stream.
 	// ok false falls back to ConfigMaps.
 	Related func(namespace, name string) (cm *corev1.ConfigMap, ok bool) `json:"-"`
+
+	// nodeIndex is built by IndexNodes (see NodeIndex).
+	nodeIndex *NodeIndex
 }
 
 // Fact returns a component-specific fact (Fact.Key), or "" when unknown.

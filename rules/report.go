@@ -21,6 +21,12 @@ type Report struct {
 	Kind     string
 	Object   string // namespace/name
 	Findings []Finding
+	// NoTexts leaves every finding's Message and Hint empty: the caller
+	// needs only signatures (rule, severity, key, path, position), as the
+	// webhook does when it judges an UPDATE's old object for ratcheting.
+	// Checkers may skip work done only for texts (did-you-mean) when
+	// Texts() is false.
+	NoTexts bool
 
 	perRule map[string]int // findings added per rule
 	summary map[string]int // index of the "N more" finding per rule
@@ -52,18 +58,23 @@ func (r *Report) Add(ruleID string, at Loc, message, hint string) {
 		r.perRule = map[string]int{}
 	}
 	r.perRule[ruleID]++
+	if r.NoTexts {
+		message, hint = "", ""
+	}
 	if n := r.perRule[ruleID]; n > MaxFindingsPerRule {
 		more := n - MaxFindingsPerRule
+		if r.NoTexts {
+			if _, ok := r.summary[ruleID]; !ok {
+				r.addSummary(ruleID, rule.Severity, at.Key, "")
+			}
+			return
+		}
 		msg := fmt.Sprintf("…and %d more %s finding(s) in this object, not shown (netguard reports at most %d per rule); fix the ones above and run netguard again", more, ruleID, MaxFindingsPerRule)
 		if i, ok := r.summary[ruleID]; ok {
 			r.Findings[i].Message = msg
 			return
 		}
-		if r.summary == nil {
-			r.summary = map[string]int{}
-		}
-		r.summary[ruleID] = len(r.Findings)
-		r.Findings = append(r.Findings, Finding{Rule: ruleID, Severity: rule.Severity, Kind: r.Kind, Object: r.Object, Key: at.Key, Message: msg})
+		r.addSummary(ruleID, rule.Severity, at.Key, msg)
 		return
 	}
 	r.Findings = append(r.Findings, Finding{
@@ -80,7 +91,34 @@ func (r *Report) Add(ruleID string, at Loc, message, hint string) {
 	})
 }
 
-// Addf is Add with a formatted message.
+// addSummary appends the one "N more" finding of a rule past
+// MaxFindingsPerRule.
+func (r *Report) addSummary(ruleID string, sev Severity, key, msg string) {
+	if r.summary == nil {
+		r.summary = map[string]int{}
+	}
+	r.summary[ruleID] = len(r.Findings)
+	r.Findings = append(r.Findings, Finding{Rule: ruleID, Severity: sev, Kind: r.Kind, Object: r.Object, Key: key, Message: msg})
+}
+
+// Texts reports whether findings keep their texts (see NoTexts).
+func (r *Report) Texts() bool { return !r.NoTexts }
+
+// Suggest is Suggest for a finding's text only (a "did you mean" in a
+// message or hint): under NoTexts it returns "" without searching. A
+// suggestion that decides which rule fires must call Suggest itself.
+func (r *Report) Suggest(name string, candidates []string) string {
+	if r.NoTexts {
+		return ""
+	}
+	return Suggest(name, candidates)
+}
+
+// Addf is Add with a formatted message (not formatted under NoTexts).
 func (r *Report) Addf(ruleID string, at Loc, hint string, format string, args ...any) {
+	if r.NoTexts {
+		r.Add(ruleID, at, "", "")
+		return
+	}
 	r.Add(ruleID, at, fmt.Sprintf(format, args...), hint)
 }

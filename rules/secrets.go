@@ -53,20 +53,32 @@ func IsSecretKey(name string) bool {
 // value stored under a secret key, longest first (so Scrub replaces a value
 // before any of its substrings).
 func SecretValues(root gjson.Result) []string {
-	seen := map[string]bool{}
+	// Most documents hold no credential: nothing is allocated for them
+	// beyond the walk itself.
+	var seen map[string]bool
 	var walk func(v gjson.Result)
 	walk = func(v gjson.Result) {
 		switch {
 		case v.IsObject():
 			v.ForEach(func(k, val gjson.Result) bool {
-				if IsSecretKey(k.String()) && val.Type == gjson.String && val.Str != "" {
+				if val.Type == gjson.String && val.Str != "" && IsSecretKey(k.String()) {
+					if seen == nil {
+						seen = map[string]bool{}
+					}
 					seen[val.Str] = true
 				}
-				walk(val)
+				if val.IsObject() || val.IsArray() {
+					walk(val)
+				}
 				return true
 			})
 		case v.IsArray():
-			v.ForEach(func(_, val gjson.Result) bool { walk(val); return true })
+			v.ForEach(func(_, val gjson.Result) bool {
+				if val.IsObject() || val.IsArray() {
+					walk(val)
+				}
+				return true
+			})
 		}
 	}
 	walk(root)
@@ -74,9 +86,11 @@ func SecretValues(root gjson.Result) []string {
 	for s := range seen {
 		out = append(out, s)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		return len(out[i]) > len(out[j]) || (len(out[i]) == len(out[j]) && out[i] < out[j])
-	})
+	if len(out) > 1 {
+		sort.Slice(out, func(i, j int) bool {
+			return len(out[i]) > len(out[j]) || (len(out[i]) == len(out[j]) && out[i] < out[j])
+		})
+	}
 	return out
 }
 

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -93,6 +94,10 @@ type Admission struct {
 	// Ratcheting turns deny findings that the old object of an UPDATE
 	// already had into warnings.
 	Ratcheting bool
+	// RatchetCache is how many judgements (deny signatures) to remember
+	// for ratcheting (see ratchetcache.go); 0 remembers none, and every
+	// denied UPDATE judges its old object again.
+	RatchetCache int
 	// InfoWarnings also returns info findings (restart advice) as warnings,
 	// after the warn findings.
 	InfoWarnings bool
@@ -100,6 +105,9 @@ type Admission struct {
 	Reporter Reporter
 	// Log receives one line per decision.
 	Log logr.Logger
+
+	cacheOnce sync.Once
+	cache     *judgementCache // nil when RatchetCache is 0
 }
 
 // Outcome is a review's response plus what the logs and metrics need.
@@ -192,7 +200,8 @@ func (a *Admission) Review(hook Hook, req *admissionv1.AdmissionRequest) (out Ou
 	if hook == Mutating {
 		return a.mutateResponse(out, obj, res)
 	}
-	return a.validateResponse(out, snap, in, old, res, fromEditor(req))
+	// Who edits matters only for a denial: the options are read then.
+	return a.validateResponse(out, snap, in, old, res, func() bool { return fromEditor(req) })
 }
 
 // EditorFieldManager is the field manager `kubectl edit` writes with (its
@@ -213,12 +222,19 @@ func fromEditor(req *admissionv1.AdmissionRequest) bool {
 	return json.Unmarshal(req.Options.Raw, &opts) == nil && opts.FieldManager == EditorFieldManager
 }
 
-func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input, old any, res engine.Result, editor bool) Outcome {
+func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input, old any, res engine.Result, editor func() bool) Outcome {
 	findings := res.Findings
 	var ratcheted []rules.Finding
+	cache := a.ratchetCache()
+	if cache != nil && in.Operation == rules.Create {
+		// This judgement is the one ratcheting would make of this object
+		// as the old object of a later UPDATE.
+		if key, ok := digestObject(out.Kind, in.Object); ok {
+			cache.put(snap, key, res.Findings)
+		}
+	}
 	if a.Ratcheting && old != nil && res.Denied() {
-		prev := snap.Engine.Judge(engine.Input{Operation: rules.Create, Object: old, Cluster: snap.Cluster, NoMutate: true})
-		findings, ratcheted = Ratchet(findings, prev.Findings)
+		findings, ratcheted = Ratchet(findings, a.oldDenies(cache, snap, out.Kind, old))
 	}
 	out.Findings = findings
 
@@ -235,7 +251,7 @@ func (a *Admission) validateResponse(out Outcome, snap Snapshot, in engine.Input
 	}
 	// Stale or unavailable cluster context first: it tells how far the
 	// findings below can be trusted.
-	out.Response.Warnings = LimitWarnings(append(slices.Clone(snap.Warnings), warningTexts(denies, ratcheted, warns, infos, a.InfoWarnings, editor)...))
+	out.Response.Warnings = LimitWarnings(append(slices.Clone(snap.Warnings), warningTexts(denies, ratcheted, warns, infos, a.InfoWarnings, len(denies) > 0 && editor())...))
 	out.Rules = ruleIDs(findings)
 	ann := map[string]string{AnnotationRules: joinIDs(out.Rules)}
 	if len(ratcheted) > 0 {
@@ -436,42 +452,6 @@ func causeMessage(f rules.Finding) string {
 		b.WriteString(" Fix: " + f.Hint)
 	}
 	return b.String()
-}
-
-// WarningText renders a finding as one short warning (kubectl prefixes
-// "Warning: " itself): rule, object (when set), location, message and hint, without
-// control characters, at most MaxWarningRunes runes.
-func WarningText(f rules.Finding, marker string) string {
-	var b strings.Builder
-	b.WriteString(f.Rule)
-	if marker != "" {
-		b.WriteString(" " + marker)
-	}
-	if obj := strings.TrimSpace(f.Kind + " " + f.Object); obj != "" {
-		b.WriteString(" " + obj)
-	}
-	if w := f.Where(); w != "" {
-		b.WriteString(" " + w)
-	}
-	b.WriteString(": ")
-	head := sanitize(b.String()) + " "
-	msg := sanitize(f.Message)
-	if f.Hint == "" {
-		return limitRunes(head+msg, MaxWarningRunes)
-	}
-	fix := " Fix: " + sanitize(f.Hint)
-	full := head + msg + fix
-	if utf8.RuneCountInString(full) <= MaxWarningRunes {
-		return full
-	}
-	// Too long: shorten the message first so that the fix (what the
-	// operator must do) survives, keeping at least half for the message.
-	fix = limitRunes(fix, MaxWarningRunes/2)
-	room := MaxWarningRunes - utf8.RuneCountInString(head) - utf8.RuneCountInString(fix)
-	if room < 1 {
-		return limitRunes(full, MaxWarningRunes)
-	}
-	return head + limitRunes(msg, room) + fix
 }
 
 // ChangeText renders a mutation as one warning so that the user learns that

@@ -245,6 +245,7 @@ func NewServer(opts Options) (*Server, error) {
 	s.admission = &Admission{
 		Snapshot:     func() Snapshot { return *s.snapshot.Load() },
 		Ratcheting:   opts.Ratcheting,
+		RatchetCache: DefaultRatchetCache,
 		InfoWarnings: opts.InfoWarnings,
 		Reporter:     s.reporter,
 		Log:          opts.Log.WithName("admission"),
@@ -289,6 +290,9 @@ func (s *Server) refresh() {
 	if facts != nil {
 		snap.Warnings = facts.Degraded
 	}
+	// Rules that compare an object with every node use the index, built
+	// here once per snapshot instead of on each review.
+	snap.Cluster.IndexNodes()
 	s.snapshot.Store(snap)
 }
 

@@ -64,7 +64,7 @@ func (c checker) Validate(req *rules.Request) []rules.Finding {
 		return nil
 	}
 	cm := req.ConfigMap()
-	v := &validator{r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
+	v := &validator{r: req.NewReport("ConfigMap", cm.Namespace, cm.Name)}
 	fact := c.build
 	if fact == "" {
 		fact = buildFact(req)

@@ -52,6 +52,12 @@ type Input struct {
 	// the mutation rules' info findings. The mutating webhook uses it; the
 	// validating webhook judges the mutated object anyway.
 	NoValidate bool
+	// Signatures asks only for each finding's signature (rule, severity,
+	// key, path, position), as ratcheting compares them: messages and
+	// hints are left empty and not built, secrets are not collected (there
+	// is no text to scrub) and Findings are not sorted. Everything else,
+	// which findings there are included, is as without it.
+	Signatures bool
 }
 
 // Result is the engine's decision about one object.
@@ -116,7 +122,7 @@ func (e *Engine) Judge(in Input) (res Result) {
 	if cluster == nil {
 		cluster = &e.config.Cluster
 	}
-	req := &rules.Request{Operation: in.Operation, Target: target, Object: meta, OldObject: old, Cluster: cluster, Config: e.config}
+	req := &rules.Request{Operation: in.Operation, Target: target, Object: meta, OldObject: old, Cluster: cluster, Config: e.config, NoTexts: in.Signatures}
 	res.Judged = true
 
 	defer func() {
@@ -138,8 +144,12 @@ func (e *Engine) Judge(in Input) (res Result) {
 				res.Mutated = m.Object
 				req.Object = m.Object
 			}
-			r := rules.NewReport(kind, meta.GetNamespace(), meta.GetName())
+			r := req.NewReport(kind, meta.GetNamespace(), meta.GetName())
 			for _, c := range m.Changes {
+				if r.NoTexts {
+					r.Add(c.Rule, rules.Loc{Key: c.Key, Path: c.Path}, "", "")
+					continue
+				}
 				r.Add(c.Rule, rules.Loc{Key: c.Key, Path: c.Path}, fmt.Sprintf("netguard set %s to %s (was %s): %s", c.Path, c.New, c.Old, c.Description), "")
 			}
 			findings = append(findings, r.Findings...)
@@ -150,6 +160,11 @@ func (e *Engine) Judge(in Input) (res Result) {
 	}
 	findings = e.config.ApplySeverities(findings)
 	findings, res.Waived = applyExceptions(e.config, kind, meta.GetNamespace(), meta.GetName(), meta.GetAnnotations(), findings)
+	if in.Signatures && len(res.Changes) == 0 {
+		// No text to scrub; changes (their values) are scrubbed below.
+		res.Findings = findings
+		return res
+	}
 
 	secrets := secretValues(in.Object, in.OldObject, res.Mutated)
 	for _, fs := range [][]rules.Finding{findings, res.Waived} {
@@ -198,17 +213,29 @@ func semanticChange(kind string, obj, old rules.Object) bool {
 // ConfigMaps involved, so that no message can echo them even by accident.
 func secretValues(objs ...any) []string {
 	var out []string
+	// An UPDATE's old object (and a mutated copy) mostly repeats the
+	// object's values: each distinct value is searched once, and its
+	// secrets are listed for every occurrence as before.
+	var done map[string][]string
 	for _, obj := range objs {
 		cm, ok := obj.(*corev1.ConfigMap)
 		if !ok || cm == nil {
 			continue
 		}
 		for _, v := range cm.Data {
-			if gjson.Valid(v) {
-				out = append(out, rules.SecretValues(gjson.Parse(v))...)
-			} else {
-				out = append(out, rules.SecretValuesInText(v)...)
+			found, seen := done[v]
+			if !seen {
+				if gjson.Valid(v) {
+					found = rules.SecretValues(gjson.Parse(v))
+				} else {
+					found = rules.SecretValuesInText(v)
+				}
+				if done == nil {
+					done = map[string][]string{}
+				}
+				done[v] = found
 			}
+			out = append(out, found...)
 		}
 	}
 	return out

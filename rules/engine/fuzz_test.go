@@ -2,9 +2,11 @@ package engine_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,6 +230,7 @@ func checkJudgement(t *testing.T, e *engine.Engine, in engine.Input) {
 	if again := e.Judge(in); !reflect.DeepEqual(res, again) {
 		t.Fatalf("not deterministic:\n%+v\n%+v", res, again)
 	}
+	checkSignatures(t, e, in, res)
 	if !res.Judged {
 		return
 	}
@@ -293,6 +296,42 @@ func directly(t *testing.T, e *engine.Engine, in engine.Input) {
 			c.Validate(req)
 		}
 	}
+}
+
+// checkSignatures proves Input.Signatures changes only the texts: the same
+// decision and the same findings (rule, severity, key, path, position),
+// none with a message or hint.
+func checkSignatures(t *testing.T, e *engine.Engine, in engine.Input, full engine.Result) {
+	t.Helper()
+	in.Signatures = true
+	sig := e.Judge(in)
+	if sig.Judged != full.Judged || sig.Skipped != full.Skipped || sig.Target != full.Target {
+		t.Fatalf("signatures-only judgement decided otherwise: %+v, want %+v", sig, full)
+	}
+	if got, want := signatures(sig.Findings), signatures(full.Findings); !reflect.DeepEqual(got, want) {
+		t.Fatalf("signatures-only findings differ:\n got %v\nwant %v", got, want)
+	}
+	if got, want := signatures(sig.Waived), signatures(full.Waived); !reflect.DeepEqual(got, want) {
+		t.Fatalf("signatures-only waived findings differ:\n got %v\nwant %v", got, want)
+	}
+	for _, f := range sig.Findings {
+		if f.Message != "" || f.Hint != "" {
+			if f.Rule == engine.WaivedRule || f.Rule == engine.IgnoreRefusedRule || f.Rule == engine.InternalErrorRule {
+				continue // made by the engine, which keeps their texts
+			}
+			t.Fatalf("signatures-only finding has texts: %+v", f)
+		}
+	}
+}
+
+// signatures renders findings without their texts, in a canonical order.
+func signatures(fs []rules.Finding) []string {
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s %s %s %q %q %d:%d", f.Rule, f.Severity, f.Kind+" "+f.Object, f.Key, f.Path, f.Line, f.Column))
+	}
+	slices.Sort(out)
+	return out
 }
 
 func denies(fs []rules.Finding) []rules.Finding {

@@ -135,7 +135,7 @@ func (v *validator) backend(doc *schema.Doc, root gjson.Result, get func(string)
 				continue
 			}
 			hint := fmt.Sprintf("remove it; the %s backend knows: %s", t, strings.Join(names, ", "))
-			if s := didYouMean(m.Name, names); s != "" {
+			if s := v.didYouMean(m.Name, names); s != "" {
 				hint = s
 			}
 			v.r.Add(RuleBackendUnknownKey, doc.KeyLoc(mp, m), fmt.Sprintf("the %s backend does not know %q and silently ignores it", t, m.Name), hint)
@@ -155,7 +155,7 @@ func (v *validator) backendExists(t string, doc *schema.Doc, loc rules.Loc, repo
 	if !ok {
 		if report {
 			hint := "use one of: " + strings.Join(avail, ", ")
-			if s := rules.Suggest(t, avail); s != "" {
+			if s := v.suggest(t, avail); s != "" {
 				hint = fmt.Sprintf("did you mean %q? (%s)", s, hint)
 			}
 			v.r.Add(RuleBackendType, loc, fmt.Sprintf("flanneld has no backend %q and exits with `Error fetching backend: unknown backend type: %s`", t, t), hint)

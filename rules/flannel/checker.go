@@ -38,7 +38,7 @@ type validator struct {
 }
 
 func newValidator(req *rules.Request, cm *corev1.ConfigMap) *validator {
-	v := &validator{req: req, r: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
+	v := &validator{req: req, r: req.NewReport("ConfigMap", cm.Namespace, cm.Name)}
 	if fv := req.Cluster.Fact(VersionFact); fv != "" {
 		v.flannelVersion = fv
 		if ver, err := rules.ParseVersion(fv); err == nil {
@@ -76,10 +76,12 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 	nc := v.netConf(netText, netOK)
 
 	if req.Operation == rules.Update && req.OldConfigMap() != nil {
-		// Judge the old object silently, only to compare.
+		// Judge the old object silently, only to compare: its findings
+		// are dropped, so their texts are never built.
 		oldReq := *req
 		oldReq.Object = req.OldObject
 		oldReq.Cluster = nil
+		oldReq.NoTexts = true
 		ov := newValidator(&oldReq, req.OldConfigMap())
 		ov.flannelVersion, ov.ver, ov.verOK = v.flannelVersion, v.ver, v.verOK
 		ot, ook := dataValue(req.OldConfigMap(), CNIConfKey)

@@ -93,7 +93,7 @@ func (v *validator) cniConf(text string, present bool) cniInfo {
 		msg := "cni-conf.json has neither a top-level \"type\" (single-plugin 10-flannel.conf form) nor \"plugins\" (10-flannel.conflist form): libcni fails with `missing 'type'` or `no 'plugins' key` and the node gets no pod network"
 		hint := `use {"name":"cbr0","cniVersion":"0.3.1","plugins":[{"type":"flannel","delegate":{"hairpinMode":true,"isDefaultGateway":true}},{"type":"portmap","capabilities":{"portMappings":true}}]}`
 		for _, m := range doc.Members(root) {
-			if s := rules.Suggest(m.Name, []string{"plugins", "type"}); s != "" {
+			if s := v.suggest(m.Name, []string{"plugins", "type"}); s != "" {
 				msg += fmt.Sprintf("; %q is not %q", m.Name, s)
 				hint = fmt.Sprintf("rename %q to %q", m.Name, s)
 			}
@@ -225,9 +225,11 @@ func (v *validator) cniList(doc *schema.Doc, root gjson.Result, pluginsVariant *
 	flannelIdx, portmapIdx := -1, -1
 	flannels := 0
 	for i, p := range plugins {
-		path := pp.Index(i)
+		// Paths are built for findings only (a 1 MiB list has thousands
+		// of valid plugins).
+		path := func() *field.Path { return pp.Index(i) }
 		if !p.IsObject() {
-			v.r.Add(RuleCNIPlugins, doc.Loc(path, p), fmt.Sprintf("plugin %d is a %s, not an object: libcni fails with `failed to parse plugin config %d`", i, rules.JSONType(p), i), `each plugin is an object with a "type", e.g. {"type":"flannel"}`)
+			v.r.Add(RuleCNIPlugins, doc.Loc(path(), p), fmt.Sprintf("plugin %d is a %s, not an object: libcni fails with `failed to parse plugin config %d`", i, rules.JSONType(p), i), `each plugin is an object with a "type", e.g. {"type":"flannel"}`)
 			continue
 		}
 		tm, ok := doc.Fold(p, "type")
@@ -236,19 +238,19 @@ func (v *validator) cniList(doc *schema.Doc, root gjson.Result, pluginsVariant *
 			if ok {
 				what = fmt.Sprintf("\"type\": %s", rules.Compact(tm.Value))
 			}
-			v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(path, "type"), p), fmt.Sprintf("plugin %d has %s: libcni fails with `failed to parse plugin config %d: missing 'type'` (a string naming the plugin binary is required)", i, what, i), `set "type" to the plugin binary, e.g. "flannel" or "portmap"`)
+			v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(path(), "type"), p), fmt.Sprintf("plugin %d has %s: libcni fails with `failed to parse plugin config %d: missing 'type'` (a string naming the plugin binary is required)", i, what, i), `set "type" to the plugin binary, e.g. "flannel" or "portmap"`)
 			continue
 		}
 		t := tm.Value.Str
-		tpath := rules.Child(path, tm.Name)
+		tpath := func() *field.Path { return rules.Child(path(), tm.Name) }
 		if strings.ContainsAny(t, `/\`) {
-			v.r.Add(RuleCNIPlugins, doc.Loc(tpath, tm.Value), fmt.Sprintf("plugin type %s contains a path separator: libcni ≥1.0 fails with `invalid plugin name` (binaries are looked up in the CNI bin dir)", rules.Quote(t)), "use the bare binary name, e.g. \"flannel\"")
+			v.r.Add(RuleCNIPlugins, doc.Loc(tpath(), tm.Value), fmt.Sprintf("plugin type %s contains a path separator: libcni ≥1.0 fails with `invalid plugin name` (binaries are looked up in the CNI bin dir)", rules.Quote(t)), "use the bare binary name, e.g. \"flannel\"")
 			continue
 		}
 		known := []string{"flannel", "portmap", "bandwidth", "tuning", "firewall", "bridge", "sbr", "vrf"}
 		if !slices.Contains(known, t) {
 			if s := rules.Suggest(t, known); s != "" && strings.EqualFold(s, t) {
-				v.r.Add(RuleCNIPlugins, doc.Loc(tpath, tm.Value), fmt.Sprintf("plugin type %s names a binary that does not exist (binary names are case-sensitive): `failed to find plugin %q in path`", rules.Quote(t), t), fmt.Sprintf("did you mean %q?", s))
+				v.r.Add(RuleCNIPlugins, doc.Loc(tpath(), tm.Value), fmt.Sprintf("plugin type %s names a binary that does not exist (binary names are case-sensitive): `failed to find plugin %q in path`", rules.Quote(t), t), fmt.Sprintf("did you mean %q?", s))
 				continue
 			}
 		}
@@ -292,13 +294,13 @@ func (v *validator) cniList(doc *schema.Doc, root gjson.Result, pluginsVariant *
 // fails the whole list: `failed to parse plugin config N: error parsing
 // configuration: json: cannot unmarshal …`. The flannel plugin's own fields
 // are checked by flannelPlugin.
-func (v *validator) pluginConfTypes(doc *schema.Doc, p gjson.Result, path *field.Path, i int) {
+func (v *validator) pluginConfTypes(doc *schema.Doc, p gjson.Result, path func() *field.Path, i int) {
 	for _, m := range doc.Members(p) {
 		val := m.Value
 		if val.Type == gjson.Null {
 			continue
 		}
-		mp := rules.Child(path, m.Name)
+		mp := func() *field.Path { return rules.Child(path(), m.Name) }
 		want := ""
 		_, ft := pluginConf.Field(m.Name, schema.Fold)
 		switch {
@@ -308,14 +310,14 @@ func (v *validator) pluginConfTypes(doc *schema.Doc, p gjson.Result, path *field
 		case ft.Elem != nil:
 			for _, c := range doc.Members(val) {
 				if !ft.Elem.Accepts(c.Value) {
-					v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(mp, c.Name), c.Value),
+					v.r.Add(RuleCNIPlugins, doc.Loc(rules.Child(mp(), c.Name), c.Value),
 						fmt.Sprintf("plugin %d capability %q is %s: libcni fails the whole list with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s into Go value of type bool` and the node gets no pod network", i, c.Name, rules.Compact(c.Value), i, rules.JSONType(c.Value)),
 						fmt.Sprintf(`use "%s": true`, c.Name))
 				}
 			}
 		}
 		if want != "" {
-			v.r.Add(RuleCNIPlugins, doc.Loc(mp, val),
+			v.r.Add(RuleCNIPlugins, doc.Loc(mp(), val),
 				fmt.Sprintf("plugin %d field %q is %s but libcni decodes it as a %s: the whole list fails with `failed to parse plugin config %d: error parsing configuration: json: cannot unmarshal %s` and the node gets no pod network", i, m.Name, rules.Compact(val), want, i, rules.JSONType(val)),
 				fmt.Sprintf("make %q a %s, e.g. %s", m.Name, want, map[string]string{"string": `"portmap"`, "object": "{}", "object of booleans": `{"portMappings": true}`}[want]))
 		}

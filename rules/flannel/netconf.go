@@ -139,7 +139,7 @@ func (v *validator) netConf(text string, present bool) netInfo {
 		}
 		if f == nil {
 			hint := "remove it; flanneld knows: " + strings.Join(names, ", ")
-			if s := didYouMean(m.Name, names); s != "" {
+			if s := v.didYouMean(m.Name, names); s != "" {
 				hint = s
 			}
 			if strings.EqualFold(m.Name, "BackendType") || strings.EqualFold(m.Name, "Type") {
@@ -297,9 +297,10 @@ func parseFlannelCIDR(v gjson.Result, ipv4 bool) (netip.Prefix, bool) {
 // netFieldType reports what encoding/json and flannel's ip types would fail on.
 func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 	val := m.Value
-	loc := doc.Loc(top(m.Name), val)
+	// The location is worked out for a finding only.
+	loc := func() rules.Loc { return doc.Loc(top(m.Name), val) }
 	fatal := func(detail, hint string) {
-		v.r.Add(RuleNetConfType, loc, fmt.Sprintf("%s is %s: flanneld exits with `error parsing subnet config: %s` and crash-loops", m.Name, describe(m.Name, val), detail), hint)
+		v.r.Add(RuleNetConfType, loc(), fmt.Sprintf("%s is %s: flanneld exits with `error parsing subnet config: %s` and crash-loops", m.Name, describe(m.Name, val), detail), hint)
 	}
 	typeErr := func(goT string) string {
 		return fmt.Sprintf("json: cannot unmarshal %s into Go struct field Config.%s of type %s", rules.JSONType(val), f.name, goT)
@@ -324,7 +325,7 @@ func (v *validator) netFieldType(doc *schema.Doc, m rules.Member, f netField) {
 			}
 			fatal("invalid CIDR address: "+raw, hint)
 		case f.t == tIP4Net && n.IP.To4() == nil:
-			v.r.Add(RuleNetConfType, loc, fmt.Sprintf("Network %s is an IPv6 CIDR: flanneld exits with `error parsing subnet config: invalid IPv4 CIDR format`", rules.Quote(raw)), `put IPv6 pod CIDRs in "IPv6Network" with "EnableIPv6": true; "Network" takes the IPv4 CIDR`)
+			v.r.Add(RuleNetConfType, loc(), fmt.Sprintf("Network %s is an IPv6 CIDR: flanneld exits with `error parsing subnet config: invalid IPv4 CIDR format`", rules.Quote(raw)), `put IPv6 pod CIDRs in "IPv6Network" with "EnableIPv6": true; "Network" takes the IPv4 CIDR`)
 		}
 	case tIP4:
 		raw := flannelRaw(val)
@@ -455,27 +456,12 @@ func (v *validator) clusterChecks(doc *schema.Doc, root gjson.Result, get func(s
 		}
 		nm, _ := get(f.name)
 		loc := doc.Loc(top(nm.Name), nm.Value)
-		// Node podCIDRs.
-		var outside []string
-		for _, n := range c.Nodes {
-			for _, s := range n.PodCIDRs {
-				p, err := netip.ParsePrefix(strings.TrimSpace(s))
-				if err != nil || p.Addr().Is4() == f.v6 {
-					continue
-				}
-				p = p.Masked()
-				if !(p.Bits() >= f.network.Bits() && f.network.Contains(p.Addr())) {
-					outside = append(outside, fmt.Sprintf("%s (%s)", n.Name, p))
-				}
-			}
-		}
-		if len(outside) > 0 {
-			sort.Strings(outside)
-			list := outside
+		// Node podCIDRs, from the context's node index: the cost does not
+		// grow with the number of nodes.
+		if n, list := c.NodeIndex().PodCIDRsOutside(f.network, f.v6); n > 0 {
 			more := ""
-			if len(list) > 5 {
-				more = fmt.Sprintf(" and %d more", len(list)-5)
-				list = list[:5]
+			if n > len(list) {
+				more = fmt.Sprintf(" and %d more", n-len(list))
 			}
 			family := ""
 			if f.v6 {

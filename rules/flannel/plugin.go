@@ -85,7 +85,7 @@ func (v *validator) flannelPlugin(doc *schema.Doc, p gjson.Result, path *field.P
 		field, ft := flannelNetConf.Field(m.Name, schema.Fold)
 		if ft == nil {
 			hint := "remove it; the flannel plugin knows: " + strings.Join(keys, ", ")
-			if s := didYouMean(m.Name, keys); s != "" {
+			if s := v.didYouMean(m.Name, keys); s != "" {
 				hint = s + " (" + hint + ")"
 			}
 			if single && slices.Contains(listKeys, m.Name) {
@@ -178,7 +178,7 @@ func (v *validator) delegate(doc *schema.Doc, d gjson.Result, path *field.Path, 
 		if field == "" || field == k {
 			if field == "" && bridge {
 				hint := "remove it; bridge knows: " + strings.Join(slices.Concat(bridgeBools, bridgeInts, []string{"bridge", "ipMasqBackend", "vlanTrunk"}), ", ")
-				if s := didYouMean(k, known); s != "" {
+				if s := v.didYouMean(k, known); s != "" {
 					hint = s
 				}
 				v.r.Add(RuleCNIUnknownKey, loc(k), fmt.Sprintf("the bridge delegate does not know %q and ignores it", k), hint)

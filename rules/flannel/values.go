@@ -53,6 +53,20 @@ func leadingZeros(s string) bool {
 	return false
 }
 
+// suggest is Report.Suggest: for a text only (a hint or message), so it
+// is not searched when the report keeps no texts.
+func (v *validator) suggest(name string, candidates []string) string {
+	return v.r.Suggest(name, candidates)
+}
+
+// didYouMean is the package's didYouMean for a text only (see suggest).
+func (v *validator) didYouMean(name string, candidates []string) string {
+	if !v.r.Texts() {
+		return ""
+	}
+	return didYouMean(name, candidates)
+}
+
 // didYouMean is rules.DidYouMean, plus a prefix match for abbreviated keys
 // ("hairpin" → "hairpinMode", "Direct" → "DirectRouting").
 func didYouMean(name string, candidates []string) string {

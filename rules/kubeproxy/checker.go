@@ -60,7 +60,7 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 		return nil
 	}
 	cm := req.ConfigMap()
-	j := &judge{req: req, t: targetFor(req.Cluster), rep: rules.NewReport("ConfigMap", cm.Namespace, cm.Name)}
+	j := &judge{req: req, t: targetFor(req.Cluster), rep: req.NewReport("ConfigMap", cm.Namespace, cm.Name)}
 	j.restartAdvice()
 
 	text, ok := configText(cm)

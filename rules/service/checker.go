@@ -54,7 +54,7 @@ type svcCtx struct {
 
 func newCtx(req *rules.Request) *svcCtx {
 	svc := req.Service()
-	c := &svcCtx{req: req, svc: svc, kind: lbKindOf(svc), r: rules.NewReport("Service", svc.Namespace, svc.Name)}
+	c := &svcCtx{req: req, svc: svc, kind: lbKindOf(svc), r: req.NewReport("Service", svc.Namespace, svc.Name)}
 	if req.Operation == rules.Update && req.OldService() != nil {
 		c.old = req.OldService()
 		c.oldKind = lbKindOf(c.old)

@@ -31,7 +31,7 @@ func (checker) Validate(req *rules.Request) []rules.Finding {
 		return nil
 	}
 	cm := req.ConfigMap()
-	r := rules.NewReport("ConfigMap", cm.Namespace, cm.Name)
+	r := req.NewReport("ConfigMap", cm.Namespace, cm.Name)
 	if req.Target.Role == RoleOverride {
 		validateOverride(req, r)
 	} else {

@@ -130,18 +130,18 @@ func orRoot(p *field.Path) string {
 // checkTerwayPlugin judges the members of the terway plugin.
 func checkTerwayPlugin(r *rules.Report, doc *schema.Doc, v gjson.Result, path *field.Path, info *cniInfo, eniIPStack func() (string, bool)) {
 	info.known = true
-	// cniVersion and name are dropped by terway-init, so a typo there is moot.
-	var known []string
-	for _, k := range sortedKeys(cniFields) {
-		if k != "cniVersion" && k != "name" {
-			known = append(known, k)
-		}
-	}
-	known = append(known, "eniip_virtual_type", "auto_mtu")
 	for _, m := range doc.Members(v) {
 		p := rules.Child(path, m.Name)
-		ps := rules.PathString(p) // rendered once for both positions
-		loc := doc.JSONDoc.LocAt(ps, m.KeyOffset)
+		// The path string and positions are worked out for a finding
+		// only, and then once.
+		var ps string
+		pathString := func() string {
+			if ps == "" {
+				ps = rules.PathString(p)
+			}
+			return ps
+		}
+		loc := func() rules.Loc { return doc.JSONDoc.LocAt(pathString(), m.KeyOffset) }
 		if t, ok := cniFields[m.Name]; ok {
 			impact := cniImpact[m.Name]
 			if impact == "" {
@@ -152,7 +152,7 @@ func checkTerwayPlugin(r *rules.Report, doc *schema.Doc, v gjson.Result, path *f
 				continue
 			}
 		}
-		vloc := doc.JSONDoc.Loc(ps, m.Value)
+		vloc := func() rules.Loc { return doc.JSONDoc.Loc(pathString(), m.Value) }
 		switch m.Name {
 		case "eniip_virtual_type":
 			checkVirtualType(r, m.Value, vloc, info)
@@ -173,40 +173,52 @@ func checkTerwayPlugin(r *rules.Report, doc *schema.Doc, v gjson.Result, path *f
 			}
 		case "auto_mtu":
 			if m.Value.Type != gjson.True && m.Value.Type != gjson.False && m.Value.Type != gjson.Null {
-				r.Add(RuleCNIIgnored, vloc, fmt.Sprintf("auto_mtu is %s, not a JSON boolean: terway-init silently ignores it, so the MTU is not detected", describe(m.Value, false)),
+				r.Add(RuleCNIIgnored, vloc(), fmt.Sprintf("auto_mtu is %s, not a JSON boolean: terway-init silently ignores it, so the MTU is not detected", describe(m.Value, false)),
 					`write "auto_mtu": true (no quotes)`)
 			}
 		case "hairpinMode", "hairpin_mode":
-			r.Add(RuleCNIIgnored, loc, fmt.Sprintf("%q is not a Terway setting (Terway has no hairpin option; it is a flannel/bridge plugin field): it is ignored", m.Name),
+			r.Add(RuleCNIIgnored, loc(), fmt.Sprintf("%q is not a Terway setting (Terway has no hairpin option; it is a flannel/bridge plugin field): it is ignored", m.Name),
 				fmt.Sprintf("remove %q", m.Name))
 		case "ip_stack":
 			checkCNIIPStack(r, doc.Key, m.Value, loc, eniIPStack)
 		case "disable_network_policy", "in_cluster_loadbalance", "felix_relay_service":
-			r.Add(RuleWrongDocument, loc, fmt.Sprintf("%q is set inside %s, where Terway ignores it: it is read from a top-level ConfigMap key", m.Name, doc.Key),
+			r.Add(RuleWrongDocument, loc(), fmt.Sprintf("%q is set inside %s, where Terway ignores it: it is read from a top-level ConfigMap key", m.Name, doc.Key),
 				fmt.Sprintf("move it to a top-level data key: %s: \"...\" (a quoted string next to eni_conf)", m.Name))
 		default:
 			if _, ok := cniFields[m.Name]; ok {
 				continue
 			}
 			if _, ok := eniConfFields[m.Name]; ok && !unusedENIConfFields[m.Name] {
-				r.Add(RuleWrongDocument, loc, fmt.Sprintf("%q is an eni_conf field set inside %s, where Terway ignores it, so this setting has no effect", m.Name, doc.Key),
+				r.Add(RuleWrongDocument, loc(), fmt.Sprintf("%q is an eni_conf field set inside %s, where Terway ignores it, so this setting has no effect", m.Name, doc.Key),
 					fmt.Sprintf("move %q into the eni_conf JSON", m.Name))
 				continue
 			}
-			if sug := rules.Suggest(m.Name, known); sug != "" && sug != m.Name {
-				r.Add(RuleCNITypo, loc, fmt.Sprintf("%q is not a terway plugin field, so terway-init (which matches keys case-sensitively) ignores it; did you mean %q?", m.Name, sug),
+			if sug := rules.Suggest(m.Name, terwayPluginKeys); sug != "" && sug != m.Name {
+				r.Add(RuleCNITypo, loc(), fmt.Sprintf("%q is not a terway plugin field, so terway-init (which matches keys case-sensitively) ignores it; did you mean %q?", m.Name, sug),
 					fmt.Sprintf("rename %q to %q", m.Name, sug))
 			}
 		}
 	}
 }
 
-func checkVirtualType(r *rules.Report, v gjson.Result, loc rules.Loc, info *cniInfo) {
+// terwayPluginKeys are the terway plugin's fields for did-you-mean:
+// cniVersion and name are dropped by terway-init, so a typo there is moot.
+var terwayPluginKeys = func() []string {
+	var known []string
+	for _, k := range sortedKeys(cniFields) {
+		if k != "cniVersion" && k != "name" {
+			known = append(known, k)
+		}
+	}
+	return append(known, "eniip_virtual_type", "auto_mtu")
+}()
+
+func checkVirtualType(r *rules.Report, v gjson.Result, loc func() rules.Loc, info *cniInfo) {
 	if v.Type == gjson.Null {
 		return
 	}
 	if v.Type != gjson.String {
-		r.Add(RuleCNIIgnored, loc, fmt.Sprintf("eniip_virtual_type is %s, not a string: terway-init silently treats it as \"veth\"", describe(v, false)),
+		r.Add(RuleCNIIgnored, loc(), fmt.Sprintf("eniip_virtual_type is %s, not a string: terway-init silently treats it as \"veth\"", describe(v, false)),
 			`write "eniip_virtual_type": "veth" or "datapathv2" as a JSON string`)
 		return
 	}
@@ -214,27 +226,27 @@ func checkVirtualType(r *rules.Report, v gjson.Result, loc rules.Loc, info *cniI
 	switch info.virtualType {
 	case "", "veth", "datapathv2":
 	case "ipvlan":
-		checkIPvlan(r, v.Str, loc, info.terwayVersion)
+		checkIPvlan(r, v.Str, loc(), info.terwayVersion)
 	default:
 		hint := `use "veth" or "datapathv2"`
-		if sug := rules.Suggest(info.virtualType, []string{"veth", "datapathv2", "ipvlan"}); sug != "" {
+		if sug := r.Suggest(info.virtualType, []string{"veth", "datapathv2", "ipvlan"}); sug != "" {
 			hint = fmt.Sprintf("did you mean %q? write \"eniip_virtual_type\": %q", sug, sug)
 		}
-		r.Add(RuleDatapath, loc, fmt.Sprintf("eniip_virtual_type %s is not a datapath Terway knows (veth, ipvlan, datapathv2; case-insensitive): terway-init fails with \"invalid datapath\" and the Terway pods never start", rules.Quote(v.Str)), hint)
+		r.Add(RuleDatapath, loc(), fmt.Sprintf("eniip_virtual_type %s is not a datapath Terway knows (veth, ipvlan, datapathv2; case-insensitive): terway-init fails with \"invalid datapath\" and the Terway pods never start", rules.Quote(v.Str)), hint)
 	}
 }
 
-func checkProvider(r *rules.Report, v string, loc rules.Loc) {
+func checkProvider(r *rules.Report, v string, loc func() rules.Loc) {
 	switch v {
 	case "iptables", "ebpf", "":
 		return
 	}
 	if sug := nearMiss(v, []string{"iptables", "ebpf"}); sug != "" {
-		r.Add(RuleEnumNearMiss, loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises (it compares case-sensitively): Terway silently uses \"iptables\" instead of %q", rules.Quote(v), sug),
+		r.Add(RuleEnumNearMiss, loc(), fmt.Sprintf("network_policy_provider %s is not a value Terway recognises (it compares case-sensitively): Terway silently uses \"iptables\" instead of %q", rules.Quote(v), sug),
 			fmt.Sprintf("write \"network_policy_provider\": %q", sug))
 		return
 	}
-	r.Add(RuleEnumUnknown, loc, fmt.Sprintf("network_policy_provider %s is not a value Terway recognises: Terway silently uses \"iptables\"", rules.Quote(v)),
+	r.Add(RuleEnumUnknown, loc(), fmt.Sprintf("network_policy_provider %s is not a value Terway recognises: Terway silently uses \"iptables\"", rules.Quote(v)),
 		`use "iptables" or "ebpf"`)
 }
 
@@ -243,17 +255,17 @@ func checkProvider(r *rules.Report, v string, loc rules.Loc) {
 // there). It is a misread only when it differs from the stack terwayd uses
 // (eni_conf's ip_stack or the default "ipv4"): the operator then believes
 // in a stack that is not the one running. Equal to it, it is merely dead.
-func checkCNIIPStack(r *rules.Report, key string, v gjson.Result, loc rules.Loc, eniIPStack func() (string, bool)) {
+func checkCNIIPStack(r *rules.Report, key string, v gjson.Result, loc func() rules.Loc, eniIPStack func() (string, bool)) {
 	eni, known := eniIPStack()
 	switch {
 	case !known:
-		r.Add(RuleCNIIgnored, loc, fmt.Sprintf("ip_stack in %s is ignored by Terway: it reads ip_stack only from eni_conf", key),
+		r.Add(RuleCNIIgnored, loc(), fmt.Sprintf("ip_stack in %s is ignored by Terway: it reads ip_stack only from eni_conf", key),
 			"remove ip_stack from the CNI config and set it in eni_conf")
 	case v.Type == gjson.String && stackOrDefault(v.Str) == eni:
-		r.Add(RuleCNIIgnored, loc, fmt.Sprintf("ip_stack in %s is ignored by Terway (it reads ip_stack only from eni_conf); it matches the stack terwayd uses, %q, so it is harmless", key, eni),
+		r.Add(RuleCNIIgnored, loc(), fmt.Sprintf("ip_stack in %s is ignored by Terway (it reads ip_stack only from eni_conf); it matches the stack terwayd uses, %q, so it is harmless", key, eni),
 			"remove ip_stack from the CNI config")
 	default:
-		r.Add(RuleWrongDocument, loc, fmt.Sprintf("ip_stack is %s in %s, where Terway ignores it (docs/ipv6.md shows it there by mistake): terwayd runs the stack eni_conf decides, %q, so this setting has no effect", rules.Compact(v), key, eni),
+		r.Add(RuleWrongDocument, loc(), fmt.Sprintf("ip_stack is %s in %s, where Terway ignores it (docs/ipv6.md shows it there by mistake): terwayd runs the stack eni_conf decides, %q, so this setting has no effect", rules.Compact(v), key, eni),
 			fmt.Sprintf("move it into eni_conf: \"ip_stack\": %s", rules.Compact(v)))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/schema"
 	"github.com/tidwall/gjson"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // scope is the document being judged and what a failure in it means.
@@ -111,7 +112,7 @@ func unknownENIConfKey(s *scope, m rules.Member, loc rules.Loc) {
 	}
 	msg := fmt.Sprintf("%q is not an eni_conf field: Terway silently ignores unknown keys, so this setting has no effect", m.Name)
 	hint := fmt.Sprintf("remove %q or correct its name (see the Terway eni_conf fields)", m.Name)
-	if sug := rules.Suggest(m.Name, candidates); sug != "" {
+	if sug := s.r.Suggest(m.Name, candidates); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 		hint = fmt.Sprintf("rename %q to %q", m.Name, sug)
 	}
@@ -260,11 +261,11 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 	case "vswitches":
 		checkVSwitches(s, v)
 	case "security_group":
-		checkID(s, "security group", sgRe, v, rules.Root("security_group"))
+		checkID(s, "security group", sgRe, v, func() *field.Path { return rules.Root("security_group") })
 	case "security_groups":
 		for i, e := range v.Array() {
 			if e.Type == gjson.String {
-				checkID(s, "security group", sgRe, e, rules.Root("security_groups").Index(i))
+				checkID(s, "security group", sgRe, e, func() *field.Path { return rules.Root("security_groups").Index(i) })
 			}
 		}
 	case "backoff_override":
@@ -273,7 +274,7 @@ func checkFieldValue(s *scope, m rules.Member, loc rules.Loc) {
 				p := rules.Child(rules.Root("backoff_override"), b.Name)
 				msg := fmt.Sprintf("backoff_override has no entry %q: Terway stores it but never looks it up, so it has no effect", b.Name)
 				hint := "use one of " + strings.Join(backoffKeys[1:], ", ") + " (or \"\" for the default)"
-				if sug := rules.Suggest(b.Name, backoffKeys[1:]); sug != "" {
+				if sug := s.r.Suggest(b.Name, backoffKeys[1:]); sug != "" {
 					msg += fmt.Sprintf("; did you mean %q?", sug)
 					hint = fmt.Sprintf("rename %q to %q", b.Name, sug)
 				}
@@ -326,7 +327,7 @@ func checkIPStack(s *scope, v string, loc rules.Loc) {
 		return
 	}
 	hint := `use "ip_stack": "ipv4" or "ip_stack": "dual"`
-	if sug := rules.Suggest(v, []string{"ipv4", "dual"}); sug != "" {
+	if sug := s.r.Suggest(v, []string{"ipv4", "dual"}); sug != "" {
 		hint = fmt.Sprintf(`use "ip_stack": %q (the value is case-sensitive)`, sug)
 	}
 	s.r.Add(RuleIPStack, loc, fmt.Sprintf("ip_stack %s is not supported: terwayd fails at start with \"unsupported ipStack %s in configMap\" and the Terway pods crash-loop", rules.Quote(v), v), hint)

@@ -19,17 +19,19 @@ var (
 	zoneRe = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)*-([a-z]|[0-9]+[a-z])$`)
 )
 
-// checkID judges one vSwitch or security-group ID.
-func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path *field.Path) {
+// checkID judges one vSwitch or security-group ID at path. The path and
+// location are worked out only for a finding (a 1 MiB list of valid IDs
+// has none).
+func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path func() *field.Path) {
 	id := v.Str
-	loc := s.doc.Loc(path, v)
+	loc := func() rules.Loc { return s.doc.Loc(path(), v) }
 	prefix := "vsw-"
 	example := "vsw-bp1aaaaaaaaaaaaaaaaaa"
 	if re == sgRe {
 		prefix, example = "sg-", "sg-bp1abcdefghijklmnopq"
 	}
 	if strings.Contains(id, "*") {
-		s.r.Add(RuleMaskedID, loc, fmt.Sprintf("%s ID %s contains '*': this looks like a masked ID copied from documentation; Terway will fail to find it, so ENI creation fails and pods on the affected nodes get no IP", what, rules.Quote(id)),
+		s.r.Add(RuleMaskedID, loc(), fmt.Sprintf("%s ID %s contains '*': this looks like a masked ID copied from documentation; Terway will fail to find it, so ENI creation fails and pods on the affected nodes get no IP", what, rules.Quote(id)),
 			fmt.Sprintf("replace it with the real %s ID from the VPC/ECS console (like %s)", what, example))
 		return
 	}
@@ -40,26 +42,29 @@ func checkID(s *scope, what string, re *regexp.Regexp, v gjson.Result, path *fie
 	if strings.TrimSpace(id) != id {
 		why = "has leading or trailing whitespace, which is part of the ID for ECS"
 	}
-	s.r.Add(RuleIDShape, loc, fmt.Sprintf("%s ID %s %s: ECS will not find it when Terway creates an ENI, and pods on the affected nodes get no IP", what, rules.Quote(id), why),
+	s.r.Add(RuleIDShape, loc(), fmt.Sprintf("%s ID %s %s: ECS will not find it when Terway creates an ENI, and pods on the affected nodes get no IP", what, rules.Quote(id), why),
 		fmt.Sprintf("use the exact %s ID from the console, like %s", what, example))
 }
 
 // checkVSwitches judges zone keys and vSwitch IDs of eni_conf.vswitches.
 func checkVSwitches(s *scope, v gjson.Result) {
 	for _, z := range s.doc.Members(v) {
-		p := rules.Child(rules.Root("vswitches"), z.Name)
+		p := func() *field.Path { return rules.Child(rules.Root("vswitches"), z.Name) }
 		if !zoneRe.MatchString(z.Name) {
-			s.r.Add(RuleZoneKey, s.doc.KeyLoc(p, z), fmt.Sprintf("vswitches key %s does not look like a zone ID (e.g. cn-hangzhou-j, eu-central-1a): a node picks its vSwitches by exact match with its ECS zone-id, so no node matches this key and nodes silently fall back to their own primary vSwitch", rules.Quote(z.Name)),
+			s.r.Add(RuleZoneKey, s.doc.KeyLoc(p(), z), fmt.Sprintf("vswitches key %s does not look like a zone ID (e.g. cn-hangzhou-j, eu-central-1a): a node picks its vSwitches by exact match with its ECS zone-id, so no node matches this key and nodes silently fall back to their own primary vSwitch", rules.Quote(z.Name)),
 				"use the zone ID exactly as ECS metadata reports it (curl 100.100.100.200/latest/meta-data/zone-id), e.g. \"cn-hangzhou-j\"")
 		}
 		if !z.Value.IsArray() {
 			continue
 		}
-		for i, e := range z.Value.Array() {
+		i := 0
+		z.Value.ForEach(func(_, e gjson.Result) bool {
 			if e.Type == gjson.String {
-				checkID(s, "vSwitch", vswRe, e, p.Index(i))
+				checkID(s, "vSwitch", vswRe, e, func() *field.Path { return p().Index(i) })
 			}
-		}
+			i++
+			return true
+		})
 	}
 }
 

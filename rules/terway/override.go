@@ -163,10 +163,9 @@ func checkOverrideName(req *rules.Request, r *rules.Report) {
 	if req.Cluster == nil || len(req.Cluster.Nodes) == 0 {
 		return
 	}
-	for _, n := range req.Cluster.Nodes {
-		if n.Labels[nodeLabel] == name {
-			return
-		}
+	// The node index answers without a pass over the nodes.
+	if len(req.Cluster.NodeIndex().NodesLabelled(nodeLabel, name)) > 0 {
+		return
 	}
 	r.Add(RuleOverrideUnused, rules.Loc{}, fmt.Sprintf("no node references this override: none of the %d known nodes has the label %s=%s, so it applies nowhere yet", len(req.Cluster.Nodes), nodeLabel, name),
 		fmt.Sprintf("label the node pool's nodes: kubectl label node <node> %s=%s (then restart their Terway pods)", nodeLabel, name))

@@ -3,6 +3,7 @@ package terway
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/netguard/netguard/rules"
@@ -27,15 +28,10 @@ func checkRestart(req *rules.Request, r *rules.Report) {
 	if req.Target.Role == RoleOverride {
 		nodes := ""
 		if req.Cluster != nil {
-			var names []string
-			for _, n := range req.Cluster.Nodes {
-				if n.Labels[nodeLabel] == cm.Name {
-					names = append(names, n.Name)
-				}
-			}
+			names := req.Cluster.NodeIndex().NodesLabelled(nodeLabel, cm.Name)
 			if len(names) > 0 {
 				if len(names) > 5 {
-					names = append(names[:5], fmt.Sprintf("and %d more", len(names)-5))
+					names = append(slices.Clip(names[:5]), fmt.Sprintf("and %d more", len(names)-5))
 				}
 				nodes = " (" + strings.Join(names, ", ") + ")"
 			}

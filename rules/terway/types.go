@@ -52,7 +52,7 @@ func (c *typeCheck) unknown(t *schema.Type, m rules.Member, p *field.Path) {
 	}
 	msg := fmt.Sprintf("%s is not a field of %s: %s %q", path, t.GoType, how, m.Name)
 	hint := "remove it; the fields are " + strings.Join(names, ", ")
-	if s := rules.Suggest(m.Name, names); s != "" {
+	if s := c.r.Suggest(m.Name, names); s != "" {
 		msg += fmt.Sprintf(", so this setting has no effect (you probably meant %q)", s)
 		hint = fmt.Sprintf("rename %q to %q", m.Name, s)
 	}

@@ -531,6 +531,11 @@ func decodeObject(kind string, raw []byte) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("kind %s is not judged", kind)
 	}
+	if kind == "ConfigMap" {
+		if cm, ok := readConfigMap(raw); ok {
+			return cm, nil
+		}
+	}
 	obj := k.New()
 	if err := json.Unmarshal(raw, obj); err != nil {
 		return nil, err

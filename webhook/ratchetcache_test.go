@@ -1,10 +1,7 @@
 package webhook
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr"
-	"github.com/netguard/netguard/internal/manifest"
 	"github.com/netguard/netguard/rules"
 	"github.com/netguard/netguard/rules/all"
 	"github.com/netguard/netguard/rules/engine"
@@ -26,44 +22,6 @@ import (
 func cachedAdmission(e *engine.Engine, snap *Snapshot) *Admission {
 	*snap = Snapshot{Engine: e}
 	return &Admission{Snapshot: func() Snapshot { return *snap }, Ratcheting: true, RatchetCache: 16, InfoWarnings: true, Log: logr.Discard()}
-}
-
-// exampleObjects reads every ConfigMap and Service of examples/.
-func exampleObjects(t *testing.T) []any {
-	t.Helper()
-	var objs []any
-	err := filepath.WalkDir(filepath.Join("..", "examples"), func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		f, err := manifest.Parse(path, data)
-		if err != nil {
-			return err
-		}
-		for _, o := range f.Objects {
-			var obj any
-			switch o.Kind {
-			case "ConfigMap":
-				obj = &corev1.ConfigMap{}
-			case "Service":
-				obj = &corev1.Service{}
-			default:
-				continue
-			}
-			if json.Unmarshal(o.JSON, obj) == nil {
-				objs = append(objs, obj)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return objs
 }
 
 func denySignatures(fs []rules.Finding) []string {
@@ -85,7 +43,7 @@ func TestRatchetCacheHoldsWhatJudgingTheOldObjectGives(t *testing.T) {
 	var snap Snapshot
 	a := cachedAdmission(e, &snap)
 	denied := 0
-	for _, obj := range exampleObjects(t) {
+	for _, obj := range examplesCorpus(t) {
 		kind, meta, _ := rules.KindOf(obj)
 		t.Run(kind+" "+meta.GetNamespace()+"/"+meta.GetName(), func(t *testing.T) {
 			a.Review(Validating, request(t, admissionv1.Create, obj, nil))

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -35,19 +33,7 @@ func (b *bench) kyvernoMix(ctx context.Context, bin, dir, policies, ngConfig str
 	files := map[int]string{}
 	for _, k := range []int{1, n} {
 		p := filepath.Join(dir, fmt.Sprintf("mix-%d.yaml", k))
-		f, err := os.Create(p)
-		if err != nil {
-			return nil, err
-		}
-		bw := bufio.NewWriter(f)
-		_, _, err = writeMix(bw, objs, k, 0)
-		if err == nil {
-			err = bw.Flush()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if _, _, err := writeMixFile(p, objs, k, 0); err != nil {
 			return nil, err
 		}
 		files[k] = p

@@ -90,6 +90,23 @@ func writeMix(w io.Writer, objs []*corev1.ConfigMap, n int, size int64) (int, in
 	return i, written, nil
 }
 
+// writeMixFile is writeMix into a new file at path.
+func writeMixFile(path string, objs []*corev1.ConfigMap, n int, size int64) (int, int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	n, written, err := writeMix(bw, objs, n, size)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, written, err
+}
+
 // lintStream generates about size bytes of ConfigMaps into a file under
 // the output directory (removed afterwards) and runs the built netguard
 // lint -o json on it.
@@ -99,19 +116,8 @@ func (b *bench) lintStream(ctx context.Context, size int64) (*StreamResult, erro
 		return nil, err
 	}
 	path := filepath.Join(b.out, "lint-stream.yaml")
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
 	defer os.Remove(path)
-	bw := bufio.NewWriterSize(f, 1<<20)
-	n, written, err := writeMix(bw, objs, 0, size)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	n, written, err := writeMixFile(path, objs, 0, size)
 	if err != nil {
 		return nil, err
 	}
